@@ -1,0 +1,60 @@
+/**
+ * The faasmark command line: one file registers every subcommand (changesets'
+ * packages/cli/src/cli.ts). Each command module only declares its flags; the heavy code is
+ * imported lazily inside its action. `main` is pure enough to test unspawned.
+ */
+import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './commands/index.js';
+import { exitCodeFor, formatError } from './errors.js';
+import { log, type Sinks, setSinks } from './io.js';
+import { runCleanups } from './lifecycle.js';
+import { VERSION } from './version.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('faasmark')
+    .description(
+      'Benchmark harness for serverless executors: when is a WebAssembly executor (Spin) better than a container executor (OpenWhisk)?\nMeasurements and models (SMP, M/G/∞, simulator) side by side.',
+    )
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'print stack traces for errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+    });
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** Run the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[], sinks?: Sinks): Promise<number> {
+  setSinks(sinks);
+  const program = buildProgram();
+  if (sinks) {
+    program.configureOutput({ writeOut: sinks.stdout, writeErr: sinks.stderr });
+    for (const cmd of allCommands(program)) cmd.configureOutput({ writeOut: sinks.stdout, writeErr: sinks.stderr });
+  }
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exitCode 0
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    log(formatError(err, debug));
+    return exitCodeFor(err);
+  } finally {
+    const failures = await runCleanups();
+    for (const f of failures) log(`cleanup failed: ${f}`);
+    setSinks(undefined);
+  }
+}
+
+function allCommands(cmd: Command): Command[] {
+  return [cmd, ...cmd.commands.flatMap((c) => allCommands(c))];
+}

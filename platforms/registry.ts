@@ -1,0 +1,62 @@
+/**
+ * Platform name → module, imported lazily (SeBS's name→class map in sebs/sebs.py). Each
+ * platform lives in platforms/<name>/: `config.ts` (light: its config type and the JSON
+ * Schema of its suite entry) and `index.ts` (heavy: `create(config, context)`).
+ */
+import type { Platform } from './types.js';
+
+export const PLATFORM_NAMES = ['local-container', 'local-wasm', 'sim', 'openwhisk', 'spin'] as const;
+export type PlatformName = (typeof PLATFORM_NAMES)[number];
+
+/** What every platform factory gets besides its own config. */
+export interface PlatformContext {
+  /** Where built workload artifacts live (default workloads/build). */
+  buildDir: string;
+  /** A directory the platform may write logs and scratch files to (inside the point's results). */
+  workDir: string;
+  /** Log a line to stderr (never stdout). */
+  log: (line: string) => void;
+}
+
+export interface PlatformModule {
+  create(config: Record<string, unknown>, context: PlatformContext): Platform | Promise<Platform>;
+}
+
+export interface PlatformConfigModule {
+  /** JSON Schema (draft 2020-12 subset ajv understands) of the suite entry, including `name`. */
+  configSchema: Record<string, unknown>;
+}
+
+export function isPlatformName(name: string): name is PlatformName {
+  return (PLATFORM_NAMES as readonly string[]).includes(name);
+}
+
+export async function loadPlatformModule(name: PlatformName): Promise<PlatformModule> {
+  switch (name) {
+    case 'local-container':
+      return import('./local-container/index.js');
+    case 'local-wasm':
+      return import('./local-wasm/index.js');
+    case 'sim':
+      return import('./sim/index.js');
+    case 'openwhisk':
+      return import('./openwhisk/index.js');
+    case 'spin':
+      return import('./spin/index.js');
+  }
+}
+
+export async function loadPlatformConfig(name: PlatformName): Promise<PlatformConfigModule> {
+  switch (name) {
+    case 'local-container':
+      return import('./local-container/config.js');
+    case 'local-wasm':
+      return import('./local-wasm/config.js');
+    case 'sim':
+      return import('./sim/config.js');
+    case 'openwhisk':
+      return import('./openwhisk/config.js');
+    case 'spin':
+      return import('./spin/config.js');
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Shapes of the files in a results directory (DESIGN.md "Results layout"). The engine writes
+ * them, the report / compare / reproduce commands read them; results/schema/*.json are the
+ * published JSON Schemas for the same shapes (validated with ajv).
+ *
+ *   <out>/manifest.json
+ *   <out>/summary.json
+ *   <out>/points/<pointId>/{requests.jsonl, executors.jsonl, summary.json}
+ *   <out>/report.html, <out>/figures/
+ */
+import type { MetricValues } from '../analysis/metrics/definitions.js';
+import type { ExecutorKind } from '../platforms/types.js';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export interface RequestCounts {
+  sent: number;
+  ok: number;
+  error: number;
+  timeout: number;
+  rejected: number;
+}
+
+export interface Percentiles {
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** Service times the models were fed for this point (s), and where they came from. */
+export interface ModelInputs {
+  warm?: number;
+  cold?: number;
+  wasm?: number;
+  source: string;
+}
+
+export interface PointSummary {
+  schemaVersion: number;
+  pointId: string;
+  status: 'complete' | 'incomplete';
+  /** False when the point must not be reported as a result; `invalidReasons` says why. */
+  valid: boolean;
+  invalidReasons: string[];
+  platform: string;
+  executor: ExecutorKind;
+  workload: string;
+  /** Target arrival rate (req/s). */
+  arrivalRate: number;
+  /** Keep-alive (s); null for Wasm platforms. */
+  keepAlive: number | null;
+  routing?: string | null;
+  repetition: number;
+  arrivals: string;
+  seed: number;
+  originEpochMs: number;
+  /** Measurement window W = [end of warm-up, last measured arrival] (s on the point clock). */
+  window: { start: number; end: number };
+  requests: RequestCounts;
+  /** Arrivals per second actually achieved in W. */
+  achievedRate: number | null;
+  /** Metric values measured (exact time-weighted integrals); unavailable metrics are null. */
+  measured: MetricValues;
+  /** The thesis's sampled estimates (running every 1 s, totals every 2 s). */
+  measuredSampled?: MetricValues;
+  /** The primary model's prediction: SMP for containers, M/G/∞ for Wasm. */
+  predicted: MetricValues;
+  /** Relative error (measured − predicted) / predicted per metric. */
+  error: MetricValues;
+  /** Every model's prediction, by model name (smp, mginf, capacity, simulator ...). */
+  models?: Record<string, MetricValues>;
+  modelInputs?: ModelInputs;
+  /** Client latency from the intended send time (s). */
+  latency?: Percentiles;
+  /** Platform-side response time (duration + waitTime) where reported (s). */
+  platformRespTime?: Percentiles;
+  /** Send lag = actual − intended send time (s). */
+  sendLag?: Percentiles;
+  /** Kolmogorov–Smirnov test of the realised inter-arrival gaps against the exponential. */
+  ks?: { statistic: number; pValue: number; n: number } | null;
+}
+
+export interface RunSummary {
+  schemaVersion: number;
+  suite: string;
+  runId: string;
+  createdAt: string;
+  points: PointSummary[];
+}
+
+export interface HostFingerprint {
+  cpuModel: string;
+  cores: number;
+  memoryBytes: number;
+  kernel: string;
+  os: string;
+  node: string;
+}
+
+export interface RunManifest {
+  schemaVersion: number;
+  suite: string;
+  /** The suite as loaded (normalised). */
+  suiteConfig: unknown;
+  runId: string;
+  seed: number;
+  createdAt: string;
+  faasmarkVersion: string;
+  gitCommit: string | null;
+  host: HostFingerprint;
+  platforms: { name: string; executor: ExecutorKind; version?: string; details?: Record<string, unknown> }[];
+  repeat: number;
+}
