@@ -126,3 +126,17 @@ export function relativeError(measured: number | null | undefined, predicted: nu
   if (!Number.isFinite(measured) || !Number.isFinite(predicted) || predicted === 0) return null;
   return (measured - predicted) / predicted;
 }
+
+/**
+ * Map SMP-shaped outputs (pacsltk names; also what the simulator produces) to metric values,
+ * through the `smp` twin declared above — the one mapping used for every container model.
+ */
+export function smpOutputsToMetrics(outputs: Partial<Record<SmpOutputKey, number>>): MetricValues {
+  const values: MetricValues = {};
+  for (const m of METRICS) {
+    if (!m.smp || !m.appliesTo.includes('container')) continue;
+    const v = outputs[m.smp];
+    if (v !== undefined) values[m.key] = v;
+  }
+  return values;
+}
