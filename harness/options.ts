@@ -48,7 +48,7 @@ export function parseNumberList(flag: string, raw: string | number, rule: Number
       return parseNumber(flag, item, rule);
     } catch {
       throw new UsageError(
-        `${flag} must be a comma-separated list of ${describeRule(rule)}s; ${JSON.stringify(item.trim())} is not (in ${JSON.stringify(String(raw))})`,
+        `${flag} must be a comma-separated list, each ${describeRule(rule)}; ${JSON.stringify(item.trim())} is not (in ${JSON.stringify(String(raw))})`,
       );
     }
   });

@@ -85,6 +85,19 @@ export interface Platform {
   describe(): Promise<PlatformDescription>;
   /** Stop everything this platform started. Safe to call twice. */
   teardown(): Promise<void>;
+  /**
+   * Optional: whether the platform stayed usable since setup. `ok: false` once it failed
+   * mid-point (e.g. `spin up` crashed): its requests were recorded as errors and the engine
+   * marks the point invalid. Absent means always healthy.
+   */
+  health?(): PlatformHealth;
+}
+
+/** What {@link Platform.health} reports. */
+export interface PlatformHealth {
+  ok: boolean;
+  /** Why not, e.g. "spin up (aes) exited with code 101 mid-run: <stderr tail>". */
+  reason?: string;
 }
 
 /** The point's clock: seconds since its origin. */

@@ -80,6 +80,16 @@ export interface PointSummary {
   sendLag?: Percentiles;
   /** Kolmogorov–Smirnov test of the realised inter-arrival gaps against the exponential. */
   ks?: { statistic: number; pValue: number; n: number } | null;
+  /** Point id prefix naming the suite's platform entry (its `label`, default the platform name). */
+  label?: string;
+  /** Measured arrivals scheduled per second of the measured segment (the achieved rate's reference). */
+  scheduledRate?: number | null;
+  /** Arrivals scheduled but never sent (interrupted points). */
+  unsent?: number;
+  /** Which entry of `models` is `predicted` (smp, mginf), null when none could run. */
+  primaryModel?: string | null;
+  /** Notes from the models and the engine (saturation, guards, missing inputs). */
+  notes?: string[];
 }
 
 export interface RunSummary {

@@ -3,7 +3,34 @@
  * `register(program)`: it declares flags and imports its implementation lazily in the action.
  */
 import type { Command } from 'commander';
+import compare from './compare.js';
+import invoke from './invoke.js';
+import openwhisk from './openwhisk.js';
+import report from './report.js';
+import reproduce from './reproduce.js';
+import run from './run.js';
+import predict from './predict.js';
+import probe from './probe.js';
+import profile from './profile.js';
+import recommend from './recommend.js';
+import serve from './serve.js';
+import simulate from './simulate.js';
+import spin from './spin.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [
+  compare,
+  invoke,
+  openwhisk,
+  report,
+  reproduce,
+  run,
+  predict,
+  probe,
+  profile,
+  recommend,
+  serve,
+  simulate,
+  spin,
+];

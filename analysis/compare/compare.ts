@@ -1,0 +1,376 @@
+/**
+ * Compare two results directories point by point (platform, workload, arrival rate,
+ * keep-alive): per metric the ratio candidate/baseline with a seeded percentile-bootstrap 95%
+ * CI (whole repetitions resampled when both sides have ≥ 2, requests otherwise), a
+ * Mann–Whitney U p-value, and a verdict against the noise threshold t (lower is better for
+ * every metric compared):
+ *   regressed      ratio > 1 + t and the CI lies above 1
+ *   improved       ratio < 1 − t and the CI lies below 1
+ *   no difference  otherwise, when a CI exists or the ratio is within [1 − t, 1 + t]
+ *   inconclusive   a change beyond t without a CI (a time-averaged metric from one repetition:
+ *                  run with --repeat ≥ 2), or an undefined ratio (baseline 0)
+ */
+import { InputError } from '../../harness/errors.js';
+import type { RequestRecord } from '../../harness/records.js';
+import type { PointSummary } from '../../results/types.js';
+import { createRng } from '../random.js';
+import {
+  groupPoints,
+  type JsonlIssue,
+  type LoadedRun,
+  loadRun,
+  measuredRequests,
+  readRequests,
+} from '../report/load-results.js';
+import { bootstrapRatioCi, mean, quantile, type Statistic, singletonUnits } from '../stats/bootstrap.js';
+import { mannWhitneyU } from '../stats/mann-whitney.js';
+
+export const COMPARE_METRICS = [
+  'respTimeP50',
+  'respTimeP99',
+  'respTimeMean',
+  'coldProb',
+  'totalExecutors',
+  'idle',
+] as const;
+export type CompareMetric = (typeof COMPARE_METRICS)[number];
+
+export type Verdict = 'improved' | 'regressed' | 'no difference' | 'inconclusive';
+
+export interface CompareOptions {
+  /** Noise threshold as a fraction (0.05 = 5%). */
+  threshold: number;
+  seed: number;
+  resamples: number;
+  level?: number;
+}
+
+export interface MetricComparison {
+  metric: CompareMetric;
+  baseline: number | null;
+  candidate: number | null;
+  ratio: number | null;
+  lo: number | null;
+  hi: number | null;
+  pValue: number | null;
+  /** What the bootstrap resampled. */
+  unit: 'repetitions' | 'requests' | 'none';
+  verdict: Verdict;
+  note?: string;
+}
+
+export interface PointComparison {
+  key: string;
+  platform: string;
+  workload: string;
+  arrivalRate: number;
+  keepAlive: number | null;
+  baselineRepetitions: number;
+  candidateRepetitions: number;
+  metrics: MetricComparison[];
+}
+
+export interface CompareResult {
+  schemaVersion: 1;
+  baseline: string;
+  candidate: string;
+  threshold: number;
+  seed: number;
+  resamples: number;
+  warnings: string[];
+  corruptedLines: JsonlIssue[];
+  points: PointComparison[];
+  counts: Record<Verdict, number>;
+}
+
+export function verdictFor(
+  ratio: number | null,
+  lo: number | null,
+  hi: number | null,
+  threshold: number,
+): Verdict {
+  if (ratio === null) return 'inconclusive';
+  if (lo === null || hi === null) return Math.abs(ratio - 1) <= threshold ? 'no difference' : 'inconclusive';
+  if (ratio > 1 + threshold && lo > 1) return 'regressed';
+  if (ratio < 1 - threshold && hi < 1) return 'improved';
+  return 'no difference';
+}
+
+interface Side {
+  points: PointSummary[];
+  /** Per repetition: latencies of ok requests in the window. */
+  latencies: number[][];
+  /** Per repetition: 1 cold / 0 warm per completed request that reports its cold flag. */
+  colds: number[][];
+}
+
+async function loadSide(run: LoadedRun, points: PointSummary[], issues: JsonlIssue[]): Promise<Side> {
+  const latencies: number[][] = [];
+  const colds: number[][] = [];
+  for (const p of points) {
+    const read = await readRequests(run.dir, p.pointId);
+    if (!read) {
+      throw new InputError(`${run.dir}: points/${p.pointId}/requests.jsonl is missing`, {
+        hint: 'compare needs the per-request records; copy the whole results directory',
+      });
+    }
+    issues.push(...read.issues);
+    const reqs: RequestRecord[] = measuredRequests(read.records, p.window);
+    latencies.push(
+      reqs.filter((r) => r.status === 'ok' && Number.isFinite(r.respTime)).map((r) => r.respTime),
+    );
+    colds.push(
+      reqs
+        .filter((r) => r.status === 'ok' && typeof r.platform?.cold === 'boolean')
+        .map((r) => (r.platform?.cold ? 1 : 0)),
+    );
+  }
+  return { points, latencies, colds };
+}
+
+const p50: Statistic = (v) => quantile(v, 0.5);
+const p99: Statistic = (v) => quantile(v, 0.99);
+
+function summaryValue(p: PointSummary, metric: 'totalExecutors' | 'idle' | 'coldProb'): number | null {
+  const m = p.measured ?? {};
+  if (metric === 'totalExecutors') return m.totalExecutors ?? m.inFlight ?? null;
+  return m[metric] ?? null;
+}
+
+function compareRequestMetric(
+  metric: CompareMetric,
+  base: number[][],
+  cand: number[][],
+  stat: Statistic,
+  opts: CompareOptions,
+  seedOffset: number,
+): MetricComparison {
+  const bFlat = base.flat();
+  const cFlat = cand.flat();
+  if (bFlat.length === 0 || cFlat.length === 0) {
+    return {
+      metric,
+      baseline: null,
+      candidate: null,
+      ratio: null,
+      lo: null,
+      hi: null,
+      pValue: null,
+      unit: 'none',
+      verdict: 'inconclusive',
+      note: 'no samples on one side',
+    };
+  }
+  const byRep = base.length >= 2 && cand.length >= 2;
+  const ci = bootstrapRatioCi(
+    byRep ? base : singletonUnits(bFlat),
+    byRep ? cand : singletonUnits(cFlat),
+    stat,
+    {
+      rng: createRng(opts.seed + seedOffset),
+      resamples: opts.resamples,
+      level: opts.level ?? 0.95,
+    },
+  );
+  const b = stat(bFlat);
+  const c = stat(cFlat);
+  const out: MetricComparison = {
+    metric,
+    baseline: b,
+    candidate: c,
+    ratio: ci.ratio,
+    lo: ci.lo,
+    hi: ci.hi,
+    pValue: mannWhitneyU(bFlat, cFlat).pValue,
+    unit: byRep ? 'repetitions' : 'requests',
+    verdict: b === 0 && c === 0 ? 'no difference' : verdictFor(ci.ratio, ci.lo, ci.hi, opts.threshold),
+  };
+  if (ci.ratio === null && b === 0 && c !== 0) out.note = 'baseline is 0: ratio undefined';
+  return out;
+}
+
+function compareSummaryMetric(
+  metric: 'totalExecutors' | 'idle' | 'coldProb',
+  base: PointSummary[],
+  cand: PointSummary[],
+  opts: CompareOptions,
+  seedOffset: number,
+): MetricComparison {
+  const bv = base
+    .map((p) => summaryValue(p, metric))
+    .filter((v): v is number => v !== null && Number.isFinite(v));
+  const cv = cand
+    .map((p) => summaryValue(p, metric))
+    .filter((v): v is number => v !== null && Number.isFinite(v));
+  if (bv.length === 0 || cv.length === 0) {
+    return {
+      metric,
+      baseline: null,
+      candidate: null,
+      ratio: null,
+      lo: null,
+      hi: null,
+      pValue: null,
+      unit: 'none',
+      verdict: 'inconclusive',
+      note: 'not measured on one side',
+    };
+  }
+  const b = mean(bv);
+  const c = mean(cv);
+  if (b === 0 && c === 0) {
+    return {
+      metric,
+      baseline: b,
+      candidate: c,
+      ratio: null,
+      lo: null,
+      hi: null,
+      pValue: null,
+      unit: 'none',
+      verdict: 'no difference',
+    };
+  }
+  const byRep = bv.length >= 2 && cv.length >= 2;
+  if (!byRep) {
+    const ratio = b === 0 ? null : c / b;
+    const out: MetricComparison = {
+      metric,
+      baseline: b,
+      candidate: c,
+      ratio,
+      lo: null,
+      hi: null,
+      pValue: null,
+      unit: 'none',
+      verdict: verdictFor(ratio, null, null, opts.threshold),
+    };
+    out.note = 'time-averaged over the run: one repetition gives no CI (use --repeat >= 2)';
+    return out;
+  }
+  const ci = bootstrapRatioCi(singletonUnits(bv), singletonUnits(cv), mean, {
+    rng: createRng(opts.seed + seedOffset),
+    resamples: opts.resamples,
+    level: opts.level ?? 0.95,
+  });
+  return {
+    metric,
+    baseline: b,
+    candidate: c,
+    ratio: ci.ratio,
+    lo: ci.lo,
+    hi: ci.hi,
+    pValue: mannWhitneyU(bv, cv).pValue,
+    unit: 'repetitions',
+    verdict: verdictFor(ci.ratio, ci.lo, ci.hi, opts.threshold),
+  };
+}
+
+function hostWarning(a: LoadedRun, b: LoadedRun): string | null {
+  const ha = a.manifest?.host;
+  const hb = b.manifest?.host;
+  if (!ha || !hb) return null;
+  const diffs = (['cpuModel', 'cores', 'memoryBytes', 'kernel', 'os', 'node'] as const).filter(
+    (k) => ha[k] !== hb[k],
+  );
+  if (diffs.length === 0) return null;
+  return `host fingerprints differ (${diffs.map((k) => `${k}: ${ha[k]} vs ${hb[k]}`).join('; ')}): differences may come from the machine, not the platform`;
+}
+
+/**
+ * Compare `baselineDir` with `candidateDir`.
+ * @throws InputError for missing/empty directories, mismatched suites, no common points, missing requests.jsonl
+ */
+export async function compareRuns(
+  baselineDir: string,
+  candidateDir: string,
+  opts: CompareOptions,
+): Promise<CompareResult> {
+  const base = loadRun(baselineDir);
+  const cand = loadRun(candidateDir);
+  const warnings = [
+    ...base.warnings.map((w) => `baseline: ${w}`),
+    ...cand.warnings.map((w) => `candidate: ${w}`),
+  ];
+  if (base.summary.suite !== cand.summary.suite) {
+    throw new InputError(
+      `mismatched suites: baseline ran "${base.summary.suite}", candidate ran "${cand.summary.suite}"`,
+      {
+        hint: 'compare two runs of the same suite',
+      },
+    );
+  }
+  const hw = hostWarning(base, cand);
+  if (hw) warnings.push(hw);
+  const bGroups = groupPoints(base.summary.points);
+  const cGroups = groupPoints(cand.summary.points);
+  const onlyBase = [...bGroups.keys()].filter((k) => !cGroups.has(k));
+  const onlyCand = [...cGroups.keys()].filter((k) => !bGroups.has(k));
+  if (onlyBase.length) warnings.push(`points only in the baseline (not compared): ${onlyBase.join(', ')}`);
+  if (onlyCand.length) warnings.push(`points only in the candidate (not compared): ${onlyCand.join(', ')}`);
+  const common = [...bGroups.keys()].filter((k) => cGroups.has(k));
+  if (common.length === 0) {
+    throw new InputError(
+      'the two runs have no point in common (platform, workload, arrival rate, keep-alive)',
+      {
+        hint: 'compare two runs of the same suite and platforms',
+      },
+    );
+  }
+  const corruptedLines: JsonlIssue[] = [];
+  const points: PointComparison[] = [];
+  const counts: Record<Verdict, number> = { improved: 0, regressed: 0, 'no difference': 0, inconclusive: 0 };
+  let offset = 0;
+  for (const key of common) {
+    const bp = bGroups.get(key) as PointSummary[];
+    const cp = cGroups.get(key) as PointSummary[];
+    for (const [label, ps] of [
+      ['baseline', bp],
+      ['candidate', cp],
+    ] as const) {
+      for (const p of ps)
+        if (!p.valid)
+          warnings.push(
+            `${label} point ${p.pointId} is invalid: ${p.invalidReasons.join('; ') || 'no reason given'}`,
+          );
+    }
+    const bs = await loadSide(base, bp, corruptedLines);
+    const cs = await loadSide(cand, cp, corruptedLines);
+    const metrics: MetricComparison[] = [
+      compareRequestMetric('respTimeP50', bs.latencies, cs.latencies, p50, opts, offset + 1),
+      compareRequestMetric('respTimeP99', bs.latencies, cs.latencies, p99, opts, offset + 2),
+      compareRequestMetric('respTimeMean', bs.latencies, cs.latencies, mean, opts, offset + 3),
+      bs.colds.flat().length && cs.colds.flat().length
+        ? compareRequestMetric('coldProb', bs.colds, cs.colds, mean, opts, offset + 4)
+        : compareSummaryMetric('coldProb', bp, cp, opts, offset + 4),
+      compareSummaryMetric('totalExecutors', bp, cp, opts, offset + 5),
+      compareSummaryMetric('idle', bp, cp, opts, offset + 6),
+    ];
+    offset += 16;
+    for (const m of metrics) counts[m.verdict]++;
+    const first = bp[0] as PointSummary;
+    points.push({
+      key,
+      platform: first.platform,
+      workload: first.workload,
+      arrivalRate: first.arrivalRate,
+      keepAlive: first.keepAlive,
+      baselineRepetitions: bp.length,
+      candidateRepetitions: cp.length,
+      metrics,
+    });
+  }
+  if (corruptedLines.length) warnings.push(`${corruptedLines.length} corrupted JSONL line(s) skipped`);
+  return {
+    schemaVersion: 1,
+    baseline: baselineDir,
+    candidate: candidateDir,
+    threshold: opts.threshold,
+    seed: opts.seed,
+    resamples: opts.resamples,
+    warnings,
+    corruptedLines,
+    points,
+    counts,
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * Measured metrics of one point, exactly as DESIGN.md "Metric definitions" defines them —
+ * pure: records and spans in, numbers out, one pass, memory independent of the request count.
+ *
+ * Window W = [start, end] = [end of warm-up, last measured arrival]; requests count by
+ * arrival (intended send time) in W, warm-up arrivals never do.
+ * - respTime: mean client response time of `ok` requests arriving in W, from the intended
+ *   send time (no coordinated omission). The platform-side time (OpenWhisk duration +
+ *   waitTime) is summarised beside it (`platformRespTime`).
+ * - coldProb: cold-started / completed (`ok` with a cold flag) requests arriving in W.
+ * - rejectProb: rejected / sent requests arriving in W.
+ * - runningWarm / runningCold: (1/|W|)·Σ |[startAt − waitTime, endAt] ∩ W| over every request
+ *   (warm-up arrivals too: their service may overlap W), split by the cold flag.
+ * - running = runningWarm + runningCold.
+ * - totalExecutors: (1/|W|)·Σ |[createdAt, destroyedAt ?? end] ∩ W| over executor spans.
+ * - idle = totalExecutors − running.
+ * - inFlight (Wasm): (1/|W|)·Σ |[sentAt, doneAt] ∩ W| — the client-side in-flight interval, the
+ *   only one a plain HTTP endpoint lets us observe (it includes the network round trip, ~0.1 ms
+ *   on loopback; a timeout's interval ends when the client gave up).
+ * Metrics the platform cannot observe (no platform times, no cold flag, no spans) are null.
+ * Sampled estimates (thesis): running every 1 s, totals every 2 s (see sampled.ts).
+ */
+import type { ExecutorSpan, RequestRecord } from '../../harness/records.js';
+import { platformRespTime, serviceInterval } from '../../harness/records.js';
+import type { ExecutorKind, PlatformCapabilities } from '../../platforms/types.js';
+import type { Percentiles, RequestCounts } from '../../results/types.js';
+import { PercentileRecorder } from '../stats/percentiles.js';
+import { type MetricValues, metricsFor } from './definitions.js';
+import { SampleGrid } from './sampled.js';
+
+export interface MeasureWindow {
+  start: number;
+  end: number;
+}
+
+export interface MeasureOptions {
+  executor: ExecutorKind;
+  capabilities: Pick<PlatformCapabilities, 'coldFlag' | 'executorSpans' | 'platformTimes'>;
+  window: MeasureWindow;
+  /**
+   * Length of the measured segment of the schedule (s). The achieved rate is
+   * sent / max(duration, last actual send − W.start): a generator or platform that falls behind
+   * stretches the denominator. Defaults to |W|.
+   */
+  duration?: number;
+  /** Sampling steps of the thesis's estimates (s); defaults 1 (running, in-flight) and 2 (totals). */
+  runningStep?: number;
+  totalStep?: number;
+}
+
+export interface MeasureResult {
+  /** Requests arriving in W by status. */
+  requests: RequestCounts;
+  /** Requests sent per second (see MeasureOptions.duration); null when nothing was measured. */
+  achievedRate: number | null;
+  measured: MetricValues;
+  measuredSampled: MetricValues;
+  latency: Percentiles;
+  platformRespTime: Percentiles | null;
+  sendLag: Percentiles;
+}
+
+/** Length of [a, b] ∩ [w.start, w.end]. */
+export function clippedLength(a: number, b: number, w: MeasureWindow): number {
+  const lo = Math.max(a, w.start);
+  const hi = Math.min(b, w.end);
+  return hi > lo ? hi - lo : 0;
+}
+
+/** One-pass accumulator: `add` every record (any order), then `finish` with the spans. */
+export class PointMeasurer {
+  private readonly counts: RequestCounts = { sent: 0, ok: 0, error: 0, timeout: 0, rejected: 0 };
+  private okCount = 0;
+  private okColdKnown = 0;
+  private okCold = 0;
+  private warmArea = 0;
+  private coldArea = 0;
+  private unknownArea = 0;
+  private inFlightArea = 0;
+  private sawServiceInterval = false;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private readonly latency = new PercentileRecorder();
+  private readonly platformLatency = new PercentileRecorder();
+  private readonly sendLag = new PercentileRecorder();
+  private readonly runningWarmGrid: SampleGrid;
+  private readonly runningColdGrid: SampleGrid;
+  private readonly runningGrid: SampleGrid;
+  private readonly inFlightGrid: SampleGrid;
+  private readonly totalGrid: SampleGrid;
+  private readonly runningAtTotalGrid: SampleGrid;
+
+  constructor(private readonly options: MeasureOptions) {
+    const { start, end } = options.window;
+    const r = options.runningStep ?? 1;
+    const t = options.totalStep ?? 2;
+    this.runningWarmGrid = new SampleGrid(start, end, r);
+    this.runningColdGrid = new SampleGrid(start, end, r);
+    this.runningGrid = new SampleGrid(start, end, r);
+    this.inFlightGrid = new SampleGrid(start, end, r);
+    this.totalGrid = new SampleGrid(start, end, t);
+    this.runningAtTotalGrid = new SampleGrid(start, end, t);
+  }
+
+  add(record: RequestRecord): void {
+    const w = this.options.window;
+    const service = serviceInterval(record.platform);
+    if (service) {
+      this.sawServiceInterval = true;
+      const len = clippedLength(service[0], service[1], w);
+      const cold = record.platform?.cold;
+      if (cold === true) {
+        this.coldArea += len;
+        this.runningColdGrid.add(service[0], service[1]);
+      } else if (cold === false) {
+        this.warmArea += len;
+        this.runningWarmGrid.add(service[0], service[1]);
+      } else this.unknownArea += len;
+      this.runningGrid.add(service[0], service[1]);
+      this.runningAtTotalGrid.add(service[0], service[1]);
+    }
+    if (Number.isFinite(record.sentAt) && Number.isFinite(record.doneAt)) {
+      this.inFlightArea += clippedLength(record.sentAt, record.doneAt, w);
+      this.inFlightGrid.add(record.sentAt, record.doneAt);
+    }
+    if (record.warmup || record.intendedAt < w.start || record.intendedAt > w.end) return;
+    this.counts.sent++;
+    this.counts[record.status]++;
+    if (record.sentAt > this.lastSentAt) this.lastSentAt = record.sentAt;
+    this.sendLag.record(record.sentAt - record.intendedAt);
+    if (record.status !== 'ok') return;
+    this.okCount++;
+    this.latency.record(record.respTime);
+    const p = platformRespTime(record.platform);
+    if (p !== undefined) this.platformLatency.record(p);
+    if (record.platform?.cold !== undefined) {
+      this.okColdKnown++;
+      if (record.platform.cold) this.okCold++;
+    }
+  }
+
+  private achievedRate(): number | null {
+    const { window: w, duration } = this.options;
+    const span = Math.max(duration ?? w.end - w.start, this.lastSentAt - w.start);
+    return this.counts.sent > 0 && span > 0 ? this.counts.sent / span : null;
+  }
+
+  finish(spans: Iterable<ExecutorSpan>): MeasureResult {
+    const { window: w, capabilities: caps, executor } = this.options;
+    const length = w.end - w.start;
+    const timeWeighted = length > 0;
+    let executorArea = 0;
+    let spanCount = 0;
+    for (const s of spans) {
+      spanCount++;
+      const end = s.destroyedAt ?? w.end;
+      executorArea += clippedLength(s.createdAt, end, w);
+      this.totalGrid.add(s.createdAt, s.destroyedAt ?? Number.POSITIVE_INFINITY);
+    }
+    const platformTimes = caps.platformTimes && this.sawServiceInterval;
+    const coldKnown = caps.coldFlag && this.unknownArea === 0;
+    const spansKnown = caps.executorSpans && (spanCount > 0 || this.counts.sent === 0 || !platformTimes);
+
+    const all: MetricValues = {};
+    all.respTime = this.latency.mean();
+    all.coldProb = caps.coldFlag && this.okColdKnown > 0 ? this.okCold / this.okColdKnown : null;
+    all.rejectProb = this.counts.sent > 0 ? this.counts.rejected / this.counts.sent : null;
+    const runningWarm = timeWeighted && platformTimes && coldKnown ? this.warmArea / length : null;
+    const runningCold = timeWeighted && platformTimes && coldKnown ? this.coldArea / length : null;
+    const running =
+      timeWeighted && platformTimes ? (this.warmArea + this.coldArea + this.unknownArea) / length : null;
+    const total = timeWeighted && spansKnown ? executorArea / length : null;
+    all.runningWarm = runningWarm;
+    all.runningCold = runningCold;
+    all.running = running;
+    all.totalExecutors = total;
+    all.idle = total !== null && running !== null ? total - running : null;
+    all.inFlight = timeWeighted ? this.inFlightArea / length : null;
+
+    const sampled: MetricValues = {};
+    sampled.runningWarm = platformTimes && coldKnown ? this.runningWarmGrid.mean() : null;
+    sampled.runningCold = platformTimes && coldKnown ? this.runningColdGrid.mean() : null;
+    sampled.running = platformTimes ? this.runningGrid.mean() : null;
+    sampled.totalExecutors = spansKnown ? this.totalGrid.mean() : null;
+    const runningAtTotals = platformTimes ? this.runningAtTotalGrid.mean() : null;
+    sampled.idle =
+      sampled.totalExecutors !== null && sampled.totalExecutors !== undefined && runningAtTotals !== null
+        ? sampled.totalExecutors - runningAtTotals
+        : null;
+    sampled.inFlight = this.inFlightGrid.mean();
+
+    const keys = metricsFor(executor).map((m) => m.key);
+    const pick = (v: MetricValues): MetricValues => Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, v[k] ?? null]));
+    return {
+      requests: { ...this.counts },
+      achievedRate: this.achievedRate(),
+      measured: pick(all),
+      measuredSampled: pick(sampled),
+      latency: this.latency.summary(),
+      platformRespTime: this.platformLatency.count > 0 ? this.platformLatency.summary() : null,
+      sendLag: this.sendLag.summary(),
+    };
+  }
+}
+
+/** Measure a point from its records and executor spans (see the module comment). */
+export function measurePoint(
+  records: Iterable<RequestRecord>,
+  spans: Iterable<ExecutorSpan>,
+  options: MeasureOptions,
+): MeasureResult {
+  const m = new PointMeasurer(options);
+  for (const r of records) m.add(r);
+  return m.finish(spans);
+}
+
+/** W from the records: [warm-up end, last measured arrival] — for re-measuring a points file. */
+export function windowFromRecords(records: Iterable<RequestRecord>, warmupEnd: number): MeasureWindow {
+  let end = warmupEnd;
+  for (const r of records) if (!r.warmup && r.intendedAt > end) end = r.intendedAt;
+  return { start: warmupEnd, end };
+}

@@ -1,0 +1,108 @@
+/**
+ * Keep-alive advice from the SMP: the smallest keep-alive τ whose mean response time is within
+ * a tolerance of its large-keep-alive limit — the "knee" the thesis read off Figs 4.1/4.6 by
+ * eye (§4.3.1) — and what keeping executors that long costs in idle executors.
+ *
+ * The limit. As τ → ∞ every server's kill probability e^{−λp_mτ} → 0, so every kill rate
+ * K_m → 0: instances are never reclaimed, the cold-start probability → 0 and the SMP's mean
+ * response time → w (in pacsltk's finite computation the chain then extends to the maximum
+ * concurrency M, whose state has response w by definition). So the limit is R∞ = w, exactly,
+ * for both variants, and the target is R(τ) ≤ (1 + tolerance)·w. Equivalently, the cold-start
+ * probability must fall to about tolerance·w/(c − w).
+ *
+ * The search. R(τ) decreases with τ (longer keep-alive, fewer cold starts), but to be safe
+ * against plateaus we scan a log grid of τ from 1 ms to 1e7 s (24 points per decade) for the
+ * first point meeting the target, then bisect between it and its predecessor to 1e-6 relative.
+ *
+ * The cost. Idle executors = the SMP's avgIdleCount (warm instances not serving); with a memory
+ * size m MB they hold avgIdleCount · m/1024 GB, i.e. avgIdleCount · m/1024 · 3600 GB-seconds of
+ * idle memory per hour (GB = 1024 MB, the convention of GB-second billing).
+ */
+import { InputError } from '../../harness/errors.js';
+import { type SmpInput, type SmpResult, solveSmp } from './smp.js';
+import { requireFraction, requirePositive } from './validate.js';
+
+export interface KeepAliveAdviceInput extends Omit<SmpInput, 'keepAlive'> {
+  /** Allowed relative excess of the mean response time over its limit w; default 0.05. */
+  tolerance?: number;
+  /** Memory per executor in MB, for the GB-seconds figure (optional). */
+  memoryMb?: number;
+}
+
+export interface KeepAliveAdvice {
+  /** Recommended keep-alive τ (s): smallest with avgRespTime ≤ (1 + tolerance)·w. */
+  keepAlive: number;
+  tolerance: number;
+  /** R∞ = w: the mean response time as τ → ∞. */
+  limitRespTime: number;
+  /** (1 + tolerance)·w. */
+  targetRespTime: number;
+  /** The SMP at the recommended keep-alive. */
+  atKeepAlive: SmpResult;
+  /** Mean idle executors at the recommended keep-alive (= atKeepAlive.avgIdleCount). */
+  idleExecutors: number;
+  /** Idle memory cost per hour, GB-seconds (null without a memory size). */
+  idleGbSecondsPerHour: number | null;
+  memoryMb: number | null;
+}
+
+const GRID_MIN = 1e-3; // s
+const GRID_MAX = 1e7; // s (~116 days)
+const PER_DECADE = 24;
+
+/**
+ * Smallest keep-alive within `tolerance` of the large-keep-alive response time (see module doc).
+ * @throws InputError naming the field on bad input, or when no keep-alive up to 1e7 s gets
+ *   within tolerance (say so instead of guessing).
+ * @example recommendKeepAlive({ arrivalRate: 1, warm: 1.5288, cold: 4.1202 }).keepAlive
+ */
+export function recommendKeepAlive(input: KeepAliveAdviceInput): KeepAliveAdvice {
+  const tolerance = requireFraction('tolerance', input.tolerance ?? 0.05);
+  const memoryMb = input.memoryMb === undefined ? null : requirePositive('memoryMb', input.memoryMb);
+  const { tolerance: _t, memoryMb: _m, ...smpBase } = input;
+  const w = requirePositive('warm', input.warm);
+  const limit = w;
+  const target = (1 + tolerance) * limit;
+  const meets = (keepAlive: number): boolean => solveSmp({ ...smpBase, keepAlive }).avgRespTime <= target;
+
+  const steps = Math.round(Math.log10(GRID_MAX / GRID_MIN) * PER_DECADE);
+  let prev = 0;
+  let found = -1;
+  for (let i = 0; i <= steps; i++) {
+    const tau = GRID_MIN * 10 ** (i / PER_DECADE);
+    if (meets(tau)) {
+      found = tau;
+      break;
+    }
+    prev = tau;
+  }
+  if (found < 0) {
+    throw new InputError(
+      `no keep-alive up to ${GRID_MAX} s brings the mean response time within ${tolerance * 100}% of warm = ${w} s`,
+      { hint: 'raise --tolerance' },
+    );
+  }
+  let hi = found;
+  let lo = prev; // 0 when the very first grid point already meets the target
+  while (hi - lo > 1e-6 * hi) {
+    const mid = (lo + hi) / 2;
+    if (meets(mid)) hi = mid;
+    else lo = mid;
+  }
+  const atKeepAlive = solveSmp({ ...smpBase, keepAlive: hi });
+  return {
+    keepAlive: hi,
+    tolerance,
+    limitRespTime: limit,
+    targetRespTime: target,
+    atKeepAlive,
+    idleExecutors: atKeepAlive.avgIdleCount,
+    idleGbSecondsPerHour: memoryMb === null ? null : idleGbSecondsPerHour(atKeepAlive.avgIdleCount, memoryMb),
+    memoryMb,
+  };
+}
+
+/** avgIdleCount executors of `memoryMb` MB held for an hour: count · MB/1024 · 3600 GB-s. */
+export function idleGbSecondsPerHour(idleCount: number, memoryMb: number): number {
+  return ((idleCount * memoryMb) / 1024) * 3600;
+}

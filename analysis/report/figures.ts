@@ -1,0 +1,267 @@
+/**
+ * The run's figures in the thesis's form (Figs 4.1-4.7: metric vs keep-alive at one arrival
+ * rate; Figs 4.8-4.20: metric vs arrival rate at one keep-alive): measured points with 95%
+ * confidence intervals, model curves as lines, container and Wasm on one plot where the
+ * metric is comparable (response time, running/total executors ↔ Wasm in-flight count).
+ *
+ * Confidence intervals of measured points: with ≥ 2 repetitions, the t-interval of the
+ * per-repetition values; with one repetition, for respTime and coldProb, batch means over
+ * the point's requests in arrival order (10 batches); otherwise none is drawn.
+ */
+
+import type { PointSummary } from '../../results/types.js';
+import type { MetricKey } from '../metrics/definitions.js';
+import type { Figure, FigurePoint, FigureSeries } from '../plots/figure.js';
+import { batchMeansCi, meanCi } from '../stats/t-interval.js';
+import { capacityValue, curve, grid, mginfValue, smpCurve } from './model-curves.js';
+
+/** Figure metrics in the thesis's order (Figs 4.1-4.7). */
+export const FIGURE_METRICS: { key: MetricKey; label: string; title: string }[] = [
+  { key: 'respTime', label: 'mean response time (s)', title: 'Mean response time' },
+  { key: 'running', label: 'running executors', title: 'Running executors' },
+  { key: 'runningCold', label: 'running cold executors', title: 'Running cold executors' },
+  { key: 'runningWarm', label: 'running warm executors', title: 'Running warm executors' },
+  { key: 'idle', label: 'idle executors', title: 'Idle executors' },
+  { key: 'totalExecutors', label: 'total executors', title: 'Total executors' },
+  { key: 'coldProb', label: 'cold start probability', title: 'Cold start probability' },
+];
+
+/** Per-request series of one point, in arrival order (for batch-means CIs). */
+export interface RequestSeries {
+  resp: number[];
+  cold: number[];
+}
+
+export interface FigureContext {
+  requests: Map<string, RequestSeries>;
+  /** Host cores for the capacity companion (manifest host fingerprint); omitted when unknown. */
+  cores?: number;
+}
+
+/** The measured value a point offers for a figure metric (Wasm: in-flight stands for running/total). */
+export function measuredFor(p: PointSummary, metric: MetricKey): number | null {
+  const m = p.measured ?? {};
+  if (p.executor === 'wasm') {
+    if (metric === 'respTime') return m.respTime ?? null;
+    if (metric === 'running' || metric === 'totalExecutors') return m.inFlight ?? m.running ?? null;
+    return null;
+  }
+  return m[metric] ?? null;
+}
+
+function pointWithCi(
+  x: number,
+  reps: PointSummary[],
+  metric: MetricKey,
+  ctx: FigureContext,
+): FigurePoint | null {
+  const vals = reps
+    .map((p) => measuredFor(p, metric))
+    .filter((v): v is number => v !== null && Number.isFinite(v));
+  if (vals.length === 0) return null;
+  if (vals.length >= 2) {
+    const ci = meanCi(vals);
+    if (ci) return { x, y: ci.mean, lo: ci.lo, hi: ci.hi };
+  }
+  const y = vals[0] as number;
+  const series = ctx.requests.get((reps[0] as PointSummary).pointId);
+  if (series && (metric === 'respTime' || metric === 'coldProb')) {
+    const ci = batchMeansCi(metric === 'respTime' ? series.resp : series.cold);
+    if (ci) return { x, y, lo: Math.max(0, ci.lo), hi: ci.hi };
+  }
+  return { x, y };
+}
+
+export function measuredSeries(
+  name: string,
+  points: PointSummary[],
+  axis: 'keepAlive' | 'arrivalRate',
+  metric: MetricKey,
+  ctx: FigureContext,
+): FigureSeries | null {
+  const byX = new Map<number, PointSummary[]>();
+  for (const p of points) {
+    const x = axis === 'keepAlive' ? p.keepAlive : p.arrivalRate;
+    if (x === null || !p.valid) continue;
+    byX.set(x, [...(byX.get(x) ?? []), p]);
+  }
+  const pts = [...byX.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([x, reps]) => pointWithCi(x, reps, metric, ctx))
+    .filter((p): p is FigurePoint => p !== null);
+  return pts.length ? { name, kind: 'measured', points: pts } : null;
+}
+
+function distinct(xs: (number | null)[]): number[] {
+  return [...new Set(xs.filter((x): x is number => x !== null))].sort((a, b) => a - b);
+}
+
+function containerInputs(points: PointSummary[]): { warm: number; cold: number } | null {
+  for (const p of points) {
+    const mi = p.modelInputs;
+    if (mi && typeof mi.warm === 'number' && typeof mi.cold === 'number' && mi.warm > 0 && mi.cold > 0)
+      return { warm: mi.warm, cold: mi.cold };
+  }
+  return null;
+}
+
+function wasmServiceTime(points: PointSummary[]): number | null {
+  for (const p of points) {
+    const s = p.modelInputs?.wasm ?? p.modelInputs?.warm;
+    if (typeof s === 'number' && s > 0) return s;
+  }
+  return null;
+}
+
+const CI_NOTE =
+  'Dots: measured (95% CI: t-interval over repetitions, or batch means of one run for response time and cold probability). Lines: models.';
+
+function slug(s: string): string {
+  return s.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** Every figure the run supports. */
+export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[] {
+  const figures: Figure[] = [];
+  const workloads = [...new Set(points.map((p) => p.workload))];
+  for (const wl of workloads) {
+    const cont = points.filter((p) => p.workload === wl && p.executor === 'container');
+    const wasm = points.filter((p) => p.workload === wl && p.executor === 'wasm');
+    const inputs = containerInputs(cont);
+    const es = wasmServiceTime(wasm);
+    const platforms = [...new Set(cont.map((p) => p.platform))];
+    const wasmPlatforms = [...new Set(wasm.map((p) => p.platform))];
+
+    // metric vs keep-alive (Figs 4.1-4.7), one set per arrival rate with ≥ 2 keep-alives
+    for (const rate of distinct(cont.map((p) => p.arrivalRate))) {
+      const atRate = cont.filter((p) => p.arrivalRate === rate);
+      const kas = distinct(atRate.map((p) => p.keepAlive));
+      if (kas.length < 2) continue;
+      const xs = grid(kas[0] as number, kas[kas.length - 1] as number, 80);
+      const wasmAtRate = wasm.filter((p) => p.arrivalRate === rate);
+      for (const fm of FIGURE_METRICS) {
+        const series: FigureSeries[] = [];
+        for (const pl of platforms) {
+          const s = measuredSeries(
+            `${pl} ${wl} (measured)`,
+            atRate.filter((p) => p.platform === pl),
+            'keepAlive',
+            fm.key,
+            ctx,
+          );
+          if (s) series.push(s);
+        }
+        if (inputs)
+          series.push({
+            name: `SMP ${wl}`,
+            kind: 'model',
+            points: smpCurve(fm.key, inputs, 'keepAlive', rate, xs),
+          });
+        for (const pl of wasmPlatforms) {
+          const reps = wasmAtRate.filter((p) => p.platform === pl);
+          const v = reps.map((p) => measuredFor(p, fm.key)).find((x) => x !== null && x !== undefined);
+          if (typeof v === 'number') {
+            series.push({
+              name: `${pl} ${wl} (measured; no keep-alive)`,
+              kind: 'model',
+              points: [
+                { x: xs[0] as number, y: v },
+                { x: xs[xs.length - 1] as number, y: v },
+              ],
+            });
+          }
+        }
+        if (es !== null && wasmAtRate.length) {
+          const y = mginfValue(fm.key, rate, es);
+          if (y !== null && (fm.key === 'respTime' || fm.key === 'running' || fm.key === 'totalExecutors')) {
+            series.push({
+              name: `M/G/∞ ${wl}`,
+              kind: 'model',
+              points: [
+                { x: xs[0] as number, y },
+                { x: xs[xs.length - 1] as number, y },
+              ],
+            });
+          }
+        }
+        if (series.some((s) => s.kind === 'measured')) {
+          figures.push({
+            id: slug(`${fm.key}-vs-keepAlive-${wl}-rate-${rate}`),
+            title: `${fm.title} vs keep-alive: ${wl}, λ = ${rate} req/s`,
+            xLabel: 'keep-alive (s)',
+            yLabel: fm.label,
+            series,
+            caption: `${CI_NOTE} SMP: thesis variant${inputs ? ` (w = ${inputs.warm} s, c = ${inputs.cold} s)` : ' (no service times in the run: not drawn)'}.`,
+          });
+        }
+      }
+    }
+
+    // metric vs arrival rate (Figs 4.8-4.20), one set per keep-alive (Wasm: none) with ≥ 2 rates
+    // container keep-alives swept over ≥ 2 rates; else a Wasm-only set when Wasm has ≥ 2 rates
+    const kaGroups: (number | null)[] = distinct(cont.map((p) => p.keepAlive)).filter(
+      (ka) => distinct(cont.filter((p) => p.keepAlive === ka).map((p) => p.arrivalRate)).length >= 2,
+    );
+    if (kaGroups.length === 0 && distinct(wasm.map((p) => p.arrivalRate)).length >= 2) kaGroups.push(null);
+    for (const ka of kaGroups) {
+      const atKa = ka === null ? [] : cont.filter((p) => p.keepAlive === ka);
+      const rates = distinct([...atKa.map((p) => p.arrivalRate), ...wasm.map((p) => p.arrivalRate)]);
+      const xs = grid(rates[0] as number, rates[rates.length - 1] as number, 80);
+      for (const fm of FIGURE_METRICS) {
+        const series: FigureSeries[] = [];
+        for (const pl of platforms) {
+          const s = measuredSeries(
+            `${pl} ${wl} (measured)`,
+            atKa.filter((p) => p.platform === pl),
+            'arrivalRate',
+            fm.key,
+            ctx,
+          );
+          if (s) series.push(s);
+        }
+        if (inputs && ka !== null && atKa.length)
+          series.push({
+            name: `SMP ${wl} (τ = ${ka} s)`,
+            kind: 'model',
+            points: smpCurve(fm.key, inputs, 'arrivalRate', ka, xs),
+          });
+        for (const pl of wasmPlatforms) {
+          const s = measuredSeries(
+            `${pl} ${wl} (measured)`,
+            wasm.filter((p) => p.platform === pl),
+            'arrivalRate',
+            fm.key,
+            ctx,
+          );
+          if (s) series.push(s);
+        }
+        if (es !== null && (fm.key === 'respTime' || fm.key === 'running' || fm.key === 'totalExecutors')) {
+          series.push({
+            name: `M/G/∞ ${wl} (E[S] = ${es} s)`,
+            kind: 'model',
+            points: curve(xs, (x) => mginfValue(fm.key, x, es)),
+          });
+          if (ctx.cores) {
+            const cores = ctx.cores;
+            series.push({
+              name: `M/G/c-PS ${wl} (c = ${cores})`,
+              kind: 'model',
+              points: curve(xs, (x) => capacityValue(fm.key, x, es, cores)),
+            });
+          }
+        }
+        if (series.some((s) => s.kind === 'measured')) {
+          figures.push({
+            id: slug(`${fm.key}-vs-rate-${wl}${ka === null ? '' : `-keepalive-${ka}`}`),
+            title: `${fm.title} vs arrival rate: ${wl}${ka === null ? '' : `, keep-alive ${ka} s`}`,
+            xLabel: 'arrival rate (req/s)',
+            yLabel: fm.label,
+            series,
+            caption: `${CI_NOTE}${ctx.cores ? ` M/G/c-PS: capacity companion with the host's ${ctx.cores} cores (no line past its knee c/E[S]).` : ''}`,
+          });
+        }
+      }
+    }
+  }
+  return figures;
+}

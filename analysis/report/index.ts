@@ -1,0 +1,230 @@
+/**
+ * `renderReport(dir)`: the report of one results directory — a terminal summary (returned as
+ * `text`), `<dir>/report.html` (self-contained) and `<dir>/figures/*.{svg,png,vl.json}`;
+ * with `csv`, also `<dir>/summary.csv`. The engine's `run` command calls it at the end; the
+ * `faasmark report` command prints `text`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../../harness/fs-atomic.js';
+import { fmt, renderTable } from '../../harness/table.js';
+import { renderFigure } from '../plots/render.js';
+import { toCsv } from './csv.js';
+import { FIGURE_METRICS, runFigures } from './figures.js';
+import {
+  comparisonTableHtml,
+  escapeHtml,
+  figureHtml,
+  ledgerTableHtml,
+  manifestHtml,
+  mapeTableHtml,
+  page,
+  serviceTimeTableHtml,
+} from './html.js';
+import { type JsonlIssue, loadRun } from './load-results.js';
+import { loadRequestSeries } from './request-series.js';
+import {
+  comparisonRows,
+  type LedgerRow,
+  ledger,
+  type MapeRow,
+  mape,
+  type ServiceTimeRow,
+  serviceTimeTable,
+} from './tables.js';
+
+export interface ReportOptions {
+  /** MAPE above this fraction is highlighted (default 0.1). */
+  mapeThreshold?: number;
+  /** Also write summary.csv. */
+  csv?: boolean;
+  /** Skip figure rendering (tables only). */
+  figures?: boolean;
+}
+
+export interface ReportResult {
+  htmlPath: string;
+  figures: string[];
+  text: string;
+  csvPath?: string;
+  mape: MapeRow[];
+  serviceTimes: ServiceTimeRow[];
+  ledger: LedgerRow[];
+  warnings: string[];
+  corruptedLines: JsonlIssue[];
+}
+
+function readProfile(
+  dir: string,
+): Record<string, { cold?: number; warm?: number; wasm?: number }> | undefined {
+  const path = join(dir, 'profile.json');
+  if (!existsSync(path)) return undefined;
+  try {
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as {
+      workloads?: Record<string, { cold?: number; warm?: number; wasm?: number }>;
+    };
+    return doc.workloads ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Render the report of the results directory `dir`.
+ * @throws InputError when `dir` is not a readable results directory
+ */
+export async function renderReport(dir: string, opts: ReportOptions = {}): Promise<ReportResult> {
+  const threshold = opts.mapeThreshold ?? 0.1;
+  const run = loadRun(dir);
+  const points = run.summary.points;
+  const warnings = [...run.warnings];
+
+  // per-request series (batch-means CIs) and the corrupted-line count per point
+  const { requests, corrupted, issues: corruptedLines } = await loadRequestSeries(dir, points);
+  if (corruptedLines.length) warnings.push(`${corruptedLines.length} corrupted JSONL line(s) skipped`);
+
+  const rows = comparisonRows(points);
+  const mapeRows = mape(rows, threshold);
+  const serviceTimes = serviceTimeTable(points, readProfile(dir));
+  const ledgerRows = ledger(points, corrupted);
+
+  const figurePaths: string[] = [];
+  const figureBlocks: string[] = [];
+  if (opts.figures !== false) {
+    const cores = run.manifest?.host?.cores;
+    const figs = runFigures(points, { requests, ...(cores ? { cores } : {}) });
+    const figDir = join(dir, 'figures');
+    for (const fig of figs) {
+      const r = await renderFigure(fig);
+      const svgPath = join(figDir, `${fig.id}.svg`);
+      const pngPath = join(figDir, `${fig.id}.png`);
+      await writeFileAtomic(svgPath, r.svg);
+      await writeFileAtomic(pngPath, r.png);
+      await writeJsonAtomic(join(figDir, `${fig.id}.vl.json`), r.spec);
+      figurePaths.push(svgPath, pngPath);
+      figureBlocks.push(figureHtml(r.svg, fig.title, fig.caption));
+    }
+  }
+
+  const invalid = points.filter((p) => !p.valid);
+  const title = `faasmark report: ${run.summary.suite} / ${run.summary.runId}`;
+  const html = page(title, [
+    {
+      title: 'Summary',
+      html: `<p>${points.length} point(s), ${invalid.length} invalid. MAPE threshold ${(threshold * 100).toFixed(1)}% (rows over it are highlighted).</p>${
+        warnings.length
+          ? `<ul class="warn">${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`
+          : ''
+      }`,
+    },
+    { title: 'Model error: MAPE per platform × workload × metric', html: mapeTableHtml(mapeRows) },
+    {
+      title: 'Service times (Table 4.1 analog)',
+      html: serviceTimes.length
+        ? serviceTimeTableHtml(serviceTimes)
+        : '<p>The run recorded no model inputs.</p>',
+    },
+    {
+      title: 'Figures',
+      html: figureBlocks.length
+        ? figureBlocks.join('\n')
+        : '<p>No sweep in this run has two or more values of keep-alive or arrival rate: nothing to plot.</p>',
+    },
+    { title: 'Measured vs predicted, per point and metric', html: comparisonTableHtml(rows, threshold) },
+    { title: 'Integrity ledger', html: ledgerTableHtml(ledgerRows) },
+    { title: 'Manifest', html: manifestHtml(run.manifest) },
+  ]);
+  const htmlPath = join(dir, 'report.html');
+  await writeFileAtomic(htmlPath, html);
+
+  let csvPath: string | undefined;
+  if (opts.csv) {
+    csvPath = join(dir, 'summary.csv');
+    await writeFileAtomic(csvPath, toCsv(rows));
+  }
+
+  const text = renderText(
+    title,
+    mapeRows,
+    serviceTimes,
+    ledgerRows,
+    warnings,
+    htmlPath,
+    figurePaths.length / 2,
+  );
+  return {
+    htmlPath,
+    figures: figurePaths,
+    text,
+    ...(csvPath ? { csvPath } : {}),
+    mape: mapeRows,
+    serviceTimes,
+    ledger: ledgerRows,
+    warnings,
+    corruptedLines,
+  };
+}
+
+function renderText(
+  title: string,
+  mapeRows: MapeRow[],
+  serviceTimes: ServiceTimeRow[],
+  ledgerRows: LedgerRow[],
+  warnings: string[],
+  htmlPath: string,
+  figureCount: number,
+): string {
+  const parts = [title, ''];
+  const metrics = FIGURE_METRICS.map((m) => m.key as string).concat(['inFlight', 'rejectProb']);
+  const sorted = [...mapeRows].sort((a, b) => metrics.indexOf(a.metric) - metrics.indexOf(b.metric));
+  parts.push('Model error (MAPE, * = over threshold):');
+  parts.push(
+    sorted.length
+      ? renderTable(
+          ['platform', 'workload', 'metric', 'MAPE', 'points'],
+          sorted.map((r) => [
+            r.platform,
+            r.workload,
+            r.metric,
+            `${(r.mape * 100).toFixed(1)}%${r.overThreshold ? ' *' : ''}`,
+            r.n,
+          ]),
+        )
+      : '(no point has both a measured and a predicted value)',
+  );
+  if (serviceTimes.length) {
+    parts.push('', 'Service times (Table 4.1 analog):');
+    parts.push(
+      renderTable(
+        ['workload', 'cold (s)', 'warm (s)', 'Wasm (s)', 'slowdown'],
+        serviceTimes.map((r) => [
+          r.workload,
+          fmt(r.containerCold, 5),
+          fmt(r.containerWarm, 5),
+          fmt(r.wasm, 5),
+          r.wasmSlowdown === null ? null : `${r.wasmSlowdown.toFixed(1)}x`,
+        ]),
+      ),
+    );
+  }
+  const tot = ledgerRows.reduce(
+    (a, r) => ({
+      sent: a.sent + r.sent,
+      ok: a.ok + r.ok,
+      error: a.error + r.error,
+      timeout: a.timeout + r.timeout,
+      rejected: a.rejected + r.rejected,
+    }),
+    { sent: 0, ok: 0, error: 0, timeout: 0, rejected: 0 },
+  );
+  const invalid = ledgerRows.filter((r) => !r.valid);
+  parts.push(
+    '',
+    `Integrity: ${ledgerRows.length} point(s); sent ${tot.sent}, ok ${tot.ok}, error ${tot.error}, timeout ${tot.timeout}, rejected ${tot.rejected}; ${invalid.length} invalid`,
+  );
+  for (const r of invalid)
+    parts.push(`  invalid ${r.pointId}: ${r.invalidReasons.join('; ') || 'no reason given'}`);
+  for (const w of warnings) parts.push(`warning: ${w}`);
+  parts.push('', `report: ${htmlPath} (${figureCount} figure(s) under figures/)`);
+  return parts.join('\n');
+}

@@ -1,0 +1,30 @@
+/** Per-request series of every point of a run (for batch-means CIs), and its corrupted JSONL lines. */
+import type { PointSummary } from '../../results/types.js';
+import type { RequestSeries } from './figures.js';
+import { type JsonlIssue, measuredRequests, readRequests } from './load-results.js';
+
+export interface RequestSeriesResult {
+  requests: Map<string, RequestSeries>;
+  /** Corrupted lines per point id (points without requests.jsonl are absent). */
+  corrupted: Map<string, number>;
+  issues: JsonlIssue[];
+}
+
+export async function loadRequestSeries(dir: string, points: PointSummary[]): Promise<RequestSeriesResult> {
+  const requests = new Map<string, RequestSeries>();
+  const corrupted = new Map<string, number>();
+  const issues: JsonlIssue[] = [];
+  for (const p of points) {
+    const read = await readRequests(dir, p.pointId);
+    if (!read) continue;
+    corrupted.set(p.pointId, read.issues.length);
+    issues.push(...read.issues);
+    const reqs = measuredRequests(read.records, p.window).sort((a, b) => a.intendedAt - b.intendedAt);
+    const ok = reqs.filter((r) => r.status === 'ok');
+    requests.set(p.pointId, {
+      resp: ok.map((r) => r.respTime).filter((v) => Number.isFinite(v)),
+      cold: ok.filter((r) => typeof r.platform?.cold === 'boolean').map((r) => (r.platform?.cold ? 1 : 0)),
+    });
+  }
+  return { requests, corrupted, issues };
+}

@@ -1,0 +1,259 @@
+/**
+ * `npm run bench -- platforms`: overhead and capacity of the embedded platforms (issue 4).
+ * Each figure is printed beside its baseline, measured in the same run; nothing asserts.
+ *
+ * local-wasm
+ *  - added overhead per request = mean client latency through the platform (HTTP → worker →
+ *    fresh instance → HTTP) − mean time of the same fresh-instance run called in-process
+ *    (platforms/local-wasm/run-instance.ts). Target ≤ 0.5 ms.
+ *  - capacity: completions/s under saturating open-loop arrivals (1.2 × ideal), over the
+ *    window after a 1 s ramp, ÷ ideal = workers ÷ mean in-process service time. Target ≥ 90%.
+ * local-container
+ *  - warm-path overhead = mean latency of warm requests through the pool − mean latency of
+ *    POST /run sent directly to one action server of the same workload. Target ≤ 1 ms.
+ *  - cold-start cost: mean initTime (spawn + listening + /init) and cold request latency,
+ *    with keepAlive 0 so every request is cold.
+ * Workload: aes (default input) when built, else the spin.wasm fixture and the fixture
+ * action server. BENCH_N (default 400) sequential requests per latency figure.
+ */
+
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { createPointClock } from '../harness/clock.js';
+import { runCleanups } from '../harness/lifecycle.js';
+import {
+  create as createContainer,
+  type LocalContainerPlatform,
+} from '../platforms/local-container/index.js';
+import { create as createWasm, type LocalWasmPlatform } from '../platforms/local-wasm/index.js';
+import { runInstance } from '../platforms/local-wasm/run-instance.js';
+import { wasmApi } from '../platforms/local-wasm/wasm-api.js';
+import { WorkerPool } from '../platforms/local-wasm/worker-pool.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const N = Number(process.env.BENCH_N ?? 400);
+const context = { buildDir: `${ROOT}workloads/build`, workDir: '/tmp', log: () => {} };
+
+const aesWasm = `${ROOT}workloads/build/aes/wasm/aes.wasm`;
+const aesServer = `${ROOT}workloads/build/aes/native/aes-server`;
+const aesInput = { message: 'faasmark aes message', iterations: 2500 };
+const wasmWorkload = existsSync(aesWasm)
+  ? { name: 'aes', path: aesWasm, input: aesInput as unknown }
+  : { name: 'spin', path: `${ROOT}test/fixtures/wasi/spin.wasm`, input: {} as unknown };
+const nativeWorkload = existsSync(aesServer)
+  ? { name: 'aes', command: aesServer, args: [] as string[], input: aesInput as unknown }
+  : {
+      name: 'fixture',
+      command: process.execPath,
+      args: [`${ROOT}test/fixtures/action-server.mjs`],
+      input: {} as unknown,
+    };
+
+const ms = (s: number) => `${(s * 1000).toFixed(3)} ms`;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function timeSeq(n: number, fn: () => Promise<unknown> | unknown): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push((performance.now() - t0) / 1000);
+  }
+  return out;
+}
+
+async function benchWasm(): Promise<void> {
+  console.log(`\nlocal-wasm — workload ${wasmWorkload.name} (${wasmWorkload.path.replace(ROOT, '')})`);
+  const module = await wasmApi.compile(readFileSync(wasmWorkload.path));
+  const stdin = new TextEncoder().encode(JSON.stringify(wasmWorkload.input));
+  await timeSeq(200, () => runInstance(module, stdin, wasmWorkload.name)); // tier-up, like deploy's warm-up
+
+  const workers = availableParallelism();
+  const p = createWasm(
+    {
+      name: 'local-wasm',
+      workers,
+      warmupRuns: 50,
+      workloads: { [wasmWorkload.name]: { wasm: wasmWorkload.path, warmupInput: wasmWorkload.input } },
+    },
+    context,
+  ) as LocalWasmPlatform;
+  await p.setup({}, createPointClock());
+  await p.deploy(wasmWorkload.name);
+  const request = { workload: wasmWorkload.name, input: wasmWorkload.input };
+  await timeSeq(50, () => p.invoke(request));
+  // interleaved (A, B, A, B, ...) so both see the same background load on this shared machine
+  const direct: number[] = [];
+  const via: number[] = [];
+  for (let i = 0; i < N; i++) {
+    direct.push(...(await timeSeq(1, () => runInstance(module, stdin, wasmWorkload.name))));
+    via.push(...(await timeSeq(1, () => p.invoke(request))));
+  }
+  console.log(
+    `  in-process fresh instance (baseline): mean ${ms(mean(direct))}, median ${ms(median(direct))}`,
+  );
+  console.log(`  through local-wasm (HTTP + worker):   mean ${ms(mean(via))}, median ${ms(median(via))}`);
+  console.log(
+    `  added overhead per request: mean ${ms(mean(via) - mean(direct))}, median ${ms(median(via) - median(direct))}; target ≤ 0.500 ms`,
+  );
+
+  // capacity under saturating open-loop load; ideal from the median service time (robust to
+  // background load on a shared machine), mean shown beside it
+  const service = median(direct);
+  const ideal = workers / service;
+  const rate = 1.2 * ideal;
+  const duration = 4;
+  const ramp = 1;
+  const done: number[] = [];
+  let errors = 0;
+  const t0 = performance.now();
+  const pending: Promise<void>[] = [];
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = (performance.now() - t0) / 1000;
+      while (sent / rate <= now && sent / rate < duration) {
+        sent++;
+        pending.push(
+          p.invoke(request).then((r) => {
+            if (r.status === 'ok') done.push((performance.now() - t0) / 1000);
+            else errors++;
+          }),
+        );
+      }
+      if (sent / rate >= duration) resolve();
+      else setTimeout(tick, 1); // a timer, not a busy loop: the generator must not eat a core
+    };
+    tick();
+  });
+  const inWindow = done.filter((t) => t >= ramp && t < duration).length;
+  const throughput = inWindow / (duration - ramp);
+  await Promise.all(pending);
+  console.log(
+    `  capacity: ideal ${ideal.toFixed(0)} req/s (${workers} workers ÷ median ${ms(service)}; with the mean ${ms(mean(direct))}: ${(workers / mean(direct)).toFixed(0)} req/s); offered ${rate.toFixed(0)} req/s open-loop for ${duration} s`,
+  );
+  console.log(
+    `  measured ${throughput.toFixed(0)} req/s over [${ramp}, ${duration}) s = ${((100 * throughput) / ideal).toFixed(1)}% of ideal (target ≥ 90%); ${errors} non-ok`,
+  );
+  await p.teardown();
+
+  // same-run baseline without HTTP: the worker pool alone, closed loop, 2 requests per worker
+  const pool = new WorkerPool(workers);
+  pool.load(wasmWorkload.name, module);
+  await Promise.all(Array.from({ length: 20 * workers }, () => pool.run(wasmWorkload.name, stdin, 60)));
+  let poolDone = 0;
+  const poolEnd = performance.now() + (duration - ramp) * 1000;
+  await Promise.all(
+    Array.from({ length: 2 * workers }, async () => {
+      while (performance.now() < poolEnd) {
+        await pool.run(wasmWorkload.name, stdin, 60);
+        poolDone++;
+      }
+    }),
+  );
+  await pool.close();
+  const poolRate = poolDone / (duration - ramp);
+  console.log(
+    `  baseline: worker pool alone (no HTTP, closed loop) ${poolRate.toFixed(0)} req/s = ${((100 * poolRate) / ideal).toFixed(1)}% of ideal; platform ÷ pool-alone = ${((100 * throughput) / poolRate).toFixed(1)}%`,
+  );
+  console.log(
+    `  host load average now: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${workers} cores (a shared machine depresses capacity)`,
+  );
+}
+
+/** Spawn one action server and wait for its listening line. */
+async function directServer(): Promise<{ port: number; stop: () => void }> {
+  const child = spawn(nativeWorkload.command, [...nativeWorkload.args, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = /"listening":(\d+)/.exec(line);
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  return { port, stop: () => child.kill('SIGKILL') };
+}
+
+async function benchContainer(): Promise<void> {
+  console.log(
+    `\nlocal-container — workload ${nativeWorkload.name} (${nativeWorkload.command.replace(ROOT, '')})`,
+  );
+  const server = await directServer();
+  const client = new Pool(`http://127.0.0.1:${server.port}`, { connections: 1 });
+  const body = JSON.stringify({ value: nativeWorkload.input });
+  const post = async (path: string) => {
+    const res = await client.request({
+      path,
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    await res.body.text();
+  };
+  await post('/init');
+  const workloads = {
+    [nativeWorkload.name]: { native: { command: nativeWorkload.command, args: nativeWorkload.args } },
+  };
+  const p = createContainer(
+    { name: 'local-container', keepAlive: 600, workloads },
+    context,
+  ) as LocalContainerPlatform;
+  await p.setup({}, createPointClock());
+  await p.deploy(nativeWorkload.name);
+  const request = { workload: nativeWorkload.name, input: nativeWorkload.input };
+  await timeSeq(50, () => post('/run'));
+  await timeSeq(50, () => p.invoke(request));
+  // interleaved, as above
+  const direct: number[] = [];
+  const via: number[] = [];
+  for (let i = 0; i < N; i++) {
+    direct.push(...(await timeSeq(1, () => post('/run'))));
+    via.push(...(await timeSeq(1, () => p.invoke(request))));
+  }
+  await client.close();
+  server.stop();
+  await p.teardown();
+  console.log(
+    `  direct POST /run to one action server (baseline): mean ${ms(mean(direct))}, median ${ms(median(direct))}`,
+  );
+  console.log(
+    `  warm through local-container:                     mean ${ms(mean(via))}, median ${ms(median(via))}`,
+  );
+  console.log(
+    `  warm-path overhead: mean ${ms(mean(via) - mean(direct))}, median ${ms(median(via) - median(direct))}; target ≤ 1.000 ms`,
+  );
+
+  const cold = createContainer(
+    { name: 'local-container', keepAlive: 0, workloads },
+    context,
+  ) as LocalContainerPlatform;
+  await cold.setup({}, createPointClock());
+  await cold.deploy(nativeWorkload.name);
+  const inits: number[] = [];
+  const coldLatency: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const t0 = performance.now();
+    const r = await cold.invoke(request);
+    coldLatency.push((performance.now() - t0) / 1000);
+    if (r.platform?.cold && r.platform.initTime !== undefined) inits.push(r.platform.initTime);
+  }
+  await cold.teardown();
+  console.log(
+    `  cold start (process executor, keepAlive 0, ${inits.length}/30 cold): initTime mean ${ms(mean(inits))}, median ${ms(median(inits))}; cold request latency mean ${ms(mean(coldLatency))}, median ${ms(median(coldLatency))}`,
+  );
+}
+
+try {
+  await benchWasm();
+  await benchContainer();
+} finally {
+  await runCleanups();
+}

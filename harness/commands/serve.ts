@@ -1,0 +1,180 @@
+/**
+ * `faasmark serve local-wasm|local-container --workload aes [...]`: start one embedded
+ * platform for manual poking (curl), print its URL on stdout, serve until Ctrl-C, then stop
+ * every executor, worker and server (harness/lifecycle.ts). Flags are parsed strictly by the
+ * pure, exported {@link parseServeFlags}; the platform is imported lazily.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { ROUTING_POLICIES } from '../../platforms/types.js';
+import { UsageError } from '../errors.js';
+import { log, out, outJson } from '../io.js';
+import { parseChoice, parseDuration, parseNumber } from '../options.js';
+
+export const SERVE_PLATFORMS = ['local-wasm', 'local-container'] as const;
+export type ServePlatform = (typeof SERVE_PLATFORMS)[number];
+
+export interface ServeFlags {
+  workload?: string;
+  keepAlive?: string;
+  routing?: string;
+  port?: string;
+  executor?: string;
+  maxConcurrency?: string;
+  overflow?: string;
+  workers?: string;
+  requestTimeout?: string;
+  config?: string;
+  json?: boolean;
+}
+
+export interface ServePlan {
+  platform: ServePlatform;
+  workload: string;
+  /** The platform's config entry (flags over the --config file). */
+  config: Record<string, unknown>;
+}
+
+const CONTAINER_ONLY: Array<[keyof ServeFlags, string]> = [
+  ['keepAlive', '--keep-alive'],
+  ['routing', '--routing'],
+  ['executor', '--executor'],
+];
+const WASM_ONLY: Array<[keyof ServeFlags, string]> = [['workers', '--workers']];
+
+/**
+ * Turn the positional platform and the flags into a plan; `fileConfig` is the parsed
+ * --config file (a platform entry), if any.
+ * @throws UsageError naming the flag, rule and value
+ */
+export function parseServeFlags(
+  platformArg: string,
+  flags: ServeFlags,
+  fileConfig: Record<string, unknown> = {},
+): ServePlan {
+  const platform = parseChoice('platform', platformArg, SERVE_PLATFORMS);
+  if (!flags.workload) throw new UsageError('--workload is required (e.g. --workload aes)');
+  const forbidden = platform === 'local-wasm' ? CONTAINER_ONLY : WASM_ONLY;
+  for (const [key, name] of forbidden) {
+    if (flags[key] !== undefined)
+      throw new UsageError(`${name} does not apply to ${platform} (see faasmark serve --help)`);
+  }
+  if (fileConfig.name !== undefined && fileConfig.name !== platform) {
+    throw new UsageError(`--config is an entry for ${JSON.stringify(fileConfig.name)}, not ${platform}`);
+  }
+  const config: Record<string, unknown> = { ...fileConfig, name: platform };
+  if (flags.port !== undefined)
+    config.port = parseNumber('--port', flags.port, { integer: true, min: 0, max: 65535 });
+  if (flags.keepAlive !== undefined) config.keepAlive = parseDuration('--keep-alive', flags.keepAlive);
+  if (flags.routing !== undefined) config.routing = parseChoice('--routing', flags.routing, ROUTING_POLICIES);
+  if (flags.executor !== undefined)
+    config.executor = parseChoice('--executor', flags.executor, ['process', 'docker']);
+  if (flags.maxConcurrency !== undefined) {
+    config.maxConcurrency = parseNumber('--max-concurrency', flags.maxConcurrency, { integer: true, min: 1 });
+  }
+  if (flags.overflow !== undefined)
+    config.overflow = parseChoice('--overflow', flags.overflow, ['reject', 'queue']);
+  if (flags.workers !== undefined)
+    config.workers = parseNumber('--workers', flags.workers, { integer: true, min: 1, max: 256 });
+  if (flags.requestTimeout !== undefined) {
+    const t = parseDuration('--request-timeout', flags.requestTimeout);
+    if (!(t > 0))
+      throw new UsageError(`--request-timeout must be > 0, got ${JSON.stringify(flags.requestTimeout)}`);
+    config.requestTimeout = t;
+  }
+  return { platform, workload: flags.workload, config };
+}
+
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--config ${path}: cannot read (${err instanceof Error ? err.message : err})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (err) {
+    throw new UsageError(
+      `--config ${path}: not valid YAML/JSON (${err instanceof Error ? err.message : err})`,
+    );
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(
+      `--config ${path}: must hold one platform entry (a mapping), got ${JSON.stringify(parsed)}`,
+    );
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Start the platform, print its URL, serve until SIGINT/SIGTERM (lifecycle cleans up). */
+export async function runServe(platformArg: string, flags: ServeFlags): Promise<void> {
+  const fileConfig = flags.config ? await readConfigFile(flags.config) : {};
+  const plan = parseServeFlags(platformArg, flags, fileConfig);
+  const [{ loadPlatformModule }, { createPointClock }, { shutdownSignal }, { rootPath }] = await Promise.all([
+    import('../../platforms/registry.js'),
+    import('../clock.js'),
+    import('../lifecycle.js'),
+    import('../paths.js'),
+  ]);
+  const mod = await loadPlatformModule(plan.platform);
+  const platform = await mod.create(plan.config, {
+    buildDir: rootPath('workloads', 'build'),
+    workDir: process.cwd(),
+    log,
+  });
+  const signal = shutdownSignal();
+  try {
+    await platform.setup({ signal }, createPointClock());
+    await platform.deploy(plan.workload);
+  } catch (err) {
+    await platform.teardown();
+    throw err;
+  }
+  const base = (platform as unknown as { url: string }).url;
+  const url = `${base}/${plan.workload}`;
+  if (flags.json) outJson({ schemaVersion: 1, platform: plan.platform, workload: plan.workload, url });
+  else out(url);
+  log(
+    `serving ${plan.workload} on ${plan.platform}: curl -s -X POST ${url} -d '{}'  (Ctrl-C stops and cleans up)`,
+  );
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await platform.teardown();
+}
+
+export default function register(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'start an embedded platform (local-wasm or local-container) serving one workload; prints its URL',
+    )
+    .argument('<platform>', `one of ${SERVE_PLATFORMS.join(', ')}`)
+    .requiredOption(
+      '--workload <name>',
+      'workload to deploy (aes, matmul, whatlang, float, or one named in --config)',
+    )
+    .option('--port <n>', 'port on 127.0.0.1 (default 0: any free port)')
+    .option(
+      '--keep-alive <duration>',
+      'local-container: idle time before an executor is destroyed (e.g. 10, 10s, 5m)',
+    )
+    .option('--routing <policy>', `local-container: ${ROUTING_POLICIES.join(', ')} (default mru)`)
+    .option('--executor <kind>', 'local-container: process or docker (default process)')
+    .option('--max-concurrency <n>', 'max executors (local-container) / requests in flight (local-wasm)')
+    .option('--overflow <mode>', 'beyond --max-concurrency: reject (429) or queue (default reject)')
+    .option('--workers <n>', 'local-wasm: worker threads (default: number of cores)')
+    .option('--request-timeout <duration>', 'per-request timeout (default 60s)')
+    .option(
+      '--config <file>',
+      'a platform entry (YAML/JSON) with further options, e.g. workloads: {name: {wasm|native}}',
+    )
+    .option('--json', 'print {platform, workload, url} as JSON')
+    .action(async (platformArg: string, flags: ServeFlags) => {
+      await runServe(platformArg, flags);
+    });
+}

@@ -1,0 +1,321 @@
+/**
+ * `faasmark simulate`: the discrete-event simulator from the command line (issue 2, "CLI
+ * contract"). Container mode (scale-per-request, SMP-comparable outputs) by default; Wasm
+ * mode (`--mode wasm`: M/G/∞, optionally c cores shared). Flags are parsed strictly here by
+ * the pure, exported {@link parseSimulateFlags}; the simulator is imported lazily.
+ */
+import type { Command } from 'commander';
+import type { DistributionKind } from '../../analysis/distributions.js';
+import type { ContainerSimParams, SimResult, WasmSimParams } from '../../analysis/simulator/index.js';
+import { ROUTING_POLICIES, type RoutingPolicy } from '../../platforms/types.js';
+import { UsageError } from '../errors.js';
+import { out, outJson } from '../io.js';
+import { parseChoice, parseNumber, parseNumberList } from '../options.js';
+import { fmt, renderTable } from '../table.js';
+
+export const SIM_MODES = ['container', 'wasm'] as const;
+export type SimMode = (typeof SIM_MODES)[number];
+export const CLI_DISTRIBUTIONS = ['exponential', 'deterministic', 'lognormal'] as const;
+type CliDistribution = Exclude<DistributionKind, 'empirical'>;
+
+const POSITIVE = { greaterThan: 0 } as const;
+const DEFAULT_REQUESTS = 1_000_000;
+
+export interface SimulateFlags {
+  mode?: string;
+  arrivalRate?: string;
+  warm?: string;
+  cold?: string;
+  keepAlive?: string;
+  serviceTime?: string;
+  cores?: string;
+  routing?: string;
+  requests?: string;
+  warmupRequests?: string;
+  seed?: string;
+  maxConcurrency?: string;
+  distribution?: string;
+  cv?: string;
+  json?: boolean;
+}
+
+/** One point: the inputs as echoed in --json, and the simulator parameters. */
+export interface SimulatePoint {
+  inputs: Record<string, string | number | null>;
+  params: ContainerSimParams | WasmSimParams;
+  seed: number;
+}
+
+function required(flag: string, value: string | undefined, mode: SimMode): string {
+  if (value === undefined) throw new UsageError(`${flag} is required in --mode ${mode}`);
+  return value;
+}
+
+function forbid(flags: SimulateFlags, keys: (keyof SimulateFlags)[], names: string[], mode: SimMode): void {
+  keys.forEach((k, i) => {
+    if (flags[k] !== undefined) {
+      throw new UsageError(`${names[i]} does not apply to --mode ${mode} (see faasmark simulate --help)`);
+    }
+  });
+}
+
+function service(kind: CliDistribution, mean: number, cv: number) {
+  switch (kind) {
+    case 'exponential':
+      return { kind, mean };
+    case 'deterministic':
+      return { kind, value: mean };
+    case 'lognormal':
+      return { kind, mean, cv };
+  }
+}
+
+/**
+ * Parse `simulate` flags into points: the product of the --arrival-rate and --keep-alive
+ * lists (rate-major). `sweep` is true when either is a list of more than one.
+ * Warm-up: --warmup-requests K (default max(1000, requests/10)) arrivals are simulated and
+ * discarded before the `requests` measured ones.
+ * @throws UsageError naming the flag and the accepted values.
+ */
+export function parseSimulateFlags(flags: SimulateFlags): { points: SimulatePoint[]; sweep: boolean } {
+  const mode = parseChoice('--mode', flags.mode ?? 'container', SIM_MODES);
+  const rates = parseNumberList(
+    '--arrival-rate',
+    required('--arrival-rate', flags.arrivalRate, mode),
+    POSITIVE,
+  );
+  const requests = parseNumber('--requests', flags.requests ?? DEFAULT_REQUESTS, {
+    integer: true,
+    min: 1,
+    max: 1e10,
+  });
+  const warmupRequests =
+    flags.warmupRequests === undefined
+      ? Math.max(1000, Math.floor(requests / 10))
+      : parseNumber('--warmup-requests', flags.warmupRequests, { integer: true, min: 0, max: 1e10 });
+  const seed = parseNumber('--seed', flags.seed ?? 1, { integer: true, min: 0, max: 2 ** 31 - 1 });
+  const distribution = parseChoice('--distribution', flags.distribution ?? 'exponential', CLI_DISTRIBUTIONS);
+  if (flags.cv !== undefined && distribution !== 'lognormal') {
+    throw new UsageError('--cv applies to --distribution lognormal only');
+  }
+  const cv = parseNumber('--cv', flags.cv ?? 1, POSITIVE);
+  const maxConcurrency =
+    flags.maxConcurrency === undefined
+      ? undefined
+      : parseNumber('--max-concurrency', flags.maxConcurrency, { integer: true, min: 1, max: 1e9 });
+  const common = {
+    requests,
+    warmupRequests,
+    seed,
+    distribution,
+    ...(distribution === 'lognormal' ? { cv } : {}),
+  };
+  const warmup = { requests: warmupRequests };
+  const stop = { requests };
+  const points: SimulatePoint[] = [];
+
+  if (mode === 'wasm') {
+    forbid(
+      flags,
+      ['warm', 'cold', 'keepAlive', 'routing'],
+      ['--warm', '--cold', '--keep-alive', '--routing'],
+      mode,
+    );
+    const serviceTime = parseNumber(
+      '--service-time',
+      required('--service-time', flags.serviceTime, mode),
+      POSITIVE,
+    );
+    const cores =
+      flags.cores === undefined
+        ? undefined
+        : parseNumber('--cores', flags.cores, { integer: true, min: 1, max: 1e6 });
+    for (const arrivalRate of rates) {
+      const params: WasmSimParams = {
+        mode: 'wasm',
+        arrivals: { kind: 'poisson', rate: arrivalRate },
+        service: service(distribution, serviceTime, cv),
+        warmup,
+        stop,
+      };
+      if (cores !== undefined) params.cores = cores;
+      if (maxConcurrency !== undefined) params.maxConcurrency = maxConcurrency;
+      points.push({
+        inputs: {
+          mode,
+          arrivalRate,
+          serviceTime,
+          cores: cores ?? null,
+          maxConcurrency: maxConcurrency ?? null,
+          ...common,
+        },
+        params,
+        seed,
+      });
+    }
+    return { points, sweep: rates.length > 1 };
+  }
+
+  forbid(flags, ['serviceTime', 'cores'], ['--service-time', '--cores'], mode);
+  const warm = parseNumber('--warm', required('--warm', flags.warm, mode), POSITIVE);
+  const cold = parseNumber('--cold', required('--cold', flags.cold, mode), POSITIVE);
+  const keepAlives = parseNumberList(
+    '--keep-alive',
+    required('--keep-alive', flags.keepAlive, mode),
+    POSITIVE,
+  );
+  const routing: RoutingPolicy = parseChoice('--routing', flags.routing ?? 'mru', ROUTING_POLICIES);
+  for (const arrivalRate of rates) {
+    for (const keepAlive of keepAlives) {
+      const params: ContainerSimParams = {
+        arrivals: { kind: 'poisson', rate: arrivalRate },
+        warm: service(distribution, warm, cv),
+        cold: service(distribution, cold, cv),
+        keepAlive,
+        routing,
+        maxConcurrency: maxConcurrency ?? 1000,
+        warmup,
+        stop,
+      };
+      points.push({
+        inputs: {
+          mode,
+          arrivalRate,
+          warm,
+          cold,
+          keepAlive,
+          routing,
+          maxConcurrency: maxConcurrency ?? 1000,
+          ...common,
+        },
+        params,
+        seed,
+      });
+    }
+  }
+  return { points, sweep: rates.length > 1 || keepAlives.length > 1 };
+}
+
+/** The --json document of one point: inputs, then outputs (SMP names / M/G/∞ quantities). */
+export function pointJson(point: SimulatePoint, result: SimResult): Record<string, unknown> {
+  return { ...point.inputs, ...result };
+}
+
+export function renderSimulateTable(points: SimulatePoint[], results: SimResult[]): string {
+  const first = results[0];
+  if (first?.mode === 'wasm') {
+    const head = [
+      'λ (req/s)',
+      'E[S] (s)',
+      'cores',
+      'respTime (s)',
+      'inFlight',
+      'p50',
+      'p95',
+      'p99',
+      'rejectProb',
+    ];
+    const rows = results.map((r, i) => {
+      const w = r as Extract<SimResult, { mode: 'wasm' }>;
+      const inputs = points[i]?.inputs ?? {};
+      return [
+        fmt(inputs.arrivalRate as number),
+        fmt(inputs.serviceTime as number),
+        inputs.cores ?? '∞',
+        fmt(w.respTime),
+        fmt(w.inFlight),
+        w.inFlightP50,
+        w.inFlightP95,
+        w.inFlightP99,
+        fmt(w.rejectProb),
+      ];
+    });
+    return renderTable(head, rows);
+  }
+  const head = [
+    'λ (req/s)',
+    'keep-alive (s)',
+    'coldProb',
+    'avgRespTime (s)',
+    'avgServerCountTotal',
+    'avgIdleCount',
+    'avgRunningCount',
+    'rejectionProb',
+  ];
+  const rows = results.map((r, i) => {
+    const c = r as Extract<SimResult, { mode: 'container' }>;
+    const inputs = points[i]?.inputs ?? {};
+    return [
+      fmt(inputs.arrivalRate as number),
+      fmt(inputs.keepAlive as number),
+      fmt(c.coldProb),
+      fmt(c.avgRespTime),
+      fmt(c.avgServerCountTotal),
+      fmt(c.avgIdleCount),
+      fmt(c.avgRunningCount),
+      fmt(c.rejectionProb),
+    ];
+  });
+  return renderTable(head, rows);
+}
+
+async function runSimulate(flags: SimulateFlags): Promise<void> {
+  const { points, sweep } = parseSimulateFlags(flags);
+  const [{ simulate }, { createRng }] = await Promise.all([
+    import('../../analysis/simulator/index.js'),
+    import('../../analysis/random.js'),
+  ]);
+  const results = points.map((p) => simulate(p.params, createRng(p.seed)));
+  if (flags.json) {
+    const docs = points.map((p, i) => pointJson(p, results[i] as SimResult));
+    outJson(sweep ? docs : docs[0]);
+    return;
+  }
+  const first = points[0]?.inputs;
+  const header =
+    first?.mode === 'wasm'
+      ? `simulation (Wasm: every request its own executor${first.cores === null ? ', M/G/∞' : `, ${first.cores} core${first.cores === 1 ? '' : 's'} shared`}), `
+      : `simulation (scale-per-request containers, routing ${first?.routing}, warm ${first?.warm} s, cold ${first?.cold} s), `;
+  out(
+    `${header}${first?.distribution} service times, ${first?.requests} measured requests after ${first?.warmupRequests} warm-up, seed ${first?.seed}\n` +
+      renderSimulateTable(points, results),
+  );
+}
+
+export default function register(program: Command): void {
+  program
+    .command('simulate')
+    .description(
+      'Discrete-event simulation: scale-per-request containers (keep-alive, routing, cold starts; SMP output names) or Wasm (--mode wasm: M/G/∞, optionally c cores shared)',
+    )
+    .option('--mode <mode>', `container or wasm (default container)`)
+    .option('--arrival-rate <L>', 'arrival rate λ (req/s, Poisson); a comma list sweeps')
+    .option('--warm <W>', 'container: mean warm service time (s)')
+    .option('--cold <C>', 'container: mean cold-start response time (s)')
+    .option('--keep-alive <T>', 'container: keep-alive (s); a comma list sweeps')
+    .option(
+      '--routing <policy>',
+      `container: idle-executor routing, one of ${ROUTING_POLICIES.join(', ')} (default mru)`,
+    )
+    .option(
+      '--max-concurrency <M>',
+      'maximum executors (container, default 1000) / requests in flight (wasm, default unlimited)',
+    )
+    .option('--service-time <S>', 'wasm: mean service time (s)')
+    .option('--cores <N>', 'wasm: cores shared by processor sharing (default: unlimited, M/G/∞)')
+    .option(
+      '--distribution <kind>',
+      `service-time distribution: ${CLI_DISTRIBUTIONS.join(', ')} (default exponential)`,
+    )
+    .option('--cv <X>', 'lognormal coefficient of variation (default 1)')
+    .option('--requests <N>', `measured requests (default ${DEFAULT_REQUESTS})`)
+    .option(
+      '--warmup-requests <K>',
+      'requests simulated and discarded first (default max(1000, requests/10))',
+    )
+    .option('--seed <S>', 'random seed, integer (default 1)')
+    .option('--json', 'print JSON: one object per point (an array for a sweep) with inputs and outputs')
+    .action(async (flags: SimulateFlags) => {
+      await runSimulate(flags);
+    });
+}

@@ -1,0 +1,54 @@
+/**
+ * Invalid-point rules: a point that fails one is kept (its data is the truth) but marked
+ * `valid: false` with the reasons, and never reported as a result.
+ * - books: sent = ok + error + timeout + rejected (a failure here is a faasmark bug);
+ * - interrupted: the point did not run to the end;
+ * - nothing measured: no request arrived in the window;
+ * - rate shortfall: achieved rate below the schedule's own rate by more than
+ *   `maxRateShortfall` (the schedule's rate, not λ: a Poisson count's noise is no shortfall);
+ * - error budget: (error + timeout) / sent above `errorBudget`. Rejections are a metric
+ *   (rejectProb), not errors.
+ */
+import type { RequestCounts } from '../../results/types.js';
+import type { Thresholds } from '../suite/types.js';
+
+export interface IntegrityInput {
+  requests: RequestCounts;
+  complete: boolean;
+  achievedRate: number | null;
+  /** Measured arrivals scheduled / measured duration (req/s). */
+  scheduledRate: number | null;
+  thresholds: Thresholds;
+}
+
+export function booksBalance(c: RequestCounts): boolean {
+  return c.sent === c.ok + c.error + c.timeout + c.rejected;
+}
+
+export function invalidReasons(input: IntegrityInput): string[] {
+  const { requests: c, thresholds: t } = input;
+  const reasons: string[] = [];
+  if (!booksBalance(c)) {
+    reasons.push(`books do not balance: sent ${c.sent} ≠ ok ${c.ok} + error ${c.error} + timeout ${c.timeout} + rejected ${c.rejected}`);
+  }
+  if (!input.complete) reasons.push('interrupted before the end of the point');
+  if (c.sent === 0) {
+    reasons.push('no request arrived in the measurement window');
+    return reasons;
+  }
+  if (input.achievedRate !== null && input.scheduledRate !== null && input.scheduledRate > 0) {
+    const shortfall = 1 - input.achievedRate / input.scheduledRate;
+    if (shortfall > t.maxRateShortfall) {
+      reasons.push(
+        `achieved rate ${input.achievedRate.toPrecision(4)} req/s is ${(shortfall * 100).toFixed(1)}% below the schedule's ${input.scheduledRate.toPrecision(4)} req/s (limit ${(t.maxRateShortfall * 100).toFixed(1)}%)`,
+      );
+    }
+  }
+  const failed = (c.error + c.timeout) / c.sent;
+  if (failed > t.errorBudget) {
+    reasons.push(
+      `error budget exceeded: ${c.error} errors + ${c.timeout} timeouts of ${c.sent} sent = ${(failed * 100).toFixed(1)}% (budget ${(t.errorBudget * 100).toFixed(1)}%)`,
+    );
+  }
+  return reasons;
+}

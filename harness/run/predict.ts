@@ -1,0 +1,131 @@
+/**
+ * Predictions for one point, from the service times measured in the same run (profile.ts):
+ * - container platforms: the SMP (analysis/models/smp.ts) at the point's λ and keep-alive —
+ *   the primary prediction — and the simulator (analysis/simulator) replaying the point's own
+ *   arrival schedule with deterministic service times w / c and the platform's routing;
+ * - Wasm platforms: M/G/∞ (primary; E[S] ↔ respTime, λE[S] ↔ inFlight), its capacity
+ *   companion M/G/c processor sharing on the host's cores (analysis/models/capacity.ts), and
+ *   the simulator in Wasm mode on the same cores.
+ * A model that cannot run (missing input, saturation, module error) contributes nothing and
+ * says why in `notes` — never a guessed number.
+ */
+import { createRng } from '../../analysis/random.js';
+import type { MetricValues } from '../../analysis/metrics/definitions.js';
+import type { ExecutorKind, RoutingPolicy } from '../../platforms/types.js';
+import type { ModelInputs } from '../../results/types.js';
+import { type ArrivalSpec, arrivalSchedule } from '../arrivals.js';
+
+export interface PredictInput {
+  executor: ExecutorKind;
+  arrivalRate: number;
+  keepAlive: number | null;
+  modelInputs: ModelInputs;
+  maxConcurrency: number;
+  smpVariant: 'thesis' | 'original';
+  routing?: RoutingPolicy;
+  /** Cores of the host a Wasm platform runs on (capacity companion). */
+  cores: number;
+  /** Replay this schedule in the simulator (omit to skip the simulator). */
+  simulate?: { arrivals: ArrivalSpec; seed: number };
+}
+
+export interface Prediction {
+  /** The primary model's values: SMP for containers, M/G/∞ for Wasm. */
+  predicted: MetricValues;
+  primary: string | null;
+  models: Record<string, MetricValues>;
+  notes: string[];
+}
+
+const why = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err));
+
+export async function predictPoint(input: PredictInput): Promise<Prediction> {
+  const models: Record<string, MetricValues> = {};
+  const notes: string[] = [];
+  const mi = input.modelInputs;
+  if (input.executor === 'container') {
+    if (mi.warm === undefined || mi.cold === undefined || input.keepAlive === null) {
+      notes.push('smp: needs warm and cold service times and a keep-alive');
+    } else {
+      try {
+        const { solveSmp, smpMetrics } = await import('../../analysis/models/smp.js');
+        const r = solveSmp({
+          arrivalRate: input.arrivalRate,
+          warm: mi.warm,
+          cold: mi.cold,
+          keepAlive: input.keepAlive,
+          maxConcurrency: input.maxConcurrency,
+          variant: input.smpVariant,
+        });
+        models.smp = smpMetrics(r);
+        notes.push(...r.notes.map((n) => `smp: ${n}`));
+      } catch (err) {
+        notes.push(`smp: ${why(err)}`);
+      }
+      if (input.simulate) {
+        try {
+          const { simulate } = await import('../../analysis/simulator/index.js');
+          const times = arrivalSchedule(input.simulate.arrivals, createRng(input.simulate.seed));
+          const r = simulate(
+            {
+              mode: 'container',
+              arrivals: { kind: 'generator', next: () => times.next().value?.at },
+              warm: { kind: 'deterministic', value: mi.warm },
+              cold: { kind: 'deterministic', value: mi.cold },
+              keepAlive: input.keepAlive,
+              routing: input.routing ?? 'mru',
+              maxConcurrency: input.maxConcurrency,
+              warmup: { time: input.simulate.arrivals.warmup },
+              stop: { time: input.simulate.arrivals.warmup + input.simulate.arrivals.duration },
+            },
+            createRng(input.simulate.seed + 1),
+          );
+          models.simulator = r.metrics;
+        } catch (err) {
+          notes.push(`simulator: ${why(err)}`);
+        }
+      }
+    }
+    return { predicted: models.smp ?? {}, primary: models.smp ? 'smp' : null, models, notes };
+  }
+
+  if (mi.wasm === undefined) {
+    notes.push('mginf: needs the Wasm service time');
+    return { predicted: {}, primary: null, models, notes };
+  }
+  try {
+    const { solveMginf, mginfMetrics } = await import('../../analysis/models/mginf.js');
+    models.mginf = mginfMetrics(solveMginf({ arrivalRate: input.arrivalRate, serviceTime: mi.wasm }));
+  } catch (err) {
+    notes.push(`mginf: ${why(err)}`);
+  }
+  try {
+    const { solveCores } = await import('../../analysis/models/capacity.js');
+    const r = solveCores({ arrivalRate: input.arrivalRate, serviceTime: mi.wasm, cores: input.cores });
+    models.capacity = { respTime: r.meanResponseTime, inFlight: r.meanInSystem, rejectProb: 0 };
+    notes.push(...r.notes.map((n) => `capacity: ${n}`));
+  } catch (err) {
+    notes.push(`capacity: ${why(err)}`);
+  }
+  if (input.simulate) {
+    try {
+      const { simulate } = await import('../../analysis/simulator/index.js');
+      const times = arrivalSchedule(input.simulate.arrivals, createRng(input.simulate.seed));
+      const r = simulate(
+        {
+          mode: 'wasm',
+          arrivals: { kind: 'generator', next: () => times.next().value?.at },
+          service: { kind: 'deterministic', value: mi.wasm },
+          cores: input.cores,
+          warmup: { time: input.simulate.arrivals.warmup },
+          stop: { time: input.simulate.arrivals.warmup + input.simulate.arrivals.duration },
+        },
+        createRng(input.simulate.seed + 1),
+      );
+      models.simulator = r.metrics;
+    } catch (err) {
+      notes.push(`simulator: ${why(err)}`);
+    }
+  }
+  return { predicted: models.mginf ?? {}, primary: models.mginf ? 'mginf' : null, models, notes };
+}

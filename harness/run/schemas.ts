@@ -1,0 +1,33 @@
+/**
+ * Validators for the published results schemas (results/schema/*.json, each with a versioned
+ * `$id`): manifest, run summary, point summary, request record, executor span. The engine's
+ * tests validate everything it writes; `report`/`compare` may validate what they read.
+ */
+import { readFileSync } from 'node:fs';
+import type { ValidateFunction } from 'ajv';
+import { rootPath } from '../paths.js';
+import { createAjv } from '../suite/schema.js';
+
+export const RESULT_SCHEMAS = ['manifest', 'run-summary', 'point-summary', 'request-record', 'executor-span', 'metric-values'] as const;
+export type ResultSchemaName = (typeof RESULT_SCHEMAS)[number];
+
+let validators: Map<ResultSchemaName, ValidateFunction> | undefined;
+
+function load(): Map<ResultSchemaName, ValidateFunction> {
+  const ajv = createAjv();
+  const schemas = RESULT_SCHEMAS.map((name) => {
+    const schema = JSON.parse(readFileSync(rootPath('results', 'schema', `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
+    ajv.addSchema(schema);
+    return [name, schema] as const;
+  });
+  return new Map(schemas.map(([name, schema]) => [name, ajv.getSchema(String(schema.$id)) as ValidateFunction]));
+}
+
+/** Problems of `value` against a published schema (empty when valid). */
+export function schemaProblems(name: ResultSchemaName, value: unknown): string[] {
+  validators ??= load();
+  const v = validators.get(name);
+  if (!v) throw new Error(`no schema ${name}`);
+  if (v(value)) return [];
+  return (v.errors ?? []).map((e) => `${name}${e.instancePath}: ${e.message ?? 'invalid'}`);
+}

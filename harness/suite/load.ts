@@ -1,0 +1,226 @@
+/**
+ * Load a suite: resolve a name (harness/suites/<name>.yaml) or a path, parse YAML or JSON,
+ * validate against the published schema and each platform's configSchema, normalise
+ * (durations parsed once, lists, defaults, scale), then cross-field rules. Every problem is
+ * reported at once, with its path (changesets' parse → rules; k6 rejects unknown keys).
+ * @throws ConfigError (exit 2) listing every problem; nothing is started before this passes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { type ArrivalProcess, parseTraceCounts } from '../arrivals.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { parseDuration } from '../options.js';
+import { rootPath } from '../paths.js';
+import { formatAjvErrors } from './errors-format.js';
+import { type PlatformResolver, registryResolver } from './platform-resolver.js';
+import { executorKindOf } from './plan.js';
+import { platformValidate, suiteSchema, suiteValidate } from './schema.js';
+import type { GivenServiceTimes, PlatformEntry, Suite } from './types.js';
+
+export const SUITES_DIR = rootPath('harness', 'suites');
+
+/** Names of the shipped suites (harness/suites/*.yaml). */
+export function shippedSuites(): string[] {
+  if (!existsSync(SUITES_DIR)) return [];
+  return readdirSync(SUITES_DIR)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .map((f) => f.replace(/\.(ya?ml|json)$/, ''))
+    .sort();
+}
+
+/** A suite argument → file path: an existing path, else a shipped suite name. */
+export function resolveSuitePath(arg: string, cwd = process.cwd()): string {
+  const asPath = isAbsolute(arg) ? arg : resolve(cwd, arg);
+  if (existsSync(asPath)) return asPath;
+  if (!arg.includes('/') && !extname(arg)) {
+    for (const ext of ['.yaml', '.yml', '.json']) {
+      const p = resolve(SUITES_DIR, `${arg}${ext}`);
+      if (existsSync(p)) return p;
+    }
+  }
+  throw new UsageError(`suite ${JSON.stringify(arg)} not found`, {
+    hint: `give a path to a suite file, or one of the shipped suites: ${shippedSuites().join(', ')}`,
+  });
+}
+
+/** Parse YAML (JSON is YAML) text; syntax errors become a ConfigError with line/column. */
+export function parseSuiteText(text: string, file: string): unknown {
+  try {
+    return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid YAML/JSON`, [err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err)]);
+  }
+}
+
+export interface LoadOptions {
+  resolver?: PlatformResolver;
+  /** Overrides the suite's `scale`. */
+  scale?: number;
+  /** Overrides the suite's `repeat`. */
+  repeat?: number;
+  /** Name used in messages (default: the path relative to cwd). */
+  displayName?: string;
+}
+
+/** Resolve, read, validate and normalise a suite. */
+export async function loadSuite(arg: string, options: LoadOptions = {}): Promise<Suite> {
+  const path = resolveSuitePath(arg);
+  const display = options.displayName ?? (arg.includes('/') || extname(arg) ? arg : basename(path));
+  const raw = parseSuiteText(readFileSync(path, 'utf8'), display);
+  return validateSuite(raw, { ...options, file: path, displayName: display });
+}
+
+function asList(v: unknown): number[] {
+  return Array.isArray(v) ? (v as number[]) : [v as number];
+}
+
+/**
+ * Validate a parsed suite object and normalise it.
+ * @throws ConfigError listing every problem.
+ */
+export async function validateSuite(raw: unknown, options: LoadOptions & { file: string }): Promise<Suite> {
+  const file = options.displayName ?? options.file;
+  const resolver = options.resolver ?? registryResolver;
+  const problems: string[] = [];
+  const validate = suiteValidate();
+  if (!validate(raw)) {
+    problems.push(...formatAjvErrors(validate.errors ?? [], file));
+    // unknown keys at the top level get a did-you-mean from the schema's own key list
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`${file} is not a valid suite`, problems.length ? problems : [`${file}: must be a mapping of keys`]);
+  }
+  const s = raw as Record<string, unknown>;
+
+  // platform entries: each against its own schema
+  const platforms: PlatformEntry[] = [];
+  if (Array.isArray(s.platforms)) {
+    for (const [i, entry] of s.platforms.entries()) {
+      if (typeof entry !== 'object' || entry === null || typeof (entry as { name?: unknown }).name !== 'string') continue;
+      const { label, ...config } = entry as Record<string, unknown>;
+      const name = config.name as string;
+      let schema: Record<string, unknown>;
+      try {
+        schema = await resolver.configSchema(name);
+      } catch (err) {
+        if (problems.some((p) => p.includes(`platforms[${i}].name`))) continue;
+        problems.push(
+          `${file}: platforms[${i}].name: platform ${JSON.stringify(name)} is not available in this build (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
+        );
+        continue;
+      }
+      const v = platformValidate(name, schema);
+      if (!v(structuredClone(config))) problems.push(...formatAjvErrors(v.errors ?? [], file, `platforms[${i}]`));
+      platforms.push({ name, label: typeof label === 'string' ? label : name, config });
+    }
+  }
+  if (problems.length) throw new ConfigError(`${file} is not a valid suite (${problems.length} problem${problems.length > 1 ? 's' : ''})`, problems);
+
+  // normalise (types are guaranteed by the schema from here on)
+  const dur = (key: string, fallback: number | string) => {
+    try {
+      return parseDuration(`${file}: ${key}`, (s[key] as number | string | undefined) ?? fallback);
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+      return 0;
+    }
+  };
+  const scale = options.scale ?? (s.scale as number | undefined) ?? 1;
+  const thresholds = (s.thresholds ?? {}) as Record<string, number>;
+  const mi = (s.modelInputs ?? {}) as { source?: 'profile' | 'given'; runs?: number; given?: Record<string, GivenServiceTimes> };
+  const suite: Suite = {
+    name: s.name as string,
+    ...(typeof s.description === 'string' ? { description: s.description } : {}),
+    file: options.file,
+    seed: (s.seed as number | undefined) ?? 204,
+    arrivals: ((s.arrivals as ArrivalProcess | undefined) ?? 'poisson') as ArrivalProcess,
+    warmup: dur('warmup', 0) * scale,
+    duration: dur('duration', 0) * scale,
+    drainTimeout: dur('drainTimeout', '30s'),
+    requestTimeout: dur('requestTimeout', '60s'),
+    sweep: (s.sweep as 'keep-alive' | 'load' | undefined) ?? 'keep-alive',
+    arrivalRate: asList(s.arrivalRate),
+    keepAlive: s.keepAlive === undefined ? [] : asList(s.keepAlive),
+    workloads: s.workloads as string[],
+    workloadInput: (s.workloadInput ?? {}) as Record<string, Record<string, unknown>>,
+    platforms,
+    repeat: options.repeat ?? (s.repeat as number | undefined) ?? 1,
+    scale,
+    maxConcurrency: (s.maxConcurrency as number | undefined) ?? 1000,
+    smpVariant: (s.smpVariant as 'thesis' | 'original' | undefined) ?? 'thesis',
+    simulator: (s.simulator as boolean | undefined) ?? true,
+    thresholds: {
+      maxRateShortfall: thresholds.maxRateShortfall ?? 0.05,
+      errorBudget: thresholds.errorBudget ?? 0.01,
+    },
+    modelInputs: { source: mi.source ?? 'profile', runs: mi.runs ?? 5, given: mi.given ?? {} },
+  };
+
+  // cross-field rules
+  if (suite.duration <= 0) problems.push(`${file}: duration must be > 0, got ${JSON.stringify(s.duration)}`);
+  if (suite.requestTimeout <= 0) problems.push(`${file}: requestTimeout must be > 0, got ${JSON.stringify(s.requestTimeout)}`);
+  const labels = new Map<string, number>();
+  platforms.forEach((p, i) => {
+    const prev = labels.get(p.label);
+    if (prev !== undefined) {
+      problems.push(`${file}: platforms[${i}]: a second "${p.label}" entry needs a distinct label (e.g. label: ${p.label}-2)`);
+    }
+    labels.set(p.label, i);
+  });
+  const needsKeepAlive = platforms.some((p) => executorKindOf(p.name, p.config) === 'container');
+  if (needsKeepAlive && suite.keepAlive.length === 0) {
+    problems.push(`${file}: keepAlive is required for container platforms (e.g. keepAlive: [1, 5, 30])`);
+  }
+  if (suite.arrivals === 'trace') {
+    const t = s.trace as { file: string; within?: 'uniform' | 'poisson' } | undefined;
+    if (!t) problems.push(`${file}: arrivals: trace needs a trace: {file: <per-minute counts>}`);
+    else {
+      const tracePath = resolve(dirname(options.file), t.file);
+      try {
+        const counts = parseTraceCounts(readFileSync(tracePath, 'utf8'), t.file);
+        suite.trace = { file: tracePath, counts, within: t.within ?? 'uniform' };
+      } catch (err) {
+        problems.push(`${file}: trace.file: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  } else if (s.trace !== undefined) {
+    problems.push(`${file}: trace is only used with arrivals: trace (arrivals is ${suite.arrivals})`);
+  }
+  for (const w of Object.keys(suite.workloadInput)) {
+    if (!suite.workloads.includes(w)) problems.push(`${file}: workloadInput.${w}: ${w} is not in workloads (${suite.workloads.join(', ')})`);
+  }
+  if (suite.modelInputs.source === 'given') {
+    for (const w of suite.workloads) {
+      const g = suite.modelInputs.given[w] ?? {};
+      const needs: (keyof GivenServiceTimes)[] = [];
+      if (platforms.some((p) => executorKindOf(p.name, p.config) === 'container')) needs.push('warm', 'cold');
+      if (platforms.some((p) => executorKindOf(p.name, p.config) === 'wasm')) needs.push('wasm');
+      for (const k of needs) if (g[k] === undefined) problems.push(`${file}: modelInputs.given.${w}.${k} is required with source: given`);
+    }
+  }
+  // workload inputs: the workload's own validator names the field
+  if (Object.keys(suite.workloadInput).length > 0) {
+    try {
+      const { getWorkload } = await import('../../workloads/registry.js');
+      for (const [w, input] of Object.entries(suite.workloadInput)) {
+        try {
+          const def = getWorkload(w);
+          suite.workloadInput[w] = def.validateInput({ ...def.defaultInput, ...input });
+        } catch (err) {
+          problems.push(`${file}: workloadInput.${w}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    } catch {
+      // the workloads module is not available in this build: inputs are checked by the platform
+    }
+  }
+  if (problems.length) throw new ConfigError(`${file} is not a valid suite (${problems.length} problem${problems.length > 1 ? 's' : ''})`, problems);
+  return suite;
+}
+
+/** The suite schema's own top-level keys (for docs and did-you-mean). */
+export function suiteKeys(): string[] {
+  return Object.keys((suiteSchema().properties as Record<string, unknown>) ?? {});
+}

@@ -1,0 +1,58 @@
+/** The normalised suite: every duration in seconds, every list a list, every default applied. */
+import type { ArrivalProcess, TraceSpec } from '../arrivals.js';
+
+export interface PlatformEntry {
+  /** Platform name (platforms/registry.ts). */
+  name: string;
+  /** Name used in point ids (default: the platform name). */
+  label: string;
+  /** The entry as written, without `label`: what the platform's `create` receives. */
+  config: Record<string, unknown>;
+}
+
+export interface Thresholds {
+  /** Largest tolerated shortfall of the achieved rate against the schedule (fraction). */
+  maxRateShortfall: number;
+  /** Largest tolerated (error + timeout) / sent in the window (fraction). */
+  errorBudget: number;
+}
+
+export interface GivenServiceTimes {
+  warm?: number;
+  cold?: number;
+  wasm?: number;
+}
+
+export interface ModelInputsSpec {
+  source: 'profile' | 'given';
+  runs: number;
+  given: Record<string, GivenServiceTimes>;
+}
+
+export interface Suite {
+  name: string;
+  description?: string;
+  /** Where it was loaded from (absolute path), for messages and the manifest. */
+  file: string;
+  seed: number;
+  arrivals: ArrivalProcess;
+  trace?: TraceSpec & { file: string };
+  /** Seconds, after `scale`. */
+  warmup: number;
+  duration: number;
+  drainTimeout: number;
+  requestTimeout: number;
+  sweep: 'keep-alive' | 'load';
+  arrivalRate: number[];
+  keepAlive: number[];
+  workloads: string[];
+  workloadInput: Record<string, Record<string, unknown>>;
+  platforms: PlatformEntry[];
+  repeat: number;
+  scale: number;
+  maxConcurrency: number;
+  smpVariant: 'thesis' | 'original';
+  simulator: boolean;
+  thresholds: Thresholds;
+  modelInputs: ModelInputsSpec;
+}

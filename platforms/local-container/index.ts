@@ -1,0 +1,261 @@
+/**
+ * local-container: OpenWhisk's execution model in miniature (pool.ts): scale-per-request,
+ * one request per executor, routing among idle executors, exact per-executor keep-alive.
+ * Executors are OS processes (default) or Docker containers running the workload's action
+ * server. The pool is reached over its own HTTP endpoint on 127.0.0.1 (`POST /<workload>`),
+ * which answers with the workload's JSON and the activation record in the
+ * x-faasmark-activation header; invoke() goes through that endpoint.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Pool } from 'undici';
+import { createRng } from '../../analysis/random.js';
+import { BuildError, PlatformError } from '../../harness/errors.js';
+import { onShutdown } from '../../harness/lifecycle.js';
+import type { ExecutorSpan } from '../../harness/records.js';
+import type { NativeArtifact } from '../../workloads/types.js';
+import {
+  activationHeader,
+  BodyTooLargeError,
+  closeServer,
+  listenLoopback,
+  readBody,
+  sendJson,
+  workloadFromPath,
+} from '../http-endpoint.js';
+import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
+import type { PlatformContext } from '../registry.js';
+import type {
+  InvokeRequest,
+  InvokeResult,
+  Platform,
+  PlatformCapabilities,
+  PlatformDescription,
+  PointClock,
+  SetupOptions,
+} from '../types.js';
+import { resolveWorkload } from '../workload-source.js';
+import { type LocalContainerConfig, normalizeConfig } from './config.js';
+import { checkDocker, DockerExecutor } from './docker-executor.js';
+import { type Executor, ProcessExecutor } from './executor.js';
+import { ContainerPool, type PoolCounters } from './pool.js';
+
+export class LocalContainerPlatform implements Platform {
+  readonly name = 'local-container';
+  readonly executor = 'container' as const;
+  readonly capabilities: PlatformCapabilities = {
+    coldFlag: true,
+    executorSpans: true,
+    platformTimes: true,
+    keepAlive: true,
+    routing: true,
+  };
+  private server: Server | undefined;
+  private port = 0;
+  private client: Pool | undefined;
+  private clock: PointClock | undefined;
+  private unregister: (() => void) | undefined;
+  private readonly pools = new Map<string, ContainerPool>();
+  /** Pools of earlier points (torn down), kept for their spans and counters. */
+  private readonly retired: ContainerPool[] = [];
+  private dockerVersion: string | undefined;
+  private generation = 0;
+
+  constructor(
+    readonly config: LocalContainerConfig,
+    private readonly context: PlatformContext,
+  ) {}
+
+  /** The endpoint (after setup): POST `${url}/<workload>`. */
+  get url(): string {
+    if (!this.server) throw new PlatformError('local-container: not set up', { hint: 'call setup() first' });
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** A new point: settings from `options`, a fresh pool (no executor survives from the previous point). */
+  async setup(options: SetupOptions, clock: PointClock): Promise<void> {
+    this.clock = clock;
+    if (options.keepAlive !== undefined) this.config.keepAlive = options.keepAlive;
+    if (options.routing !== undefined) this.config.routing = options.routing;
+    if (options.maxConcurrency !== undefined) this.config.maxConcurrency = options.maxConcurrency;
+    if (options.requestTimeout !== undefined) this.config.requestTimeout = options.requestTimeout;
+    const previous = [...this.pools.values()];
+    this.pools.clear();
+    for (const pool of previous) {
+      await pool.close();
+      this.retired.push(pool);
+    }
+    if (this.server) return;
+    this.unregister = onShutdown('local-container', () => this.teardown());
+    const { server, port } = await listenLoopback((req, res) => this.handle(req, res), this.config.port);
+    this.server = server;
+    this.port = port;
+    this.client = createLoopbackClient(port);
+  }
+
+  async deploy(workload: string): Promise<void> {
+    if (!this.server)
+      throw new PlatformError('local-container: deploy before setup', { hint: 'call setup() first' });
+    if (this.pools.has(workload)) return;
+    const resolved = await resolveWorkload(workload, this.config.workloads, this.context.buildDir);
+    const native = resolved.artifacts.native;
+    if (!native) {
+      throw new BuildError(`workload ${workload} has no action server (native artifact)`, {
+        hint: 'build the workloads: npm run build:workloads',
+      });
+    }
+    if (this.config.executor === 'docker' && this.dockerVersion === undefined) {
+      this.dockerVersion = await checkDocker(this.config.docker, this.config.image);
+    }
+    const prefix = `${workload}-${++this.generation}-`;
+    const pool = new ContainerPool(
+      {
+        keepAlive: this.config.keepAlive,
+        routing: this.config.routing,
+        maxConcurrency: this.config.maxConcurrency,
+        overflow: this.config.overflow,
+        queueLimit: this.config.queueLimit,
+        requestTimeout: this.config.requestTimeout,
+        startTimeout: this.config.startTimeout,
+      },
+      (id) => this.makeExecutor(id, native),
+      createRng(this.config.seed),
+      prefix,
+    );
+    this.pools.set(workload, pool);
+  }
+
+  private makeExecutor(id: string, native: NativeArtifact): Executor {
+    if (this.config.executor === 'docker') {
+      return new DockerExecutor(id, {
+        docker: this.config.docker,
+        image: this.config.image,
+        command: native.command,
+        args: native.args,
+        files: native.files,
+      });
+    }
+    return new ProcessExecutor(id, { command: native.command, args: native.args });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') {
+      req.resume();
+      sendJson(res, 405, { error: 'use POST /<workload> with the input JSON as body' }, { allow: 'POST' });
+      return;
+    }
+    const name = workloadFromPath(req.url) ?? (this.pools.size === 1 ? [...this.pools.keys()][0] : undefined);
+    const pool = name === undefined ? undefined : this.pools.get(name);
+    if (!pool) {
+      req.resume();
+      sendJson(res, 404, {
+        error: `no deployed workload at ${req.url}; deployed: ${[...this.pools.keys()].map((w) => `/${w}`).join(', ') || 'none'}`,
+      });
+      return;
+    }
+    let text: string;
+    try {
+      text = (await readBody(req, this.config.bodyLimitBytes)).toString('utf8');
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        sendJson(res, 413, { error: err.message }, { connection: 'close' });
+        return;
+      }
+      throw err;
+    }
+    if (text.trim() === '') text = '{}';
+    try {
+      JSON.parse(text);
+    } catch {
+      sendJson(res, 400, { error: 'the request body must be the input JSON' });
+      return;
+    }
+    const result = await pool.invoke(text);
+    const headers = activationHeader(result.activation);
+    if (result.status === 'ok') sendJson(res, 200, result.text, headers);
+    else sendJson(res, result.httpStatus, { error: result.text }, headers);
+  }
+
+  invoke(request: InvokeRequest): Promise<InvokeResult> {
+    if (!this.client) {
+      return Promise.resolve({ status: 'error', errorMessage: 'local-container: invoke before setup' });
+    }
+    const timeout = this.config.startTimeout + this.config.requestTimeout + 5;
+    return invokeOverHttp(this.client, request, this.clock, timeout);
+  }
+
+  async executorSpans(): Promise<ExecutorSpan[]> {
+    const clock = this.clock;
+    if (!clock) return [];
+    const spans = [...this.retired, ...this.pools.values()].flatMap((p) => p.executorSpans());
+    return spans.map((s) => {
+      const span: ExecutorSpan = {
+        id: s.id,
+        createdAt: clock.fromEpochMs(s.createdMs),
+        destroyedAt: s.destroyedMs === null ? null : clock.fromEpochMs(s.destroyedMs),
+      };
+      if (s.readyMs !== undefined) span.readyAt = clock.fromEpochMs(s.readyMs);
+      if (s.cause !== undefined) span.cause = s.cause;
+      return span;
+    });
+  }
+
+  /** Event counts (cold/warm, rejections, crashes, timeouts, expiries) summed over pools. */
+  stats(): PoolCounters {
+    const total: Record<string, number> = {};
+    for (const pool of [...this.retired, ...this.pools.values()]) {
+      for (const [k, v] of Object.entries(pool.counters)) total[k] = (total[k] ?? 0) + v;
+    }
+    return total as unknown as PoolCounters;
+  }
+
+  /** Live executors of a workload's pool. */
+  liveExecutors(workload: string): number {
+    return this.pools.get(workload)?.size ?? 0;
+  }
+
+  async describe(): Promise<PlatformDescription> {
+    const description: PlatformDescription = {
+      name: this.name,
+      executor: this.executor,
+      version:
+        this.config.executor === 'docker'
+          ? (this.dockerVersion ?? 'docker (not checked yet)')
+          : `os processes, node ${process.version}`,
+      details: {
+        executor: this.config.executor,
+        keepAlive: this.config.keepAlive,
+        routing: this.config.routing,
+        seed: this.config.seed,
+        maxConcurrency: this.config.maxConcurrency ?? null,
+        overflow: this.config.overflow,
+        queueLimit: this.config.queueLimit,
+        requestTimeout: this.config.requestTimeout,
+        counters: this.stats(),
+      },
+    };
+    if (this.config.executor === 'docker')
+      (description.details as Record<string, unknown>).image = this.config.image;
+    return description;
+  }
+
+  async teardown(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    for (const pool of pools) {
+      await pool.close();
+      this.retired.push(pool);
+    }
+    const server = this.server;
+    const client = this.client;
+    this.server = undefined;
+    this.client = undefined;
+    if (server) await closeServer(server);
+    await client?.destroy();
+    this.unregister?.();
+    this.unregister = undefined;
+  }
+}
+
+export function create(config: Record<string, unknown>, context: PlatformContext): Platform {
+  return new LocalContainerPlatform(normalizeConfig(config), context);
+}

@@ -1,0 +1,155 @@
+/**
+ * The local-wasm HTTP endpoint: `POST /<workload>` (or `POST /run` when one workload is
+ * deployed) with the input JSON as body → the workload's stdout JSON, computed in a fresh
+ * instance on the worker pool. Admission: at most `maxConcurrency` requests in flight, beyond
+ * that 429 or a bounded FIFO. Every answer carries the activation record
+ * (x-faasmark-activation: startMs/endMs of the instance, waitTime from arrival) and the host
+ * keeps the in-flight count over time (M/G/∞'s number in system).
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  activationHeader,
+  BodyTooLargeError,
+  closeServer,
+  epochMs,
+  listenLoopback,
+  readBody,
+  sendJson,
+  workloadFromPath,
+} from '../http-endpoint.js';
+import type { LocalWasmConfig } from './config.js';
+import type { WorkerPool } from './worker-pool.js';
+
+/** One step of the in-flight step function: from `atMs` (epoch ms) on, `inFlight` requests. */
+export interface InFlightStep {
+  atMs: number;
+  inFlight: number;
+}
+
+export interface HostCounters {
+  requests: number;
+  ok: number;
+  errors: number;
+  timeouts: number;
+  rejected: number;
+  tooLarge: number;
+}
+
+export class WasmHost {
+  private server: Server | undefined;
+  port = 0;
+  private inFlight = 0;
+  private readonly waiting: Array<(admitted: boolean) => void> = [];
+  private readonly deployed = new Set<string>();
+  readonly series: InFlightStep[] = [];
+  readonly counters: HostCounters = { requests: 0, ok: 0, errors: 0, timeouts: 0, rejected: 0, tooLarge: 0 };
+
+  constructor(
+    private readonly config: LocalWasmConfig,
+    private readonly pool: WorkerPool,
+  ) {}
+
+  async start(): Promise<number> {
+    const { server, port } = await listenLoopback((req, res) => this.handle(req, res), this.config.port);
+    this.server = server;
+    this.port = port;
+    this.series.push({ atMs: epochMs(), inFlight: 0 });
+    return port;
+  }
+
+  markDeployed(name: string): void {
+    this.deployed.add(name);
+  }
+
+  async stop(): Promise<void> {
+    for (const w of this.waiting.splice(0)) w(false);
+    if (this.server) await closeServer(this.server);
+    this.server = undefined;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrivalMs = epochMs();
+    if (req.method !== 'POST') {
+      req.resume();
+      sendJson(res, 405, { error: 'use POST /<workload> with the input JSON as body' }, { allow: 'POST' });
+      return;
+    }
+    const name = workloadFromPath(req.url) ?? (this.deployed.size === 1 ? [...this.deployed][0] : undefined);
+    if (name === undefined || !this.deployed.has(name)) {
+      req.resume();
+      sendJson(res, 404, {
+        error: `no deployed workload at ${req.url}; deployed: ${[...this.deployed].map((w) => `/${w}`).join(', ') || 'none'}`,
+      });
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, this.config.bodyLimitBytes);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        this.counters.tooLarge++;
+        sendJson(res, 413, { error: err.message }, { connection: 'close' });
+        return;
+      }
+      throw err;
+    }
+    this.counters.requests++;
+    if (!(await this.admit())) {
+      this.counters.rejected++;
+      sendJson(res, 429, {
+        error: `too many requests in flight (maxConcurrency ${this.config.maxConcurrency})`,
+      });
+      return;
+    }
+    let outcome: Awaited<ReturnType<WorkerPool['run']>>;
+    try {
+      outcome = await this.pool.run(name, body, this.config.requestTimeout);
+    } finally {
+      this.release();
+    }
+    const activation = activationHeader({
+      startMs: outcome.startMs,
+      endMs: outcome.endMs,
+      waitTime: outcome.startMs === undefined ? undefined : Math.max(0, (outcome.startMs - arrivalMs) / 1000),
+      executorId: `worker-${outcome.workerId}`,
+    });
+    if (outcome.status === 'ok') {
+      this.counters.ok++;
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': outcome.stdout.length,
+        ...activation,
+      });
+      res.end(outcome.stdout);
+    } else if (outcome.status === 'timeout') {
+      this.counters.timeouts++;
+      sendJson(res, 504, { error: outcome.error }, activation);
+    } else {
+      this.counters.errors++;
+      sendJson(res, 502, { error: outcome.error }, activation);
+    }
+  }
+
+  /** Take an in-flight slot: true at once, or after queueing; false = reject (429). */
+  private admit(): boolean | Promise<boolean> {
+    const max = this.config.maxConcurrency;
+    if (max === undefined || this.inFlight < max) {
+      this.setInFlight(this.inFlight + 1);
+      return true;
+    }
+    if (this.config.overflow === 'reject' || this.waiting.length >= this.config.queueLimit) return false;
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Give the slot to the head of the queue, or free it. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next(true);
+    else this.setInFlight(this.inFlight - 1);
+  }
+
+  private setInFlight(n: number): void {
+    this.inFlight = n;
+    this.series.push({ atMs: epochMs(), inFlight: n });
+  }
+}

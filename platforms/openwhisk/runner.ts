@@ -1,0 +1,115 @@
+/**
+ * An injectable command runner for helm, kubectl, kind and docker: production uses execa,
+ * tests record the calls and script the answers. Missing binaries become MissingToolError
+ * with an install hint; every call has a bounded timeout.
+ */
+import { execa } from 'execa';
+import { MissingToolError, TimeoutError } from '../../harness/errors.js';
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Bounded wait (s). */
+  timeout: number;
+  input?: string;
+  signal?: AbortSignal;
+}
+
+/** A long-running child whose stdout is consumed line by line (e.g. `kubectl logs -f`). */
+export interface FollowHandle {
+  stop(): Promise<void>;
+}
+
+export interface CommandRunner {
+  /** Run to completion. Throws MissingToolError (not installed) or TimeoutError; a non-zero exit is returned, not thrown. */
+  run(command: string, args: string[], options: RunOptions): Promise<CommandResult>;
+  /** Start a child and feed each stdout line to `onLine`. */
+  follow(command: string, args: string[], onLine: (line: string) => void): FollowHandle;
+}
+
+export const INSTALL_HINTS: Record<string, string> = {
+  helm: 'install Helm 3: https://helm.sh/docs/intro/install/ (e.g. `curl -fsSL https://raw.githubusercontent.com/helm/helm/main/scripts/get-helm-3 | bash`)',
+  kubectl:
+    'install kubectl: https://kubernetes.io/docs/tasks/tools/ (Debian: apt-get install kubernetes-client)',
+  kind: 'install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation (e.g. `go install sigs.k8s.io/kind@v0.23.0`)',
+  docker:
+    'install and start Docker (Debian: apt-get install docker.io && dockerd &); kind and image builds need it',
+  sh: 'a POSIX shell is needed to run invokerLog.command',
+};
+
+function hintFor(tool: string): string {
+  return INSTALL_HINTS[tool] ?? `install ${tool} and put it on PATH`;
+}
+
+/** The production runner (execa, no shell, reject: false). */
+export function execaRunner(): CommandRunner {
+  return {
+    async run(command, args, options) {
+      const r = await execa(command, args, {
+        reject: false,
+        timeout: Math.round(options.timeout * 1000),
+        input: options.input,
+        cancelSignal: options.signal,
+        stripFinalNewline: true,
+        env: { ...process.env, LC_ALL: 'C' },
+      });
+      if ((r as { code?: string }).code === 'ENOENT') throw new MissingToolError(command, hintFor(command));
+      if (r.timedOut) {
+        throw new TimeoutError(`${command} ${args[0] ?? ''} did not finish within ${options.timeout} s`, {
+          hint: `check the cluster (kubectl get pods -A) or raise the timeout`,
+        });
+      }
+      return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+    },
+    follow(command, args, onLine) {
+      const child = execa(command, args, { reject: false, buffer: false, stdin: 'ignore', stderr: 'ignore' });
+      let rest = '';
+      child.stdout?.setEncoding('utf8');
+      child.stdout?.on('data', (chunk: string) => {
+        rest += chunk;
+        let nl = rest.indexOf('\n');
+        while (nl >= 0) {
+          onLine(rest.slice(0, nl));
+          rest = rest.slice(nl + 1);
+          nl = rest.indexOf('\n');
+        }
+      });
+      const done = child.then(
+        () => undefined,
+        () => undefined,
+      );
+      return {
+        async stop() {
+          if (child.exitCode === null && child.pid !== undefined) child.kill('SIGTERM');
+          await done;
+          if (rest) onLine(rest);
+          rest = '';
+        },
+      };
+    },
+  };
+}
+
+/** Check that `tool` runs (`versionArgs`), else MissingToolError with the install hint. */
+export async function requireTool(
+  runner: CommandRunner,
+  tool: string,
+  versionArgs: string[],
+): Promise<string> {
+  const r = await runner.run(tool, versionArgs, { timeout: 30 });
+  if (r.exitCode !== 0 && tool === 'docker') {
+    throw new MissingToolError(
+      'docker (engine)',
+      `${hintFor('docker')}; \`docker version\` said: ${firstLine(r.stderr)}`,
+    );
+  }
+  return firstLine(r.stdout);
+}
+
+export function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim() !== '') ?? '';
+}

@@ -1,0 +1,346 @@
+/**
+ * The `sim` platform: the discrete-event simulator (analysis/simulator) behind the Platform
+ * interface, so a suite runs without any executor (DESIGN.md "Platforms").
+ *
+ * How invoke() works: the simulation lives on the point's clock. A call at point time t is
+ * an arrival at t: the simulator first plays every departure and keep-alive expiry up to t,
+ * then routes the request (idle executor by the routing policy, else a cold start, else a
+ * rejection at maxConcurrency) and samples its service time S. invoke() resolves after
+ * S × timeScale real seconds (timeScale 0: at once) with platform-side times in simulated
+ * seconds: startAt = t, endAt = t + S, waitTime 0 — the executor is busy until t + S in the
+ * simulation whatever timeScale is, so cold flags, executor spans and every platform-side
+ * metric are those of the simulated system; only the client-measured latency is scaled.
+ * Each workload has its own executors (as OpenWhisk actions do).
+ *
+ * Wasm mode is M/G/∞ (every request its own executor, S from the `wasm` mean), or with
+ * `cores` M/G/c processor sharing: then a request's end depends on later arrivals, so it is
+ * known only when the simulation reaches it — a timer armed for the next departure plays the
+ * simulation forward in real time and resolves each invoke() at its simulated end (so `cores`
+ * needs timeScale 1; endAt is the exact simulated end, the promise may settle a timer tick later).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createDistribution } from '../../analysis/distributions.js';
+import { createRng, type Rng } from '../../analysis/random.js';
+import { ContainerSim } from '../../analysis/simulator/container.js';
+import { WasmSim } from '../../analysis/simulator/wasm.js';
+import { ConfigError } from '../../harness/errors.js';
+import type { ExecutorSpan } from '../../harness/records.js';
+import { VERSION } from '../../harness/version.js';
+import type { PlatformContext } from '../registry.js';
+import type {
+  ExecutorKind,
+  InvokeRequest,
+  InvokeResult,
+  Platform,
+  PlatformCapabilities,
+  PlatformDescription,
+  PointClock,
+  RoutingPolicy,
+  SetupOptions,
+} from '../types.js';
+import { normalizeConfig, type SimPlatformConfig, serviceSpec } from './config.js';
+
+/** Default maximum executors in container mode (pacsltk's and SimFaaS's default). */
+const DEFAULT_MAX_CONCURRENCY = 1000;
+
+interface WorkloadSim {
+  sim: ContainerSim | WasmSim;
+  spans: Map<number, ExecutorSpan>;
+  /** Processor sharing: who waits for the request in each slot, and the next-departure timer. */
+  waiters: Map<number, (endAt: number) => void>;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class SimPlatform implements Platform {
+  readonly name = 'sim';
+  readonly executor: ExecutorKind;
+  readonly capabilities: PlatformCapabilities;
+
+  private clock: PointClock | undefined;
+  private keepAlive: number;
+  private routing: RoutingPolicy;
+  private maxConcurrency: number | undefined;
+  private rng: Rng;
+  private readonly sims = new Map<string, WorkloadSim>();
+  private readonly pending = new Set<AbortController>();
+  private tornDown = false;
+
+  constructor(
+    private readonly config: SimPlatformConfig,
+    private readonly context: PlatformContext,
+  ) {
+    this.executor = config.mode;
+    const container = config.mode === 'container';
+    this.capabilities = {
+      coldFlag: container,
+      executorSpans: container,
+      platformTimes: true,
+      keepAlive: container,
+      routing: container,
+    };
+    this.keepAlive = config.keepAlive;
+    this.routing = config.routing;
+    this.maxConcurrency = config.maxConcurrency;
+    this.rng = createRng(config.seed);
+  }
+
+  async setup(options: SetupOptions, clock: PointClock): Promise<void> {
+    this.clock = clock;
+    this.keepAlive = options.keepAlive ?? this.config.keepAlive;
+    this.routing = options.routing ?? this.config.routing;
+    this.maxConcurrency = options.maxConcurrency ?? this.config.maxConcurrency;
+    // a fresh simulated system per point, reproducible from the seed
+    this.rng = createRng(this.config.seed);
+    this.sims.clear();
+    this.tornDown = false;
+  }
+
+  async deploy(workload: string): Promise<void> {
+    this.simFor(workload);
+  }
+
+  private simFor(workload: string): WorkloadSim {
+    const existing = this.sims.get(workload);
+    if (existing) return existing;
+    const streams = this.rng.fork();
+    const spans = new Map<number, ExecutorSpan>();
+    const waiters = new Map<number, (endAt: number) => void>();
+    let sim: ContainerSim | WasmSim;
+    if (this.config.mode === 'container') {
+      const warm = serviceSpec(this.config, workload, 'warm');
+      const cold = serviceSpec(this.config, workload, 'cold');
+      if (!warm || !cold) {
+        throw new ConfigError(`sim: no warm/cold service time for workload "${workload}"`, [
+          `give sim.serviceTime.warm and .cold, or sim.workloads.${workload}.warm and .cold (s)`,
+        ]);
+      }
+      const label = (id: number) => `sim-${workload}-${id}`;
+      sim = new ContainerSim({
+        warm: createDistribution(warm, `sim.workloads.${workload}.warm`),
+        cold: createDistribution(cold, `sim.workloads.${workload}.cold`),
+        keepAlive: this.keepAlive,
+        routing: this.routing,
+        maxConcurrency: this.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+        serviceRng: streams.fork(),
+        routingRng: streams.fork(),
+        hooks: {
+          onExecutorCreated: (id, at) => spans.set(id, { id: label(id), createdAt: at, destroyedAt: null }),
+          onExecutorDestroyed: (id, at) => {
+            const span = spans.get(id);
+            if (span) {
+              span.destroyedAt = at;
+              span.cause = 'keep-alive';
+            }
+          },
+        },
+      });
+    } else {
+      const spec = serviceSpec(this.config, workload, 'wasm');
+      if (!spec) {
+        throw new ConfigError(`sim: no wasm service time for workload "${workload}"`, [
+          `give sim.serviceTime.wasm, or sim.workloads.${workload}.wasm (s)`,
+        ]);
+      }
+      sim = new WasmSim({
+        service: createDistribution(spec, `sim.workloads.${workload}.wasm`),
+        cores: this.config.cores,
+        maxConcurrency: this.maxConcurrency ?? Number.POSITIVE_INFINITY,
+        serviceRng: streams.fork(),
+        onDeparture: (slot, _arrivedAt, endAt) => {
+          const wake = waiters.get(slot);
+          if (wake) {
+            waiters.delete(slot);
+            wake(endAt);
+          }
+        },
+      });
+    }
+    const entry: WorkloadSim = { sim, spans, waiters, timer: undefined };
+    this.sims.set(workload, entry);
+    return entry;
+  }
+
+  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+    if (!this.clock || this.tornDown)
+      return { status: 'error', errorMessage: 'sim: invoke() before setup() or after teardown()' };
+    let entry: WorkloadSim;
+    try {
+      entry = this.simFor(request.workload);
+    } catch (err) {
+      return { status: 'error', errorMessage: err instanceof Error ? err.message : String(err) };
+    }
+    const t = this.clock.now();
+    const sim = entry.sim;
+    if (!sim.arrive(t)) {
+      return {
+        status: 'rejected',
+        httpStatus: 429,
+        errorMessage: `sim: maximum concurrency reached (${this.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY})`,
+        platform: { startAt: t, endAt: t, waitTime: 0 },
+      };
+    }
+    const service = sim.lastServiceTime;
+    if (sim instanceof WasmSim && this.config.cores !== undefined) {
+      // processor sharing: the end is known only when the simulation reaches it in real time
+      const end = await this.awaitDeparture(entry, sim.lastSlot, request.signal);
+      if (typeof end !== 'number') return end;
+      return {
+        status: 'ok',
+        httpStatus: 200,
+        body: { simulated: true, workload: request.workload, serviceTime: service },
+        platform: { startAt: t, endAt: end, waitTime: 0 },
+      };
+    }
+    const cold = sim instanceof ContainerSim ? sim.lastCold : undefined;
+    const executorId =
+      sim instanceof ContainerSim ? `sim-${request.workload}-${sim.lastExecutor}` : undefined;
+    const delay = service * this.config.timeScale;
+    if (delay > 0) {
+      const controller = new AbortController();
+      this.pending.add(controller);
+      const onAbort = () => controller.abort();
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        await sleep(delay * 1000, undefined, { signal: controller.signal });
+      } catch {
+        return {
+          status: request.signal?.aborted ? 'timeout' : 'error',
+          errorMessage: request.signal?.aborted ? 'sim: request aborted' : 'sim: platform torn down',
+        };
+      } finally {
+        request.signal?.removeEventListener('abort', onAbort);
+        this.pending.delete(controller);
+      }
+    }
+    const platform: InvokeResult['platform'] = { startAt: t, endAt: t + service, waitTime: 0 };
+    if (cold !== undefined) platform.cold = cold;
+    if (executorId !== undefined) platform.executorId = executorId;
+    return {
+      status: 'ok',
+      httpStatus: 200,
+      body: { simulated: true, workload: request.workload, serviceTime: service },
+      platform,
+    };
+  }
+
+  /** Wait until the PS simulation lets the request in `slot` leave; an InvokeResult when aborted or torn down. */
+  private awaitDeparture(
+    entry: WorkloadSim,
+    slot: number,
+    signal: AbortSignal | undefined,
+  ): Promise<number | InvokeResult> {
+    return new Promise((resolve) => {
+      const controller = new AbortController();
+      this.pending.add(controller);
+      const finish = (value: number | InvokeResult) => {
+        signal?.removeEventListener('abort', onAbort);
+        controller.signal.removeEventListener('abort', onTeardown);
+        this.pending.delete(controller);
+        resolve(value);
+      };
+      const onAbort = () => {
+        entry.waiters.delete(slot);
+        finish({ status: 'timeout', errorMessage: 'sim: request aborted' });
+      };
+      const onTeardown = () => {
+        entry.waiters.delete(slot);
+        finish({ status: 'error', errorMessage: 'sim: platform torn down' });
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      controller.signal.addEventListener('abort', onTeardown, { once: true });
+      entry.waiters.set(slot, finish);
+      if (signal?.aborted) onAbort();
+      this.schedule(entry);
+    });
+  }
+
+  /** (Re)arm the timer for the next PS departure; every arrival and departure changes it. */
+  private schedule(entry: WorkloadSim): void {
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = undefined;
+    const clock = this.clock;
+    if (this.tornDown || !clock || !(entry.sim instanceof WasmSim)) return;
+    const sim = entry.sim;
+    const next = sim.nextDepartureAt();
+    if (next === Number.POSITIVE_INFINITY) return;
+    entry.timer = setTimeout(
+      () => {
+        entry.timer = undefined;
+        sim.advanceTo(clock.now());
+        this.schedule(entry);
+      },
+      Math.max(0, (next - clock.now()) * 1000),
+    );
+  }
+
+  async executorSpans(): Promise<ExecutorSpan[]> {
+    if (this.config.mode !== 'container') return [];
+    const now = this.clock?.now();
+    const spans: ExecutorSpan[] = [];
+    for (const { sim, spans: map } of this.sims.values()) {
+      // play expiries up to now so spans that have ended are closed (the clock is monotonic,
+      // so now is never before an arrival already simulated)
+      if (now !== undefined && !this.tornDown) sim.advanceTo(now);
+      for (const span of map.values()) spans.push({ ...span });
+    }
+    return spans.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async describe(): Promise<PlatformDescription> {
+    const c = this.config;
+    return {
+      name: this.name,
+      executor: this.executor,
+      version: `faasmark ${VERSION} discrete-event simulator`,
+      details: {
+        simulation: true,
+        mode: c.mode,
+        ...(c.mode === 'container'
+          ? {
+              routing: this.routing,
+              keepAlive: this.keepAlive,
+              maxConcurrency: this.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+            }
+          : {
+              model:
+                c.cores === undefined
+                  ? 'M/G/∞ (every request its own executor)'
+                  : `M/G/${c.cores}-PS (every request its own executor, ${c.cores} cores shared)`,
+              cores: c.cores ?? null,
+              maxConcurrency: this.maxConcurrency ?? null,
+            }),
+        serviceTime: {
+          ...c.serviceTime,
+          distribution: c.distribution,
+          ...(c.distribution === 'lognormal' ? { cv: c.cv } : {}),
+        },
+        workloads: c.workloads,
+        seed: c.seed,
+        timeScale: c.timeScale,
+      },
+      warnings: [
+        'sim is a simulation, not a measurement: no workload code runs; service times are sampled from the configured distributions and cold starts, executors and keep-alive are simulated.',
+        ...(c.timeScale !== 1
+          ? [
+              `timeScale ${c.timeScale}: client-measured latencies are scaled by it; platform-side times are simulated seconds.`,
+            ]
+          : []),
+      ],
+    };
+  }
+
+  async teardown(): Promise<void> {
+    this.tornDown = true;
+    for (const entry of this.sims.values()) {
+      if (entry.timer) clearTimeout(entry.timer);
+      entry.timer = undefined;
+    }
+    for (const controller of this.pending) controller.abort();
+    this.pending.clear();
+    this.context.log(`sim: torn down (${this.sims.size} simulated workload(s))`);
+  }
+}
+
+export function create(config: Record<string, unknown>, context: PlatformContext): Platform {
+  return new SimPlatform(normalizeConfig(config), context);
+}

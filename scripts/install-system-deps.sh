@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the Debian packages faasmark needs (called first by .ci/run; safe to re-run).
+# Idempotent: `apt-get update` runs once, and only when a package in PACKAGES is missing.
+# Other areas: add your packages to PACKAGES below (one per line, with a comment).
+set -euo pipefail
+
+PACKAGES=(
+  # workloads (docs/workloads.md): Rust → wasm32-wasi with Debian's rustc 1.63
+  rustc                   # /usr/bin/rustc (the wasm32-wasi std is built for this version)
+  libstd-rust-dev-wasm32  # std for wasm32-wasi
+  lld                     # rust-lld / wasm-ld, the wasm linker
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-system-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "install-system-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install-system-deps: not root and no sudo; install as root: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+# serialise with other apt users on this machine when flock is available
+LOCK=()
+if command -v flock >/dev/null 2>&1; then LOCK=(flock /tmp/apt.lock); fi
+
+export DEBIAN_FRONTEND=noninteractive
+if ! $SUDO "${LOCK[@]}" apt-get update; then
+  echo "install-system-deps: apt-get update failed (network or sources.list?); needed: ${missing[*]}" >&2
+  exit 1
+fi
+if ! $SUDO "${LOCK[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
+  echo "install-system-deps: apt-get install failed for: ${missing[*]}" >&2
+  exit 1
+fi
+echo "install-system-deps: done"

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createRng } from '../../analysis/random.js';
+import { type Arrival, arrivalSchedule } from '../../harness/arrivals.js';
+import { createPointClock } from '../../harness/clock.js';
+import { runOpenLoop } from '../../harness/loadgen/open-loop.js';
+import type { RequestRecord } from '../../harness/records.js';
+import { FakePlatform } from './fakes/fake-platform.js';
+
+async function setupFake(fake: FakePlatform, keepAlive = 1) {
+  const clock = createPointClock();
+  await fake.setup({ keepAlive }, clock);
+  return clock;
+}
+
+function balanced(c: { sent: number; ok: number; error: number; timeout: number; rejected: number }) {
+  return c.sent === c.ok + c.error + c.timeout + c.rejected;
+}
+
+describe('runOpenLoop', () => {
+  it('sends every arrival once, records it once, and measures from the intended time', async () => {
+    const fake = new FakePlatform({ warm: 0.005, cold: 0.02 });
+    const clock = await setupFake(fake);
+    const records: RequestRecord[] = [];
+    const schedule = [...arrivalSchedule({ process: 'poisson', rate: 100, warmup: 0.1, duration: 0.4 }, createRng(7))];
+    const res = await runOpenLoop({
+      platform: fake,
+      schedule,
+      clock,
+      pointId: 'p1',
+      workload: 'aes',
+      input: {},
+      requestTimeout: 5,
+      drainTimeout: 5,
+      onRecord: (r) => {
+        records.push(r);
+      },
+    });
+    await fake.teardown();
+    assert.equal(res.counts.sent, schedule.length);
+    assert.equal(records.length, schedule.length);
+    assert.deepEqual(
+      records.map((r) => r.seq).sort((a, b) => a - b),
+      schedule.map((a) => a.seq),
+    );
+    assert.ok(balanced(res.counts));
+    assert.equal(res.counts.ok, schedule.length);
+    for (const r of records) {
+      assert.ok(r.sentAt >= r.intendedAt, 'never sent early');
+      assert.equal(r.respTime, r.doneAt - r.intendedAt);
+      assert.ok(r.respTime >= 0.005 - 1e-3, 'at least the service time');
+      assert.equal(r.warmup, (schedule[r.seq] as Arrival).warmup);
+    }
+    const measured = schedule.filter((a) => !a.warmup);
+    assert.equal(res.measuredScheduled, measured.length);
+    assert.equal(res.lastMeasuredAt, measured.at(-1)?.at);
+    assert.equal(res.measuredGaps.length, measured.length - 1);
+  });
+
+  it('records a hung request as a timeout, never drops it', async () => {
+    const fake = new FakePlatform({ hang: true });
+    const clock = await setupFake(fake);
+    const records: RequestRecord[] = [];
+    const schedule: Arrival[] = [
+      { seq: 0, at: 0.01, warmup: false },
+      { seq: 1, at: 0.02, warmup: false },
+    ];
+    const res = await runOpenLoop({
+      platform: fake,
+      schedule,
+      clock,
+      pointId: 'p',
+      workload: 'aes',
+      input: {},
+      requestTimeout: 0.05,
+      drainTimeout: 5,
+      onRecord: (r) => {
+        records.push(r);
+      },
+    });
+    assert.equal(res.counts.timeout, 2);
+    assert.equal(records.length, 2);
+    assert.ok(records.every((r) => r.status === 'timeout' && /request timeout/.test(r.errorMessage ?? '')));
+  });
+
+  it('ends with a drain timeout: requests still in flight become timeouts', async () => {
+    const fake = new FakePlatform({ warm: 2, cold: 2 });
+    const clock = await setupFake(fake);
+    const records: RequestRecord[] = [];
+    const res = await runOpenLoop({
+      platform: fake,
+      schedule: [{ seq: 0, at: 0, warmup: false }],
+      clock,
+      pointId: 'p',
+      workload: 'aes',
+      input: {},
+      requestTimeout: 30,
+      drainTimeout: 0.05,
+      onRecord: (r) => {
+        records.push(r);
+      },
+    });
+    await fake.teardown();
+    assert.equal(res.counts.timeout, 1);
+    assert.match(records[0]?.errorMessage ?? '', /drain timeout/);
+  });
+
+  it('passes rejections through and keeps the books balanced', async () => {
+    const fake = new FakePlatform({ warm: 0.05, cold: 0.05 });
+    const clock = createPointClock();
+    await fake.setup({ keepAlive: 1, maxConcurrency: 1 }, clock);
+    const schedule: Arrival[] = [0, 0.001, 0.002].map((at, seq) => ({ seq, at, warmup: false }));
+    const res = await runOpenLoop({
+      platform: fake,
+      schedule,
+      clock,
+      pointId: 'p',
+      workload: 'aes',
+      input: {},
+      requestTimeout: 5,
+      drainTimeout: 5,
+      onRecord: () => {},
+    });
+    await fake.teardown();
+    assert.equal(res.counts.ok, 1);
+    assert.equal(res.counts.rejected, 2);
+    assert.ok(balanced(res.counts));
+  });
+
+  it('stops on abort: unsent arrivals are counted, in-flight ones recorded', async () => {
+    const fake = new FakePlatform({ warm: 1, cold: 1 });
+    const clock = await setupFake(fake);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const records: RequestRecord[] = [];
+    const schedule = [...arrivalSchedule({ process: 'deterministic', rate: 100, warmup: 0, duration: 10 }, createRng(1))];
+    const res = await runOpenLoop({
+      platform: fake,
+      schedule,
+      clock,
+      pointId: 'p',
+      workload: 'aes',
+      input: {},
+      requestTimeout: 5,
+      drainTimeout: 5,
+      signal: controller.signal,
+      onRecord: (r) => {
+        records.push(r);
+      },
+    });
+    await fake.teardown();
+    assert.equal(res.aborted, true);
+    assert.ok(res.unsent > 0);
+    assert.equal(res.counts.sent + res.unsent, schedule.length);
+    assert.equal(records.length, res.counts.sent);
+    assert.ok(balanced(res.counts));
+  });
+
+  it('integrity: executors killed mid-run — every sent request is still accounted for (issue 5)', async () => {
+    const fake = new FakePlatform({ warm: 0.02, cold: 0.04 });
+    const clock = await setupFake(fake, 0.2);
+    const records: RequestRecord[] = [];
+    let killed = 0;
+    const killer = setInterval(() => {
+      if (fake.killBusyExecutor()) killed++;
+    }, 15);
+    const schedule = [...arrivalSchedule({ process: 'poisson', rate: 150, warmup: 0, duration: 0.6 }, createRng(3))];
+    const res = await runOpenLoop({
+      platform: fake,
+      schedule,
+      clock,
+      pointId: 'p',
+      workload: 'aes',
+      input: {},
+      requestTimeout: 5,
+      drainTimeout: 5,
+      onRecord: (r) => {
+        records.push(r);
+      },
+    });
+    clearInterval(killer);
+    await fake.teardown();
+    assert.ok(killed > 0, 'the test killed at least one executor');
+    assert.equal(res.counts.error, killed);
+    assert.equal(res.counts.sent, schedule.length);
+    assert.equal(records.length, schedule.length);
+    assert.ok(balanced(res.counts));
+    const spans = await fake.executorSpans();
+    assert.equal(spans.filter((s) => s.cause === 'crash').length, killed);
+  });
+});

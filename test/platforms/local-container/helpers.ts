@@ -1,0 +1,41 @@
+/** Shared helpers of the embedded-platform tests (not a test file). */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { PlatformContext } from '../../../platforms/registry.js';
+
+export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+export const ACTION_SERVER = `${FIXTURES}action-server.mjs`;
+
+export const context: PlatformContext = {
+  buildDir: fileURLToPath(new URL('../../../workloads/build', import.meta.url)),
+  workDir: '/tmp',
+  log: () => {},
+};
+
+/** Pids of live processes whose command line contains `marker` (scans /proc). */
+export function pidsWith(marker: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmd.includes(marker) && readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z') {
+        pids.push(Number(name));
+      }
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** A fixture action-server workload entry tagged with `tag` (findable with {@link pidsWith}). */
+export function fixtureWorkload(tag: string, extraArgs: string[] = []) {
+  return { native: { command: process.execPath, args: [ACTION_SERVER, '--tag', tag, ...extraArgs] } };
+}
+
+/** Resolve after `ms` (test arrival schedule only; the platforms never sleep). */
+export function at(t0: number, seconds: number): Promise<void> {
+  const wait = t0 + seconds * 1000 - performance.now();
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+}

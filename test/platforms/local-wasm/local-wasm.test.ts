@@ -1,0 +1,190 @@
+/**
+ * local-wasm (issue 4): a fresh instance per request on worker threads, WASI stdin/stdout
+ * capture, traps / exit codes / hangs as error and timeout records with the worker replaced,
+ * admission limits (429 / queue), body cap, in-flight series, and the real aes module.
+ * Fixtures: test/fixtures/wasi/*.wat (assembled to .wasm with wabt).
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, describe, test } from 'node:test';
+import { createPointClock } from '../../../harness/clock.js';
+import { ConfigError } from '../../../harness/errors.js';
+import { runCleanups } from '../../../harness/lifecycle.js';
+import { create, type LocalWasmPlatform } from '../../../platforms/local-wasm/index.js';
+import { context, FIXTURES } from '../local-container/helpers.js';
+
+after(async () => {
+  await runCleanups();
+});
+
+const workloads = {
+  echo: { wasm: `${FIXTURES}wasi/echo.wasm`, warmupInput: { warm: true } },
+  counter: { wasm: `${FIXTURES}wasi/counter.wasm` },
+  spin: { wasm: `${FIXTURES}wasi/spin.wasm` },
+};
+
+async function started(extra: Record<string, unknown> = {}): Promise<LocalWasmPlatform> {
+  const p = create(
+    { name: 'local-wasm', workers: 2, warmupRuns: 2, workloads, ...extra },
+    context,
+  ) as LocalWasmPlatform;
+  await p.setup({}, createPointClock());
+  return p;
+}
+
+describe('local-wasm config', () => {
+  const bad: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['zero workers', { workers: 0 }, /workers must be an integer >= 1/],
+    ['fractional maxConcurrency', { maxConcurrency: 1.5 }, /maxConcurrency must be an integer >= 1/],
+    ['bad overflow', { overflow: 'drop' }, /overflow must be "reject" or "queue"/],
+    ['non-positive timeout', { requestTimeout: 0 }, /requestTimeout must be a number > 0/],
+    ['unknown key', { keepAlive: 3 }, /keepAlive is not a known option/],
+  ];
+  for (const [name, cfg, re] of bad) {
+    test(`rejects ${name}`, () => {
+      assert.throws(
+        () => create({ name: 'local-wasm', ...cfg }, context),
+        (err: unknown) => err instanceof ConfigError && re.test(err.message),
+      );
+    });
+  }
+});
+
+describe('local-wasm host', () => {
+  test('stdin → stdout through the HTTP endpoint, with platform-side times on the point clock', async () => {
+    const p = await started();
+    await p.deploy('echo');
+    const r = await p.invoke({ workload: 'echo', input: { hello: 'wasm', n: [1, 2] } });
+    assert.equal(r.status, 'ok', r.errorMessage);
+    assert.deepEqual(r.body, { hello: 'wasm', n: [1, 2] });
+    const side = r.platform!;
+    assert.ok(side.startAt! <= side.endAt!);
+    assert.ok(side.waitTime! >= 0);
+    assert.match(side.executorId!, /^worker-\d+$/);
+    await p.teardown();
+    await p.teardown(); // safe twice
+  });
+
+  test('every request gets a fresh instance (a module-global counter is always 1)', async () => {
+    const p = await started({ warmupRuns: 3 });
+    await p.deploy('counter');
+    const bodies = await Promise.all(
+      Array.from({ length: 12 }, () => p.invoke({ workload: 'counter', input: {} })),
+    );
+    for (const b of bodies) assert.deepEqual(b.body, { count: 1 });
+    await p.teardown();
+  });
+
+  test('a trap and a non-zero exit code are error records; the host keeps serving', async () => {
+    const p = await started();
+    await p.deploy('echo');
+    const trap = await p.invoke({ workload: 'echo', input: 'trap' }); // '"' first byte → unreachable
+    assert.equal(trap.status, 'error');
+    assert.equal(trap.httpStatus, 502);
+    assert.match(trap.errorMessage!, /trap: unreachable/);
+    const exit = await p.invoke({ workload: 'echo', input: -1 }); // '-' first byte → proc_exit(3)
+    assert.equal(exit.status, 'error');
+    assert.match(exit.errorMessage!, /exit code 3/);
+    assert.equal((await p.invoke({ workload: 'echo', input: { ok: 1 } })).status, 'ok');
+    assert.equal(p.stats().errors, 2);
+    await p.teardown();
+  });
+
+  test('a hanging instance times out; its worker is replaced and the next request succeeds', async () => {
+    const p = await started({ requestTimeout: 0.3 });
+    await p.deploy('echo');
+    const hung = await p.invoke({ workload: 'echo', input: [1] }); // '[' first byte → infinite loop
+    assert.equal(hung.status, 'timeout');
+    assert.equal(hung.httpStatus, 504);
+    const rs = await Promise.all([1, 2, 3, 4].map((i) => p.invoke({ workload: 'echo', input: { i } })));
+    assert.deepEqual(
+      rs.map((r) => r.status),
+      ['ok', 'ok', 'ok', 'ok'],
+    );
+    const stats = p.stats();
+    assert.equal(stats.workerTimeouts, 1);
+    assert.equal(stats.workersStarted, 3, 'two workers + one replacement');
+    await p.teardown();
+  });
+
+  test('maxConcurrency with overflow reject: 429 while the slot is taken', async () => {
+    const p = await started({ maxConcurrency: 1, requestTimeout: 0.5 });
+    await p.deploy('echo');
+    const hung = p.invoke({ workload: 'echo', input: [1] });
+    await new Promise<void>((resolve) => setTimeout(resolve, 100));
+    const rejected = await p.invoke({ workload: 'echo', input: {} });
+    assert.equal(rejected.status, 'rejected');
+    assert.equal(rejected.httpStatus, 429);
+    assert.equal((await hung).status, 'timeout');
+    assert.equal((await p.invoke({ workload: 'echo', input: {} })).status, 'ok', 'the slot is free again');
+    await p.teardown();
+  });
+
+  test('maxConcurrency with overflow queue: queued requests wait, then run', async () => {
+    const p = await started({ maxConcurrency: 1, overflow: 'queue', queueLimit: 10 });
+    await p.deploy('spin');
+    const rs = await Promise.all(Array.from({ length: 4 }, () => p.invoke({ workload: 'spin', input: {} })));
+    assert.deepEqual(
+      rs.map((r) => r.status),
+      ['ok', 'ok', 'ok', 'ok'],
+    );
+    // one in flight at a time: the in-flight step function never exceeds 1
+    const series = p.inFlightSeries();
+    assert.equal(Math.max(...series.map((s) => s.inFlight)), 1);
+    assert.equal(series.at(-1)?.inFlight, 0);
+    await p.teardown();
+  });
+
+  test('in-flight series counts concurrent requests and returns to 0', async () => {
+    const p = await started();
+    await p.deploy('spin');
+    await Promise.all(Array.from({ length: 6 }, () => p.invoke({ workload: 'spin', input: {} })));
+    const series = p.inFlightSeries();
+    assert.ok(Math.max(...series.map((s) => s.inFlight)) >= 2, 'concurrent arrivals overlap');
+    assert.equal(series.at(-1)?.inFlight, 0);
+    for (let i = 1; i < series.length; i++) assert.ok(series[i]!.at >= series[i - 1]!.at, 'time-ordered');
+    await p.teardown();
+  });
+
+  test('the endpoint caps bodies (413), answers 404 for unknown workloads and 405 for GET', async () => {
+    const p = await started({ bodyLimitBytes: 32 });
+    await p.deploy('echo');
+    assert.equal((await fetch(`${p.url}/echo`, { method: 'POST', body: 'x'.repeat(100) })).status, 413);
+    assert.equal((await fetch(`${p.url}/nope`, { method: 'POST', body: '{}' })).status, 404);
+    assert.equal((await fetch(`${p.url}/echo`)).status, 405);
+    assert.equal(
+      (await fetch(`${p.url}/run`, { method: 'POST', body: '{"a":1}' })).status,
+      200,
+      '/run = the one workload',
+    );
+    await p.teardown();
+  });
+
+  test('deploy rejects a missing module and a module that fails its warm-up', async () => {
+    const p = await started({
+      workloads: {
+        gone: { wasm: '/nonexistent/x.wasm' },
+        bad: { wasm: `${FIXTURES}wasi/echo.wasm`, warmupInput: 'trap' },
+      },
+    });
+    await assert.rejects(p.deploy('gone'), /not found at \/nonexistent\/x.wasm/);
+    await assert.rejects(p.deploy('bad'), /failed its warm-up run: trap/);
+    await p.teardown();
+  });
+
+  const aesBuilt = existsSync(`${context.buildDir}/aes/wasm/aes.wasm`);
+  test('runs the real aes module', {
+    skip: aesBuilt ? false : 'aes not built (npm run build:workloads)',
+  }, async () => {
+    const p = create({ name: 'local-wasm', workers: 1, warmupRuns: 1 }, context) as LocalWasmPlatform;
+    await p.setup({}, createPointClock());
+    await p.deploy('aes');
+    const r = await p.invoke({
+      workload: 'aes',
+      input: { message: 'faasmark aes message', iterations: 100 },
+    });
+    assert.equal(r.status, 'ok', r.errorMessage);
+    assert.equal((r.body as { roundTrip: boolean }).roundTrip, true);
+    await p.teardown();
+  });
+});
