@@ -114,7 +114,8 @@ function* conditioned(n: number, start: number, length: number, rng: Rng): Gener
  * @example [...arrivalSchedule({process: 'deterministic', rate: 1, warmup: 2, duration: 3}, createRng(204))]
  */
 export function* arrivalSchedule(spec: ArrivalSpec, rng: Rng): Generator<Arrival> {
-  if (!(spec.rate > 0) || !Number.isFinite(spec.rate)) throw new RangeError(`arrival rate must be > 0, got ${spec.rate}`);
+  if (!(spec.rate > 0) || !Number.isFinite(spec.rate))
+    throw new RangeError(`arrival rate must be > 0, got ${spec.rate}`);
   let seq = 0;
   for (const at of segment(spec, 0, spec.warmup, rng)) yield { seq: seq++, at, warmup: true };
   for (const at of segment(spec, spec.warmup, spec.duration, rng)) yield { seq: seq++, at, warmup: false };

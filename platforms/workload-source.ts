@@ -5,8 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { BuildError, ConfigError } from '../harness/errors.js';
-import type { NativeArtifact, WasmArtifact, WorkloadArtifacts } from '../workloads/types.js';
+import { BuildError, ConfigError, FaasmarkError } from '../harness/errors.js';
+import type {
+  NativeArtifact,
+  WasmArtifact,
+  WorkloadArtifacts,
+  WorkloadDefinition,
+} from '../workloads/types.js';
 
 /** A workload given directly in a platform config (paths relative to the working directory). */
 export interface WorkloadOverride {
@@ -32,6 +37,7 @@ export const workloadOverridesSchema = {
   additionalProperties: {
     type: 'object',
     additionalProperties: false,
+    anyOf: [{ required: ['wasm'] }, { required: ['native'] }],
     properties: {
       wasm: { type: 'string', minLength: 1, description: 'path to a WASI preview1 module (stdin → stdout)' },
       native: {
@@ -49,16 +55,54 @@ export const workloadOverridesSchema = {
   },
 } as const;
 
-interface RegistryModule {
-  getWorkload(name: string): {
-    defaultInput?: unknown;
-    artifacts(buildDir?: string): WorkloadArtifacts;
-  };
+/**
+ * Check a `workloads` override map (what {@link workloadOverridesSchema} says), pushing one
+ * message per problem with its dot path (`<platform>.workloads.<name>.<field>`).
+ */
+export function checkWorkloadOverrides(value: unknown, where: string, problems: string[]): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(
+      `${where} must be a mapping of workload name to {wasm | native}, got ${JSON.stringify(value)}`,
+    );
+    return;
+  }
+  const isStrings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  for (const [name, entry] of Object.entries(value as Record<string, unknown>)) {
+    const at = `${where}.${name}`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      problems.push(`${at} must be a mapping with wasm and/or native, got ${JSON.stringify(entry)}`);
+      continue;
+    }
+    const e = entry as Record<string, unknown>;
+    for (const key of Object.keys(e)) {
+      if (!['wasm', 'native', 'warmupInput'].includes(key))
+        problems.push(`${at}.${key} is not a known option`);
+    }
+    if (e.wasm === undefined && e.native === undefined)
+      problems.push(`${at} needs wasm (a .wasm path) or native`);
+    if (e.wasm !== undefined && (typeof e.wasm !== 'string' || e.wasm === '')) {
+      problems.push(`${at}.wasm must be a path to a .wasm file, got ${JSON.stringify(e.wasm)}`);
+    }
+    if (e.native !== undefined) {
+      const n = e.native as Record<string, unknown> | null;
+      if (typeof n !== 'object' || n === null || typeof n.command !== 'string' || n.command === '') {
+        problems.push(
+          `${at}.native.command must be the action server's executable, got ${JSON.stringify(n)}`,
+        );
+      } else {
+        if (n.args !== undefined && !isStrings(n.args))
+          problems.push(`${at}.native.args must be a list of strings`);
+        if (n.files !== undefined && !isStrings(n.files))
+          problems.push(`${at}.native.files must be a list of strings`);
+      }
+    }
+  }
 }
 
 /**
  * Resolve `name` to its artifacts.
- * @throws BuildError when the workload is unknown or not built (the hint says how to build it).
+ * @throws InputError when the registry does not know `name` (the hint lists the known ones)
  */
 export async function resolveWorkload(
   name: string,
@@ -78,21 +122,12 @@ export async function resolveWorkload(
     }
     return { name, artifacts, warmupInput: own.warmupInput ?? {} };
   }
-  let registry: RegistryModule;
+  const { getWorkload } = await import('../workloads/registry.js');
+  let def: WorkloadDefinition;
   try {
-    // A computed specifier: the registry is built by the workloads module and may be absent.
-    const spec = '../workloads/registry.js';
-    registry = (await import(spec)) as RegistryModule;
+    def = getWorkload(name);
   } catch (err) {
-    throw new BuildError(`workload ${JSON.stringify(name)}: the workloads registry cannot be loaded`, {
-      cause: err,
-      hint: 'give the workload in the platform config (`workloads: {<name>: {wasm|native}}`)',
-    });
-  }
-  let def: ReturnType<RegistryModule['getWorkload']>;
-  try {
-    def = registry.getWorkload(name);
-  } catch (err) {
+    if (err instanceof FaasmarkError) throw err;
     throw new ConfigError(
       `unknown workload ${JSON.stringify(name)}: ${err instanceof Error ? err.message : err}`,
     );

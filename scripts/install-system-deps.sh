@@ -9,6 +9,8 @@ PACKAGES=(
   rustc                   # /usr/bin/rustc (the wasm32-wasi std is built for this version)
   libstd-rust-dev-wasm32  # std for wasm32-wasi
   lld                     # rust-lld / wasm-ld, the wasm linker
+  # report / reproduce (docs/results.md): the font file resvg loads so PNG figures have text
+  fonts-dejavu-core       # /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 )
 
 missing=()

@@ -1,8 +1,8 @@
 /**
- * `npm run build:workloads [-- [--strict] [--force] [name ...]]`: builds every workload
+ * `npm run build:workloads [-- [--strict] [--force] [--check] [name ...]]`: builds every workload
  * artifact it can (workloads/registry.ts documents the layout), incrementally: each artifact
  * records a SHA-256 of its inputs (sources, compiler version, flags) in `<artifact>.hash`
- * and is skipped when unchanged. Prints one line per artifact: built / skipped / failed or
+ * and is skipped when unchanged (`--check`: only report what is outdated, exit 1 if any). Prints one line per artifact: built / skipped / failed or
  * unavailable, with the reason and the fix (the Debian package to install).
  *
  * Exit code: 0 when every requested artifact is built or up to date, or when only optional
@@ -23,7 +23,8 @@ import { WORKLOAD_NAMES, type WorkloadName } from './types.js';
 const run = promisify(execFile);
 
 export type BuildKind = 'native' | 'wasm';
-export type BuildStatus = 'built' | 'skipped' | 'failed' | 'unavailable';
+/** `outdated` only with `dryRun`: the artifact is missing or its inputs changed. */
+export type BuildStatus = 'built' | 'skipped' | 'outdated' | 'failed' | 'unavailable';
 
 export interface BuildOutcome {
   workload: WorkloadName;
@@ -41,6 +42,8 @@ export interface BuildOptions {
   buildDir?: string;
   workloads?: readonly WorkloadName[];
   force?: boolean;
+  /** Only compare input hashes: report skipped / outdated, build nothing. */
+  dryRun?: boolean;
   log?: (line: string) => void;
 }
 
@@ -107,6 +110,9 @@ async function step(
   inputs: () => Promise<{ files: string[]; extra: string[] }>,
   make: () => Promise<void>,
   force: boolean,
+  dryRun = false,
+  /** Every file the step produces (default: the artifact); all must exist to skip. */
+  outputs: string[] = [artifact],
 ): Promise<BuildOutcome> {
   const started = performance.now();
   const done = (status: BuildStatus, more: Partial<BuildOutcome> = {}): BuildOutcome => ({
@@ -123,16 +129,19 @@ async function step(
     const hashFile = `${artifact}.hash`;
     if (
       !force &&
-      existsSync(artifact) &&
+      outputs.every((o) => existsSync(o)) &&
       existsSync(hashFile) &&
       (await readFile(hashFile, 'utf8')).trim() === digest
     ) {
       return done('skipped', { reason: 'up to date' });
     }
+    if (dryRun)
+      return done('outdated', { reason: 'missing or inputs changed', fix: 'npm run build:workloads' });
     await rm(hashFile, { force: true });
     await mkdir(dirname(artifact), { recursive: true });
     await make();
-    if (!existsSync(artifact)) throw new BuildError(`the build finished but ${artifact} is missing`);
+    const absent = outputs.filter((o) => !existsSync(o));
+    if (absent.length > 0) throw new BuildError(`the build finished but ${absent.join(', ')} is missing`);
     await writeFile(hashFile, `${digest}\n`);
     return done('built');
   } catch (err) {
@@ -296,6 +305,7 @@ export async function buildWorkloads(options: BuildOptions = {}): Promise<BuildO
   const buildDir = options.buildDir ?? DEFAULT_BUILD_DIR;
   const wanted = options.workloads ?? WORKLOAD_NAMES;
   const force = options.force ?? false;
+  const dryRun = options.dryRun ?? false;
   const outcomes: BuildOutcome[] = [];
   const report = (o: BuildOutcome) => {
     outcomes.push(o);
@@ -312,6 +322,7 @@ export async function buildWorkloads(options: BuildOptions = {}): Promise<BuildO
           () => rustInputs(workload, NATIVE_RUSTC, RUST_NATIVE_FIX, []),
           () => rustBuild(workload, NATIVE_RUSTC, [], paths.native),
           force,
+          dryRun,
         ),
       );
       report(
@@ -325,6 +336,7 @@ export async function buildWorkloads(options: BuildOptions = {}): Promise<BuildO
           },
           () => rustBuild(workload, WASM_RUSTC, ['--target', 'wasm32-wasi'], paths.wasm),
           force,
+          dryRun,
         ),
       );
     } else {
@@ -336,6 +348,7 @@ export async function buildWorkloads(options: BuildOptions = {}): Promise<BuildO
           async () => ({ files: await floatSources('native'), extra: ['native', process.version] }),
           () => bundle(join(FLOAT_DIR, 'action-server.ts'), paths.native, 'node'),
           force,
+          dryRun,
         ),
       );
       report(
@@ -344,12 +357,15 @@ export async function buildWorkloads(options: BuildOptions = {}): Promise<BuildO
           'wasm',
           paths.wasm,
           async () => ({ files: await floatSources('wasm'), extra: ['wasm'] }),
-          async () => {
-            await floatWasmBuild(buildDir);
-            if (!existsSync(paths.transpiledEntry as string))
-              throw new BuildError('jco transpile wrote no float-fn.js');
-          },
+          () => floatWasmBuild(buildDir),
           force,
+          dryRun,
+          [
+            paths.wasm,
+            paths.functionComponent as string,
+            paths.transpiledEntry as string,
+            join(paths.transpiledDir as string, 'float-fn.core.wasm'),
+          ],
         ),
       );
     }
@@ -360,24 +376,31 @@ export async function buildWorkloads(options: BuildOptions = {}): Promise<BuildO
 export function formatOutcome(o: BuildOutcome): string {
   const head = `${o.status.padEnd(11)} ${`${o.workload}/${o.build}`.padEnd(16)} ${o.artifact.replace(`${rootPath()}/`, '')}`;
   if (o.status === 'built') return `${head} (${o.seconds.toFixed(1)} s)`;
-  if (o.status === 'skipped') return `${head} (${o.reason})`;
+  if (o.status === 'skipped' || o.status === 'outdated') return `${head} (${o.reason})`;
   return `${head}\n  reason: ${o.reason}${o.fix ? `\n  fix: ${o.fix}` : ''}`;
 }
 
-function parseArgs(argv: string[]): { strict: boolean; force: boolean; workloads: WorkloadName[] } {
+function parseArgs(argv: string[]): {
+  strict: boolean;
+  force: boolean;
+  check: boolean;
+  workloads: WorkloadName[];
+} {
   let strict = process.env.CI === 'true' || process.env.CI === '1';
   let force = false;
+  let check = false;
   const workloads: WorkloadName[] = [];
   for (const arg of argv) {
     if (arg === '--strict') strict = true;
     else if (arg === '--force') force = true;
+    else if (arg === '--check') check = true;
     else if ((WORKLOAD_NAMES as readonly string[]).includes(arg)) workloads.push(arg as WorkloadName);
     else
       throw new UsageError(`unknown argument ${JSON.stringify(arg)}`, {
-        hint: `usage: npm run build:workloads -- [--strict] [--force] [${WORKLOAD_NAMES.join('|')} ...]`,
+        hint: `usage: npm run build:workloads -- [--strict] [--force] [--check] [${WORKLOAD_NAMES.join('|')} ...]`,
       });
   }
-  return { strict, force, workloads };
+  return { strict, force, check, workloads };
 }
 
 async function main(): Promise<void> {
@@ -391,16 +414,18 @@ async function main(): Promise<void> {
   }
   const outcomes = await buildWorkloads({
     force: args.force,
+    dryRun: args.check,
     log: (line) => process.stdout.write(`${line}\n`),
     ...(args.workloads.length > 0 ? { workloads: args.workloads } : {}),
   });
   const failed = outcomes.filter((o) => o.status === 'failed');
   const missing = outcomes.filter((o) => o.status === 'unavailable');
-  const counts = ['built', 'skipped', 'failed', 'unavailable'].map(
+  const outdated = outcomes.filter((o) => o.status === 'outdated');
+  const counts = ['built', 'skipped', 'outdated', 'failed', 'unavailable'].map(
     (s) => `${outcomes.filter((o) => o.status === s).length} ${s}`,
   );
   process.stdout.write(`workloads: ${counts.join(', ')}${args.strict ? ' (strict)' : ''}\n`);
-  if (failed.length > 0 || (args.strict && missing.length > 0)) process.exitCode = 1;
+  if (failed.length > 0 || outdated.length > 0 || (args.strict && missing.length > 0)) process.exitCode = 1;
 }
 
 if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) await main();

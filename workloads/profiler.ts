@@ -51,6 +51,8 @@ export interface WorkloadProfile {
   runs: number;
   warmup: number;
   nativeCold: PhaseProfile;
+  /** Part of each cold sample: spawn → `{"listening"}` (process start, no /init or /run). */
+  nativeStart: PhaseProfile;
   nativeWarm: PhaseProfile;
   wasm: PhaseProfile;
   /** Seconds to compile the Wasm module once (not part of any sample). */
@@ -105,6 +107,7 @@ export async function profileWorkload(name: string, options: ProfileOptions = {}
 
   // native cold: a new process per sample
   const cold: number[] = [];
+  const starts: number[] = [];
   for (let i = 0; i < runs; i++) {
     checkAborted();
     const t0 = performance.now();
@@ -113,6 +116,7 @@ export async function profileWorkload(name: string, options: ProfileOptions = {}
       await server.init();
       const res = await server.runRaw(input);
       cold.push((performance.now() - t0) / 1000);
+      starts.push(server.startSeconds);
       expectOk(def.name, 'native', res);
     } finally {
       await server.stop();
@@ -163,6 +167,7 @@ export async function profileWorkload(name: string, options: ProfileOptions = {}
     runs,
     warmup,
     nativeCold: { ...summarise(cold), samples: cold },
+    nativeStart: { ...summarise(starts), samples: starts },
     nativeWarm,
     wasm: wasmProfile,
     wasmCompileSeconds: compiled.compileSeconds,

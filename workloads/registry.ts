@@ -75,6 +75,7 @@ function floatArtifacts(buildDir: string = DEFAULT_BUILD_DIR): WorkloadArtifacts
       kind: 'js-component',
       componentPath: paths.wasm,
       transpiledDir: paths.transpiledDir as string,
+      transpiledEntry: paths.transpiledEntry,
     };
     result.wasm = wasm;
   }

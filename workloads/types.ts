@@ -39,6 +39,13 @@ export type WasmArtifact =
       componentPath: string;
       /** Directory with jco's transpiled output (ESM glue + core modules), for the local host. */
       transpiledDir: string;
+      /**
+       * The ESM glue in `transpiledDir` (`jco transpile --instantiation sync`): exports
+       * `instantiate(getCoreModule, imports)` returning `{ run(input: string): string }` —
+       * a function component of the same kernel with no WASI imports (input JSON in,
+       * result JSON or {"error"} out). workloads/wasm-runner.ts drives it.
+       */
+      transpiledEntry?: string;
     };
 
 export interface WorkloadArtifacts {

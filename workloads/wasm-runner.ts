@@ -32,6 +32,11 @@ export interface WasmOptions {
   buildDir?: string;
   /** Reuse a module from {@link compileWasm} (else compiled and cached on first use). */
   compiled?: CompiledWasm;
+  /**
+   * Environment of a WASI module (default none). With `REQUEST_METHOD` set the module
+   * answers like a WAGI handler (CGI headers, blank line, body), as under Spin.
+   */
+  env?: Record<string, string>;
 }
 
 /** Raw outcome of one invocation: 200 + result JSON, or 502 + {"error": ...}. */
@@ -146,6 +151,7 @@ function scratchDir(): string {
 function runWasiModule(
   compiled: Extract<CompiledWasm, { kind: 'wasi-module' }>,
   inputJson: string,
+  env: Record<string, string> = {},
 ): WasmResponse {
   const dir = scratchDir();
   const id = `${process.pid}-${seq++}`;
@@ -160,7 +166,7 @@ function runWasiModule(
     const wasi = new WASI({
       version: 'preview1',
       args: [compiled.name],
-      env: {},
+      env,
       stdin,
       stdout,
       stderr: 2,
@@ -215,7 +221,7 @@ export async function invokeWasmRaw(
 ): Promise<WasmResponse> {
   const compiled = opts.compiled ?? (await compileWasm(name, opts.buildDir));
   return compiled.kind === 'wasi-module'
-    ? runWasiModule(compiled, inputJson)
+    ? runWasiModule(compiled, inputJson, opts.env)
     : runComponent(compiled, inputJson);
 }
 

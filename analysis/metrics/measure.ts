@@ -70,7 +70,6 @@ export function clippedLength(a: number, b: number, w: MeasureWindow): number {
 /** One-pass accumulator: `add` every record (any order), then `finish` with the spans. */
 export class PointMeasurer {
   private readonly counts: RequestCounts = { sent: 0, ok: 0, error: 0, timeout: 0, rejected: 0 };
-  private okCount = 0;
   private okColdKnown = 0;
   private okCold = 0;
   private warmArea = 0;
@@ -128,7 +127,6 @@ export class PointMeasurer {
     if (record.sentAt > this.lastSentAt) this.lastSentAt = record.sentAt;
     this.sendLag.record(record.sentAt - record.intendedAt);
     if (record.status !== 'ok') return;
-    this.okCount++;
     this.latency.record(record.respTime);
     const p = platformRespTime(record.platform);
     if (p !== undefined) this.platformLatency.record(p);
@@ -158,7 +156,8 @@ export class PointMeasurer {
     }
     const platformTimes = caps.platformTimes && this.sawServiceInterval;
     const coldKnown = caps.coldFlag && this.unknownArea === 0;
-    const spansKnown = caps.executorSpans && (spanCount > 0 || this.counts.sent === 0 || !platformTimes);
+    // a platform that claims spans but reported none while serving requests observed nothing
+    const spansKnown = caps.executorSpans && (spanCount > 0 || this.counts.ok === 0);
 
     const all: MetricValues = {};
     all.respTime = this.latency.mean();
@@ -189,7 +188,8 @@ export class PointMeasurer {
     sampled.inFlight = this.inFlightGrid.mean();
 
     const keys = metricsFor(executor).map((m) => m.key);
-    const pick = (v: MetricValues): MetricValues => Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, v[k] ?? null]));
+    const pick = (v: MetricValues): MetricValues =>
+      Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, v[k] ?? null]));
     return {
       requests: { ...this.counts },
       achievedRate: this.achievedRate(),

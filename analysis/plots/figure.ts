@@ -112,7 +112,7 @@ export function vegaLiteSpec(fig: Figure, width = 520, height = 320): Record<str
     layer: layers.length ? layers : [{ mark: 'point', encoding: { x, y } }],
     config: {
       font: FIGURE_FONT,
-      legend: { orient: 'bottom', columns: 2, labelLimit: 520 },
+      legend: { orient: 'bottom', columns: 1, labelLimit: 520 },
       title: { fontSize: 14 },
     },
   };

@@ -11,6 +11,7 @@
 
 import type { PointSummary } from '../../results/types.js';
 import type { MetricKey } from '../metrics/definitions.js';
+import type { SmpVariant } from '../models/smp.js';
 import type { Figure, FigurePoint, FigureSeries } from '../plots/figure.js';
 import { batchMeansCi, meanCi } from '../stats/t-interval.js';
 import { capacityValue, curve, grid, mginfValue, smpCurve } from './model-curves.js';
@@ -36,6 +37,8 @@ export interface FigureContext {
   requests: Map<string, RequestSeries>;
   /** Host cores for the capacity companion (manifest host fingerprint); omitted when unknown. */
   cores?: number;
+  /** The suite's SMP variant (manifest suiteConfig.smpVariant); default thesis. */
+  smpVariant?: SmpVariant;
 }
 
 /** The measured value a point offers for a figure metric (Wasm: in-flight stands for running/total). */
@@ -61,7 +64,7 @@ function pointWithCi(
   if (vals.length === 0) return null;
   if (vals.length >= 2) {
     const ci = meanCi(vals);
-    if (ci) return { x, y: ci.mean, lo: ci.lo, hi: ci.hi };
+    if (ci) return { x, y: ci.mean, lo: Math.max(0, ci.lo), hi: ci.hi };
   }
   const y = vals[0] as number;
   const series = ctx.requests.get((reps[0] as PointSummary).pointId);
@@ -96,13 +99,54 @@ function distinct(xs: (number | null)[]): number[] {
   return [...new Set(xs.filter((x): x is number => x !== null))].sort((a, b) => a - b);
 }
 
-function containerInputs(points: PointSummary[]): { warm: number; cold: number } | null {
+/**
+ * SMP inputs for a figure's curve: the mean warm and cold service times over the points that
+ * carry them (`varies` when the points were fed different inputs, e.g. one profile per point).
+ */
+export function containerInputs(
+  points: PointSummary[],
+): { warm: number; cold: number; varies: boolean } | null {
+  const ws: number[] = [];
+  const cs: number[] = [];
   for (const p of points) {
     const mi = p.modelInputs;
-    if (mi && typeof mi.warm === 'number' && typeof mi.cold === 'number' && mi.warm > 0 && mi.cold > 0)
-      return { warm: mi.warm, cold: mi.cold };
+    if (mi && typeof mi.warm === 'number' && typeof mi.cold === 'number' && mi.warm > 0 && mi.cold > 0) {
+      ws.push(mi.warm);
+      cs.push(mi.cold);
+    }
   }
-  return null;
+  if (ws.length === 0) return null;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs);
+  const warm = mean(ws);
+  const cold = mean(cs);
+  return { warm, cold, varies: spread(ws) > 1e-12 * warm || spread(cs) > 1e-12 * cold };
+}
+
+/** The run's own per-point predictions (mean over repetitions) as a line, for when inputs vary by point. */
+function predictedSeries(
+  name: string,
+  points: PointSummary[],
+  axis: 'keepAlive' | 'arrivalRate',
+  metric: MetricKey,
+): FigureSeries | null {
+  const byX = new Map<number, number[]>();
+  for (const p of points) {
+    const x = axis === 'keepAlive' ? p.keepAlive : p.arrivalRate;
+    const y = p.predicted?.[metric];
+    if (x === null || typeof y !== 'number' || !Number.isFinite(y)) continue;
+    byX.set(x, [...(byX.get(x) ?? []), y]);
+  }
+  const pts = [...byX.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([x, ys]) => ({ x, y: ys.reduce((a, b) => a + b, 0) / ys.length }));
+  return pts.length ? { name, kind: 'model', points: pts } : null;
+}
+
+function smpLabel(wl: string, inputs: { warm: number; cold: number; varies: boolean }, extra = ''): string {
+  const w = Number(inputs.warm.toPrecision(4));
+  const c = Number(inputs.cold.toPrecision(4));
+  return `SMP ${wl}${extra} (w = ${w} s, c = ${c} s${inputs.varies ? ": mean of the points' inputs" : ''})`;
 }
 
 function wasmServiceTime(points: PointSummary[]): number | null {
@@ -127,7 +171,6 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
   for (const wl of workloads) {
     const cont = points.filter((p) => p.workload === wl && p.executor === 'container');
     const wasm = points.filter((p) => p.workload === wl && p.executor === 'wasm');
-    const inputs = containerInputs(cont);
     const es = wasmServiceTime(wasm);
     const platforms = [...new Set(cont.map((p) => p.platform))];
     const wasmPlatforms = [...new Set(wasm.map((p) => p.platform))];
@@ -151,12 +194,24 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
           );
           if (s) series.push(s);
         }
-        if (inputs)
+        const inputs = containerInputs(atRate);
+        if (inputs) {
           series.push({
-            name: `SMP ${wl}`,
+            name: smpLabel(wl, inputs),
             kind: 'model',
-            points: smpCurve(fm.key, inputs, 'keepAlive', rate, xs),
+            points: smpCurve(
+              fm.key,
+              { ...inputs, variant: ctx.smpVariant ?? 'thesis' },
+              'keepAlive',
+              rate,
+              xs,
+            ),
           });
+          const per = inputs.varies
+            ? predictedSeries(`SMP ${wl}: the run's per-point predictions`, atRate, 'keepAlive', fm.key)
+            : null;
+          if (per) series.push(per);
+        }
         for (const pl of wasmPlatforms) {
           const reps = wasmAtRate.filter((p) => p.platform === pl);
           const v = reps.map((p) => measuredFor(p, fm.key)).find((x) => x !== null && x !== undefined);
@@ -191,7 +246,7 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
             xLabel: 'keep-alive (s)',
             yLabel: fm.label,
             series,
-            caption: `${CI_NOTE} SMP: thesis variant${inputs ? ` (w = ${inputs.warm} s, c = ${inputs.cold} s)` : ' (no service times in the run: not drawn)'}.`,
+            caption: `${CI_NOTE} SMP: ${ctx.smpVariant ?? 'thesis'} variant, service times in the legend.`,
           });
         }
       }
@@ -219,12 +274,24 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
           );
           if (s) series.push(s);
         }
-        if (inputs && ka !== null && atKa.length)
+        const inputs = containerInputs(atKa);
+        if (inputs && ka !== null) {
           series.push({
-            name: `SMP ${wl} (τ = ${ka} s)`,
+            name: smpLabel(wl, inputs, ` τ = ${ka} s`),
             kind: 'model',
-            points: smpCurve(fm.key, inputs, 'arrivalRate', ka, xs),
+            points: smpCurve(
+              fm.key,
+              { ...inputs, variant: ctx.smpVariant ?? 'thesis' },
+              'arrivalRate',
+              ka,
+              xs,
+            ),
           });
+          const per = inputs.varies
+            ? predictedSeries(`SMP ${wl}: the run's per-point predictions`, atKa, 'arrivalRate', fm.key)
+            : null;
+          if (per) series.push(per);
+        }
         for (const pl of wasmPlatforms) {
           const s = measuredSeries(
             `${pl} ${wl} (measured)`,

@@ -92,7 +92,12 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
   const figureBlocks: string[] = [];
   if (opts.figures !== false) {
     const cores = run.manifest?.host?.cores;
-    const figs = runFigures(points, { requests, ...(cores ? { cores } : {}) });
+    const variant = (run.manifest?.suiteConfig as { smpVariant?: unknown } | undefined)?.smpVariant;
+    const figs = runFigures(points, {
+      requests,
+      ...(cores ? { cores } : {}),
+      ...(variant === 'original' || variant === 'thesis' ? { smpVariant: variant } : {}),
+    });
     const figDir = join(dir, 'figures');
     for (const fig of figs) {
       const r = await renderFigure(fig);

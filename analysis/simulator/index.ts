@@ -9,7 +9,7 @@
  *   cold: { kind: 'exponential', mean: 2.5849 }, keepAlive: 1, stop: { requests: 1e6 } }, createRng(1))
  * @throws InputError on bad parameters (naming the field).
  */
-import { InputError } from '../../harness/errors.js';
+import { InputError, InternalError } from '../../harness/errors.js';
 import { ROUTING_POLICIES } from '../../platforms/types.js';
 import { createDistribution } from '../distributions.js';
 import { smpOutputsToMetrics } from '../metrics/definitions.js';
@@ -88,7 +88,11 @@ function maxConcurrencyOf(v: unknown, fallback: number): number {
   return v;
 }
 
-/** The driver shared by both modes: arrivals, warm-up, stop; returns [windowStart, windowEnd]. */
+/**
+ * The driver shared by both modes: feeds arrivals, starts the window after the warm-up and
+ * stops by count or time; the window is then [sim.windowStart, sim.lastT].
+ * @throws InputError when the window is empty.
+ */
 function drive(
   sim: {
     measuring: boolean;
@@ -113,7 +117,12 @@ function drive(
     if (t > p.stopTime) {
       // horizon reached (the time stop wins over an exhausted list)
       if (p.stopTime !== Number.POSITIVE_INFINITY) {
-        if (!sim.measuring) break;
+        if (!sim.measuring) {
+          // a time-only warm-up ends even when no arrival follows it
+          if (p.warmRequests > 0) break;
+          sim.advanceTo(p.warmTime);
+          sim.startMeasuring(p.warmTime);
+        }
         sim.advanceTo(p.stopTime);
         sim.tick(p.stopTime);
       }
@@ -264,8 +273,9 @@ function simulateWasm(params: WasmSimParams, rng: Rng, hooks?: SimHooks): WasmSi
   if (cores !== undefined) {
     const measuredCount = sim.served;
     sim.advanceTo(Number.POSITIVE_INFINITY);
-    if (sim.respCount !== measuredCount)
-      throw new Error(`internal: ${sim.respCount} of ${measuredCount} finished`);
+    if (sim.respCount !== measuredCount) {
+      throw new InternalError(`simulator: ${sim.respCount} of ${measuredCount} measured requests finished`);
+    }
   }
   const respTime = sim.respCount > 0 ? sim.respSum / sim.respCount : Number.NaN;
   const rejectProb = sim.arrivals > 0 ? sim.rejected / sim.arrivals : Number.NaN;

@@ -9,7 +9,11 @@ import type { Percentiles } from '../../results/types.js';
 const MICROS = 1e6;
 
 export class PercentileRecorder {
-  private readonly histogram = hdr.build({ bitBucketSize: 64, numberOfSignificantValueDigits: 3, autoResize: true });
+  private readonly histogram = hdr.build({
+    bitBucketSize: 64,
+    numberOfSignificantValueDigits: 3,
+    autoResize: true,
+  });
   private sum = 0;
   private max = Number.NEGATIVE_INFINITY;
   count = 0;

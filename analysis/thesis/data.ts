@@ -10,7 +10,14 @@ import { rootPath } from '../../harness/paths.js';
 import type { MetricKey } from '../metrics/definitions.js';
 
 /** The six thesis functions, in Table 4.1 order. */
-export const THESIS_FUNCTIONS = ['aes', 'matmul', 'whatlang', 'image-thumbnail', 'float', 'chameleon'] as const;
+export const THESIS_FUNCTIONS = [
+  'aes',
+  'matmul',
+  'whatlang',
+  'image-thumbnail',
+  'float',
+  'chameleon',
+] as const;
 export type ThesisFunction = (typeof THESIS_FUNCTIONS)[number];
 
 /** Thesis JSON metric names → faasmark metric keys. */
@@ -40,7 +47,10 @@ export interface ThesisData {
   /** Figs 4.1-4.7 (λ = 1): OpenWhisk measurements and the thesis's SMP "Model" block, by keep-alive. */
   keepAlive: Record<ThesisFunction, { openwhisk: MetricSeries; model: MetricSeries }>;
   /** Figs 4.1-4.7 Wasm (λ = 1): M/G/∞ response time used, Spin mean response time and in-flight count. */
-  wasmKeepAlive: Record<ThesisFunction, { modelRespTime: number; spinRespTime: number; spinExecutors: number }>;
+  wasmKeepAlive: Record<
+    ThesisFunction,
+    { modelRespTime: number; spinRespTime: number; spinExecutors: number }
+  >;
   /** Figs 4.8-4.14: float on OpenWhisk by arrival rate; "Model" was computed at keep-alive 30 s. */
   floatLoad: { openwhisk: MetricSeries; model: MetricSeries; serviceTimes: { cold: number; warm: number } };
   /** Figs 4.17-4.20: Spin by arrival rate (10 cores): mean response time and in-flight executors. */
@@ -53,7 +63,9 @@ export const THESIS_DATA_DIR = rootPath('results', 'thesis');
 
 function readJson(path: string): unknown {
   if (!existsSync(path)) {
-    throw new InputError(`thesis data file missing: ${path}`, { hint: 'results/thesis/ ships with faasmark; reinstall or restore it from git' });
+    throw new InputError(`thesis data file missing: ${path}`, {
+      hint: 'results/thesis/ ships with faasmark; reinstall or restore it from git',
+    });
   }
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
@@ -82,7 +94,8 @@ function readJsonObjects(path: string): unknown[] {
 }
 
 function num(v: unknown, where: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${where}: expected a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new InputError(`${where}: expected a number, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -94,7 +107,10 @@ function series(block: unknown, where: string): MetricSeries {
     if (m === undefined) continue;
     if (typeof m !== 'object' || m === null) throw new InputError(`${where}.${name}: expected an object`);
     out[key] = Object.entries(m as Record<string, unknown>)
-      .map(([x, v]): [number, number] => [num(Number(x), `${where}.${name} key ${x}`), num(v, `${where}.${name}.${x}`)])
+      .map(([x, v]): [number, number] => [
+        num(Number(x), `${where}.${name} key ${x}`),
+        num(v, `${where}.${name}.${x}`),
+      ])
       .sort((a, b) => a[0] - b[0]);
   }
   return out;
@@ -126,11 +142,17 @@ export function loadThesisData(dir = THESIS_DATA_DIR): ThesisData {
     };
   }
   const fl = readJson(join(dir, 'load', 'float_container_results.json')) as Record<string, unknown>;
-  const st = readJson(join(dir, 'load', 'float_container_model_response_time.json')) as Record<string, unknown>;
+  const st = readJson(join(dir, 'load', 'float_container_model_response_time.json')) as Record<
+    string,
+    unknown
+  >;
   const floatLoad = {
     openwhisk: series(fl.OpenWhisk, 'float_container_results.json OpenWhisk'),
     model: series(fl.Model, 'float_container_results.json Model'),
-    serviceTimes: { cold: num(st.cold_response_time, 'cold_response_time'), warm: num(st.warm_response_time, 'warm_response_time') },
+    serviceTimes: {
+      cold: num(st.cold_response_time, 'cold_response_time'),
+      warm: num(st.warm_response_time, 'warm_response_time'),
+    },
   };
   const wasmLoad: ThesisData['wasmLoad'] = {};
   const quirks: string[] = [];
@@ -144,7 +166,10 @@ export function loadThesisData(dir = THESIS_DATA_DIR): ThesisData {
       if (!m) continue;
       const rate = Number(m[1]);
       const objs = readJsonObjects(join(d, f));
-      if (objs.length > 1) quirks.push(`load-wasm-only/wasm_${fn}/${f} holds ${objs.length} JSON objects back to back: the last (latest run) is used`);
+      if (objs.length > 1)
+        quirks.push(
+          `load-wasm-only/wasm_${fn}/${f} holds ${objs.length} JSON objects back to back: the last (latest run) is used`,
+        );
       const r = objs[objs.length - 1] as Record<string, unknown>;
       respTime.push([rate, num(r.Avg_response_time, `${f} Avg_response_time`)]);
       inFlight.push([rate, num(r.Avg_inflight_executors, `${f} Avg_inflight_executors`)]);

@@ -37,23 +37,83 @@ export interface ThesisFigure {
 }
 
 const KA_METRICS: { fig: string; key: MetricKey; label: string; title: string }[] = [
-  { fig: '4.1', key: 'respTime', label: 'mean response time (s)', title: 'Mean response times against keep-alive time' },
-  { fig: '4.2', key: 'running', label: 'running executors', title: 'Running executor counts against keep-alive time' },
-  { fig: '4.3', key: 'runningCold', label: 'running cold executors', title: 'Running cold executor counts against keep-alive time' },
-  { fig: '4.4', key: 'runningWarm', label: 'running warm executors', title: 'Running warm executor counts against keep-alive time' },
+  {
+    fig: '4.1',
+    key: 'respTime',
+    label: 'mean response time (s)',
+    title: 'Mean response times against keep-alive time',
+  },
+  {
+    fig: '4.2',
+    key: 'running',
+    label: 'running executors',
+    title: 'Running executor counts against keep-alive time',
+  },
+  {
+    fig: '4.3',
+    key: 'runningCold',
+    label: 'running cold executors',
+    title: 'Running cold executor counts against keep-alive time',
+  },
+  {
+    fig: '4.4',
+    key: 'runningWarm',
+    label: 'running warm executors',
+    title: 'Running warm executor counts against keep-alive time',
+  },
   { fig: '4.5', key: 'idle', label: 'idle executors', title: 'Idle executor counts against keep-alive time' },
-  { fig: '4.6', key: 'totalExecutors', label: 'total executors', title: 'Total executor counts against keep-alive time' },
-  { fig: '4.7', key: 'coldProb', label: 'cold start probability', title: 'Cold start probability against keep-alive time' },
+  {
+    fig: '4.6',
+    key: 'totalExecutors',
+    label: 'total executors',
+    title: 'Total executor counts against keep-alive time',
+  },
+  {
+    fig: '4.7',
+    key: 'coldProb',
+    label: 'cold start probability',
+    title: 'Cold start probability against keep-alive time',
+  },
 ];
 
 const LOAD_METRICS: { fig: string; key: MetricKey; label: string; title: string }[] = [
-  { fig: '4.8', key: 'respTime', label: 'mean response time (s)', title: 'Mean response times against arrival rate' },
-  { fig: '4.9', key: 'runningWarm', label: 'running warm executors', title: 'Running warm executor counts against arrival rate' },
-  { fig: '4.10', key: 'runningCold', label: 'running cold executors', title: 'Running cold executor counts against arrival rate' },
-  { fig: '4.11', key: 'running', label: 'running executors', title: 'Running executor counts against arrival rate' },
+  {
+    fig: '4.8',
+    key: 'respTime',
+    label: 'mean response time (s)',
+    title: 'Mean response times against arrival rate',
+  },
+  {
+    fig: '4.9',
+    key: 'runningWarm',
+    label: 'running warm executors',
+    title: 'Running warm executor counts against arrival rate',
+  },
+  {
+    fig: '4.10',
+    key: 'runningCold',
+    label: 'running cold executors',
+    title: 'Running cold executor counts against arrival rate',
+  },
+  {
+    fig: '4.11',
+    key: 'running',
+    label: 'running executors',
+    title: 'Running executor counts against arrival rate',
+  },
   { fig: '4.12', key: 'idle', label: 'idle executors', title: 'Idle executor counts against arrival rate' },
-  { fig: '4.13', key: 'totalExecutors', label: 'total executors', title: 'Total executor counts against arrival rate' },
-  { fig: '4.14', key: 'coldProb', label: 'cold start probability', title: 'Cold start probability against arrival rate' },
+  {
+    fig: '4.13',
+    key: 'totalExecutors',
+    label: 'total executors',
+    title: 'Total executor counts against arrival rate',
+  },
+  {
+    fig: '4.14',
+    key: 'coldProb',
+    label: 'cold start probability',
+    title: 'Cold start probability against arrival rate',
+  },
 ];
 
 /** Optional measured overlay (a faasmark run), keyed by how the thesis figures slice it. */
@@ -70,19 +130,32 @@ function xyPoints(xy: XY | undefined): FigurePoint[] {
   return (xy ?? []).map(([x, y]) => ({ x, y }));
 }
 
-function closeness(label: string, theirs: XY | undefined, ours: (x: number) => number | null, mustCoincide: boolean): Closeness | null {
+function closeness(
+  label: string,
+  theirs: XY | undefined,
+  ours: (x: number) => number | null,
+  mustCoincide: boolean,
+): Closeness | null {
   if (!theirs?.length) return null;
   let max = 0;
   for (const [x, y] of theirs) {
     const o = ours(x);
-    if (o === null) return { label, maxRelDiff: Number.POSITIVE_INFINITY, points: theirs.length, mustCoincide };
+    if (o === null)
+      return { label, maxRelDiff: Number.POSITIVE_INFINITY, points: theirs.length, mustCoincide };
     const d = y === 0 ? Math.abs(o) : Math.abs(o - y) / Math.abs(y);
     if (d > max) max = d;
   }
   return { label, maxRelDiff: max, points: theirs.length, mustCoincide };
 }
 
-function smp(metric: MetricKey, warm: number, cold: number, arrivalRate: number, keepAlive: number, variant: SmpVariant = 'thesis'): number | null {
+function smp(
+  metric: MetricKey,
+  warm: number,
+  cold: number,
+  arrivalRate: number,
+  keepAlive: number,
+  variant: SmpVariant = 'thesis',
+): number | null {
   return smpValue(metric, { warm, cold, arrivalRate, keepAlive, variant, maxConcurrency: 1000 });
 }
 
@@ -103,16 +176,39 @@ function keepAliveFigures(data: ThesisData, overlay: MeasuredOverlay): ThesisFig
       const series: FigureSeries[] = [
         { name: 'OpenWhisk (thesis, measured)', kind: 'measured', points: xyPoints(kd.openwhisk[m.key]) },
         { name: 'thesis Model (published)', kind: 'measured', points: xyPoints(kd.model[m.key]) },
-        { name: 'SMP (faasmark, thesis variant)', kind: 'model', points: curve(xs, (x) => smp(m.key, t.warm, t.cold, 1, x)) },
+        {
+          name: 'SMP (faasmark, thesis variant)',
+          kind: 'model',
+          points: curve(xs, (x) => smp(m.key, t.warm, t.cold, 1, x)),
+        },
       ];
       const lo = xs[0] as number;
       const hi = xs[xs.length - 1] as number;
-      const wasmModel = mginfValue(m.key === 'running' || m.key === 'totalExecutors' ? 'inFlight' : m.key, 1, t.wasm);
+      const wasmModel = mginfValue(
+        m.key === 'running' || m.key === 'totalExecutors' ? 'inFlight' : m.key,
+        1,
+        t.wasm,
+      );
       if (m.key === 'respTime' || m.key === 'running' || m.key === 'totalExecutors') {
         const spin = m.key === 'respTime' ? w.spinRespTime : w.spinExecutors;
         // a horizontal line: Spin has no keep-alive (one measurement at λ = 1)
-        series.push({ name: 'Spin (thesis, measured at λ = 1)', kind: 'model', points: [{ x: lo, y: spin }, { x: hi, y: spin }] });
-        if (wasmModel !== null) series.push({ name: 'M/G/∞ (faasmark)', kind: 'model', points: [{ x: lo, y: wasmModel }, { x: hi, y: wasmModel }] });
+        series.push({
+          name: 'Spin (thesis, measured at λ = 1)',
+          kind: 'model',
+          points: [
+            { x: lo, y: spin },
+            { x: hi, y: spin },
+          ],
+        });
+        if (wasmModel !== null)
+          series.push({
+            name: 'M/G/∞ (faasmark)',
+            kind: 'model',
+            points: [
+              { x: lo, y: wasmModel },
+              { x: hi, y: wasmModel },
+            ],
+          });
       }
       series.push(...overlay.keepAlive(fn, m.key));
       figures.push({
@@ -123,10 +219,20 @@ function keepAliveFigures(data: ThesisData, overlay: MeasuredOverlay): ThesisFig
         series: series.filter((s) => s.points.length > 0),
         yScale: m.key === 'coldProb' || m.key === 'runningCold' ? 'log' : 'linear',
       });
-      const c = closeness(`SMP vs thesis Model, ${fn}`, kd.model[m.key], (x) => smp(m.key, t.warm, t.cold, 1, x), true);
+      const c = closeness(
+        `SMP vs thesis Model, ${fn}`,
+        kd.model[m.key],
+        (x) => smp(m.key, t.warm, t.cold, 1, x),
+        true,
+      );
       if (c) checks.push(c);
       if (m.key === 'respTime') {
-        checks.push({ label: `M/G/∞ E[S] vs thesis Wasm model response time, ${fn}`, maxRelDiff: Math.abs(t.wasm - w.modelRespTime) / w.modelRespTime, points: 1, mustCoincide: true });
+        checks.push({
+          label: `M/G/∞ E[S] vs thesis Wasm model response time, ${fn}`,
+          maxRelDiff: Math.abs(t.wasm - w.modelRespTime) / w.modelRespTime,
+          points: 1,
+          mustCoincide: true,
+        });
       }
     }
     return {
@@ -136,7 +242,9 @@ function keepAliveFigures(data: ThesisData, overlay: MeasuredOverlay): ThesisFig
       closeness: checks,
       notes: [
         'Wasm (Spin) has no keep-alive: its measurement and the M/G/∞ prediction are horizontal lines.',
-        ...(m.key === 'runningCold' || m.key === 'coldProb' ? ['Logarithmic y axis: values fall by decades as keep-alive grows.'] : []),
+        ...(m.key === 'runningCold' || m.key === 'coldProb'
+          ? ['Logarithmic y axis: values fall by decades as keep-alive grows.']
+          : []),
       ],
     };
   });
@@ -147,15 +255,37 @@ function floatLoadFigures(data: ThesisData, overlay: MeasuredOverlay): ThesisFig
   const wasm = data.table41.float.wasm;
   return LOAD_METRICS.map((m) => {
     const published = data.floatLoad.model[m.key];
-    const xs = [...new Set([...grid(0.5, 16, 80), ...(published ?? []).map(([x]) => x)])].sort((a, b) => a - b);
+    const xs = [...new Set([...grid(0.5, 16, 80), ...(published ?? []).map(([x]) => x)])].sort(
+      (a, b) => a - b,
+    );
     const series: FigureSeries[] = [
-      { name: 'OpenWhisk float (thesis, measured)', kind: 'measured', points: xyPoints(data.floatLoad.openwhisk[m.key]) },
-      { name: 'thesis Model (published; computed at τ = 30 s)', kind: 'measured', points: xyPoints(published) },
-      { name: 'SMP τ = 60 s (the text)', kind: 'model', points: curve(xs, (x) => smp(m.key, warm, cold, x, 60)) },
-      { name: 'SMP τ = 30 s (what the data used)', kind: 'model', points: curve(xs, (x) => smp(m.key, warm, cold, x, 30)) },
+      {
+        name: 'OpenWhisk float (thesis, measured)',
+        kind: 'measured',
+        points: xyPoints(data.floatLoad.openwhisk[m.key]),
+      },
+      {
+        name: 'thesis Model (published; computed at τ = 30 s)',
+        kind: 'measured',
+        points: xyPoints(published),
+      },
+      {
+        name: 'SMP τ = 60 s (the text)',
+        kind: 'model',
+        points: curve(xs, (x) => smp(m.key, warm, cold, x, 60)),
+      },
+      {
+        name: 'SMP τ = 30 s (what the data used)',
+        kind: 'model',
+        points: curve(xs, (x) => smp(m.key, warm, cold, x, 30)),
+      },
     ];
     if (m.key === 'respTime' || m.key === 'running') {
-      series.push({ name: `M/G/∞ float Wasm (E[S] = ${wasm} s)`, kind: 'model', points: curve(xs, (x) => mginfValue(m.key, x, wasm)) });
+      series.push({
+        name: `M/G/∞ float Wasm (E[S] = ${wasm} s)`,
+        kind: 'model',
+        points: curve(xs, (x) => mginfValue(m.key, x, wasm)),
+      });
       series.push({
         name: `M/G/c-PS float Wasm (c = ${THESIS_SPIN_CORES})`,
         kind: 'model',
@@ -165,7 +295,12 @@ function floatLoadFigures(data: ThesisData, overlay: MeasuredOverlay): ThesisFig
     series.push(...overlay.load('float', m.key, 60));
     const checks = [
       closeness('SMP τ = 30 s vs thesis Model', published, (x) => smp(m.key, warm, cold, x, 30), true),
-      closeness('SMP τ = 60 s vs thesis Model (differs: the data used 30 s)', published, (x) => smp(m.key, warm, cold, x, 60), false),
+      closeness(
+        'SMP τ = 60 s vs thesis Model (differs: the data used 30 s)',
+        published,
+        (x) => smp(m.key, warm, cold, x, 60),
+        false,
+      ),
     ].filter((c): c is Closeness => c !== null);
     return {
       number: m.fig,
@@ -183,7 +318,7 @@ function floatLoadFigures(data: ThesisData, overlay: MeasuredOverlay): ThesisFig
       closeness: checks,
       notes: [
         'The thesis text says keep-alive 60 s, but its published "Model" block was computed at 30 s: both SMP curves are drawn; the 30 s curve coincides with the published numbers.',
-        'The thesis\'s Spin float load measurements are not in the artifact; the Wasm side is model only (M/G/∞ and the 10-core capacity companion).',
+        "The thesis's Spin float load measurements are not in the artifact; the Wasm side is model only (M/G/∞ and the 10-core capacity companion).",
       ],
     };
   });
@@ -207,20 +342,43 @@ function wasmLoadFigures(data: ThesisData, overlay: MeasuredOverlay): ThesisFigu
     let belowCap: number | null = null;
     if (measured) {
       const inflight = new Map(measured.inFlight);
-      const below = measured.respTime.filter(([x]) => (inflight.get(x) ?? Number.POSITIVE_INFINITY) < THESIS_SPIN_CORES).map(([, y]) => y);
+      const below = measured.respTime
+        .filter(([x]) => (inflight.get(x) ?? Number.POSITIVE_INFINITY) < THESIS_SPIN_CORES)
+        .map(([, y]) => y);
       if (below.length) belowCap = below.reduce((a, b) => a + b, 0) / below.length;
     }
     const maxRate = measured ? Math.max(...measured.respTime.map(([x]) => x)) : THESIS_SPIN_CORES / nominal;
     const xs = grid(0.5, Math.max(maxRate, 1), 100);
     const series: FigureSeries[] = [];
-    if (measured) series.push({ name: `Spin ${fn} (thesis, measured)`, kind: 'measured', points: xyPoints(metric === 'respTime' ? measured.respTime : measured.inFlight) });
-    series.push({ name: `M/G/∞ nominal (E[S] = ${nominal} s) [left]`, kind: 'model', points: curve(xs, (x) => mginfValue(metric, x, nominal)) });
+    if (measured)
+      series.push({
+        name: `Spin ${fn} (thesis, measured)`,
+        kind: 'measured',
+        points: xyPoints(metric === 'respTime' ? measured.respTime : measured.inFlight),
+      });
+    series.push({
+      name: `M/G/∞ nominal (E[S] = ${nominal} s) [left]`,
+      kind: 'model',
+      points: curve(xs, (x) => mginfValue(metric, x, nominal)),
+    });
     if (belowCap !== null) {
       const es = belowCap;
-      series.push({ name: `M/G/∞ below-capacity mean (E[S] = ${es.toPrecision(4)} s) [right]`, kind: 'model', points: curve(xs, (x) => mginfValue(metric, x, es)) });
-      series.push({ name: `M/G/c-PS (c = ${THESIS_SPIN_CORES}, E[S] = ${es.toPrecision(4)} s)`, kind: 'model', points: curve(xs, (x) => capacityValue(metric, x, es, THESIS_SPIN_CORES)) });
+      series.push({
+        name: `M/G/∞ below-capacity mean (E[S] = ${es.toPrecision(4)} s) [right]`,
+        kind: 'model',
+        points: curve(xs, (x) => mginfValue(metric, x, es)),
+      });
+      series.push({
+        name: `M/G/c-PS (c = ${THESIS_SPIN_CORES}, E[S] = ${es.toPrecision(4)} s)`,
+        kind: 'model',
+        points: curve(xs, (x) => capacityValue(metric, x, es, THESIS_SPIN_CORES)),
+      });
     } else {
-      series.push({ name: `M/G/c-PS (c = ${THESIS_SPIN_CORES}, nominal E[S])`, kind: 'model', points: curve(xs, (x) => capacityValue(metric, x, nominal, THESIS_SPIN_CORES)) });
+      series.push({
+        name: `M/G/c-PS (c = ${THESIS_SPIN_CORES}, nominal E[S])`,
+        kind: 'model',
+        points: curve(xs, (x) => capacityValue(metric, x, nominal, THESIS_SPIN_CORES)),
+      });
     }
     series.push(...overlay.load(fn, metric, null));
     out.push({
@@ -267,7 +425,11 @@ function aesLoadFigure(data: ThesisData, overlay: MeasuredOverlay): ThesisFigure
       xLabel: 'arrival rate (req/s)',
       yLabel: m.label,
       series: [
-        { name: 'SMP aes (τ = 60 s, Table 4.1)', kind: 'model' as const, points: curve(xs, (x) => smp(m.key, t.warm, t.cold, x, 60)) },
+        {
+          name: 'SMP aes (τ = 60 s, Table 4.1)',
+          kind: 'model' as const,
+          points: curve(xs, (x) => smp(m.key, t.warm, t.cold, x, 60)),
+        },
         ...overlay.load('aes', m.key, 60),
       ].filter((s) => s.points.length > 0),
     })),
@@ -294,28 +456,59 @@ function appendixFigure(data: ThesisData, overlay: MeasuredOverlay): ThesisFigur
       xLabel: 'keep-alive (s)',
       yLabel: m.label,
       series: [
-        { name: 'OpenWhisk float (thesis, measured)', kind: 'measured' as const, points: xyPoints(kd.openwhisk[m.key]) },
+        {
+          name: 'OpenWhisk float (thesis, measured)',
+          kind: 'measured' as const,
+          points: xyPoints(kd.openwhisk[m.key]),
+        },
         { name: 'thesis Model (published)', kind: 'measured' as const, points: xyPoints(kd.model[m.key]) },
-        { name: 'SMP thesis variant (ā = 1/L)', kind: 'model' as const, points: curve(xs, (x) => smp(m.key, t.warm, t.cold, 1, x, 'thesis')) },
-        { name: 'SMP original (pacsltk)', kind: 'model' as const, points: curve(xs, (x) => smp(m.key, t.warm, t.cold, 1, x, 'original')) },
+        {
+          name: 'SMP thesis variant (ā = 1/L)',
+          kind: 'model' as const,
+          points: curve(xs, (x) => smp(m.key, t.warm, t.cold, 1, x, 'thesis')),
+        },
+        {
+          name: 'SMP original (pacsltk)',
+          kind: 'model' as const,
+          points: curve(xs, (x) => smp(m.key, t.warm, t.cold, 1, x, 'original')),
+        },
         ...overlay.keepAlive('float', m.key),
       ].filter((s) => s.points.length > 0),
     });
-    const c1 = closeness(`SMP thesis variant vs thesis Model, ${m.key}`, kd.model[m.key], (x) => smp(m.key, t.warm, t.cold, 1, x, 'thesis'), true);
-    const c2 = closeness(`SMP original vs thesis Model, ${m.key} (the modification's effect)`, kd.model[m.key], (x) => smp(m.key, t.warm, t.cold, 1, x, 'original'), false);
+    const c1 = closeness(
+      `SMP thesis variant vs thesis Model, ${m.key}`,
+      kd.model[m.key],
+      (x) => smp(m.key, t.warm, t.cold, 1, x, 'thesis'),
+      true,
+    );
+    const c2 = closeness(
+      `SMP original vs thesis Model, ${m.key} (the modification's effect)`,
+      kd.model[m.key],
+      (x) => smp(m.key, t.warm, t.cold, 1, x, 'original'),
+      false,
+    );
     if (c1) checks.push(c1);
     if (c2) checks.push(c2);
   }
   return {
     number: 'A.1',
-    caption: 'The modified performance model (thesis variant) against the original (pacsltk) for float: idle and total executors vs keep-alive.',
+    caption:
+      'The modified performance model (thesis variant) against the original (pacsltk) for float: idle and total executors vs keep-alive.',
     figures,
     closeness: checks,
-    notes: ['The original variant underestimates the mean gap between warm requests, so it predicts fewer idle containers.'],
+    notes: [
+      'The original variant underestimates the mean gap between warm requests, so it predicts fewer idle containers.',
+    ],
   };
 }
 
 /** Every thesis figure, in order. */
 export function thesisFigures(data: ThesisData, overlay: MeasuredOverlay = NO_OVERLAY): ThesisFigure[] {
-  return [...keepAliveFigures(data, overlay), ...floatLoadFigures(data, overlay), ...wasmLoadFigures(data, overlay), aesLoadFigure(data, overlay), appendixFigure(data, overlay)];
+  return [
+    ...keepAliveFigures(data, overlay),
+    ...floatLoadFigures(data, overlay),
+    ...wasmLoadFigures(data, overlay),
+    aesLoadFigure(data, overlay),
+    appendixFigure(data, overlay),
+  ];
 }

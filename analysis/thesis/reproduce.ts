@@ -5,8 +5,10 @@
  * and returns a terminal table of what was reproduced and how close. No platform needed.
  */
 import { join } from 'node:path';
+import { UsageError } from '../../harness/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../harness/fs-atomic.js';
 import { fmt, renderTable } from '../../harness/table.js';
+import type { PointSummary } from '../../results/types.js';
 import type { MetricKey } from '../metrics/definitions.js';
 import type { FigureSeries } from '../plots/figure.js';
 import { renderFigure } from '../plots/render.js';
@@ -14,7 +16,6 @@ import { measuredSeries } from '../report/figures.js';
 import { escapeHtml, figureHtml, page } from '../report/html.js';
 import { loadRun } from '../report/load-results.js';
 import { loadRequestSeries } from '../report/request-series.js';
-import type { PointSummary } from '../../results/types.js';
 import { loadThesisData } from './data.js';
 import { COINCIDE_TOLERANCE, type MeasuredOverlay, type ThesisFigure, thesisFigures } from './figures.js';
 
@@ -26,6 +27,8 @@ export interface ReproduceOptions {
   figures?: boolean;
   /** Override the thesis data directory (tests). */
   dataDir?: string;
+  /** Only these figure numbers ("4.1", "A.1"); default all. */
+  only?: string[];
 }
 
 export interface FigureStatus {
@@ -57,9 +60,19 @@ async function overlayFor(dir: string): Promise<MeasuredOverlay> {
   const platforms = (pts: PointSummary[]) => [...new Set(pts.map((p) => p.platform))];
   return {
     keepAlive(fn: string, metric: MetricKey): FigureSeries[] {
-      const pts = points.filter((p) => p.workload === fn && p.executor === 'container' && p.arrivalRate === 1);
+      const pts = points.filter(
+        (p) => p.workload === fn && p.executor === 'container' && p.arrivalRate === 1,
+      );
       return platforms(pts)
-        .map((pl) => measuredSeries(`faasmark ${pl} (measured)`, pts.filter((p) => p.platform === pl), 'keepAlive', metric, ctx))
+        .map((pl) =>
+          measuredSeries(
+            `faasmark ${pl} (measured)`,
+            pts.filter((p) => p.platform === pl),
+            'keepAlive',
+            metric,
+            ctx,
+          ),
+        )
         .filter((s): s is FigureSeries => s !== null);
     },
     load(fn: string, metric: MetricKey, ka: number | null): FigureSeries[] {
@@ -67,7 +80,15 @@ async function overlayFor(dir: string): Promise<MeasuredOverlay> {
         (p) => p.workload === fn && (p.executor === 'wasm' || (ka !== null && p.keepAlive === ka)),
       );
       return platforms(pts)
-        .map((pl) => measuredSeries(`faasmark ${pl} (measured)`, pts.filter((p) => p.platform === pl), 'arrivalRate', metric, ctx))
+        .map((pl) =>
+          measuredSeries(
+            `faasmark ${pl} (measured)`,
+            pts.filter((p) => p.platform === pl),
+            'arrivalRate',
+            metric,
+            ctx,
+          ),
+        )
         .filter((s): s is FigureSeries => s !== null);
     },
   };
@@ -83,7 +104,14 @@ function statusOf(f: ThesisFigure): Pick<FigureStatus, 'maxRelDiff' | 'status'> 
 export async function reproduceThesis(opts: ReproduceOptions): Promise<ReproduceResult> {
   const data = loadThesisData(opts.dataDir);
   const overlay = opts.measured ? await overlayFor(opts.measured) : undefined;
-  const figs = thesisFigures(data, overlay);
+  const all = thesisFigures(data, overlay);
+  const unknown = (opts.only ?? []).filter((n) => !all.some((f) => f.number === n));
+  if (unknown.length) {
+    throw new UsageError(
+      `--only: unknown figure(s) ${unknown.join(', ')}; known: ${all.map((f) => f.number).join(', ')}`,
+    );
+  }
+  const figs = opts.only?.length ? all.filter((f) => opts.only?.includes(f.number)) : all;
   const statuses: FigureStatus[] = [];
   const sections: { title: string; html: string }[] = [];
   for (const f of figs) {
@@ -101,7 +129,14 @@ export async function reproduceThesis(opts: ReproduceOptions): Promise<Reproduce
       }
     }
     const st = statusOf(f);
-    statuses.push({ number: f.number, caption: f.caption, files, ...st, closeness: f.closeness, notes: f.notes });
+    statuses.push({
+      number: f.number,
+      caption: f.caption,
+      files,
+      ...st,
+      closeness: f.closeness,
+      notes: f.notes,
+    });
     const checks = f.closeness.length
       ? `<table><thead><tr><th>comparison</th><th>points</th><th>max relative difference</th><th>must coincide</th></tr></thead><tbody>${f.closeness
           .map(
@@ -119,22 +154,40 @@ export async function reproduceThesis(opts: ReproduceOptions): Promise<Reproduce
   const intro = {
     title: 'What this page is',
     html: `<p>The model side of every figure of Monum (2024), "Evaluating Container-based and WebAssembly-based Serverless Platforms", recomputed by faasmark from the Table 4.1 service times (SMP thesis variant, max concurrency 1000; M/G/∞; M/G/c processor sharing with the thesis host's 10 cores), with the thesis's published measurements (results/thesis/, artifact commit c2b3fb3) overlaid${
-      opts.measured ? ` and the measurements of the faasmark run <code>${escapeHtml(opts.measured)}</code>` : ''
+      opts.measured
+        ? ` and the measurements of the faasmark run <code>${escapeHtml(opts.measured)}</code>`
+        : ''
     }. "Coincides" means our SMP matches the thesis's own published model numbers to ${COINCIDE_TOLERANCE} relative at every published point.</p>`,
   };
-  const quirks = { title: 'Notes on the published data', html: data.quirks.map((q) => `<p>${escapeHtml(q)}</p>`).join('') || '<p>none</p>' };
+  const quirks = {
+    title: 'Notes on the published data',
+    html: data.quirks.map((q) => `<p>${escapeHtml(q)}</p>`).join('') || '<p>none</p>',
+  };
   const htmlPath = join(opts.out, 'index.html');
   await writeFileAtomic(htmlPath, page('faasmark: thesis figures reproduced', [intro, ...sections, quirks]));
   const text = [
     renderTable(
       ['figure', 'status', 'max rel. diff', 'panels', 'what'],
-      statuses.map((s) => [s.number, s.status, s.maxRelDiff === null ? null : fmt(s.maxRelDiff, 3), s.files.length / 2, s.caption.slice(0, 70)]),
+      statuses.map((s) => [
+        s.number,
+        s.status,
+        s.maxRelDiff === null ? null : fmt(s.maxRelDiff, 3),
+        s.files.length / 2,
+        s.caption.slice(0, 70),
+      ]),
     ),
     'Figs 4.8-4.14: the thesis\'s published float "Model" was computed at keep-alive 30 s (the text says 60 s); both curves are drawn, the 30 s one is checked.',
     ...data.quirks.map((q) => `note: ${q}`),
     `page: ${htmlPath}`,
   ].join('\n');
-  const result: ReproduceResult = { schemaVersion: 1, out: opts.out, htmlPath, figures: statuses, allCoincide, text };
+  const result: ReproduceResult = {
+    schemaVersion: 1,
+    out: opts.out,
+    htmlPath,
+    figures: statuses,
+    allCoincide,
+    text,
+  };
   await writeJsonAtomic(join(opts.out, 'reproduction.json'), { ...result, text: undefined });
   return result;
 }

@@ -17,7 +17,9 @@ export default function register(program: Command): void {
   const probe = program.command('probe').description('probe a platform before a sweep');
   probe
     .command('capacity')
-    .description("closed-loop (autocannon) maximum throughput of a platform's HTTP endpoint; suggests load-sweep rates")
+    .description(
+      "closed-loop (autocannon) maximum throughput of a platform's HTTP endpoint; suggests load-sweep rates",
+    )
     .requiredOption('--platform <name>', 'platform with an HTTP endpoint (local-wasm, local-container)')
     .requiredOption('--workload <name>', 'workload to call (aes, matmul, whatlang, float)')
     .option('--duration <d>', 'probe duration (e.g. 10s)', '10s')
@@ -25,9 +27,22 @@ export default function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (flags: ProbeFlags) => {
       const duration = parseDuration('--duration', flags.duration);
-      if (duration <= 0) throw new (await import('../errors.js')).UsageError(`--duration must be > 0, got ${JSON.stringify(flags.duration)}`);
-      const connections = parseNumber('--connections', flags.connections, { integer: true, min: 1, max: 10_000 });
+      if (duration <= 0)
+        throw new (await import('../errors.js')).UsageError(
+          `--duration must be > 0, got ${JSON.stringify(flags.duration)}`,
+        );
+      const connections = parseNumber('--connections', flags.connections, {
+        integer: true,
+        min: 1,
+        max: 10_000,
+      });
       const { probeCommand } = await import('../run/probe.js');
-      await probeCommand({ platform: flags.platform, workload: flags.workload, duration, connections, json: Boolean(flags.json) });
+      await probeCommand({
+        platform: flags.platform,
+        workload: flags.workload,
+        duration,
+        connections,
+        json: Boolean(flags.json),
+      });
     });
 }

@@ -20,16 +20,25 @@ export interface RunFlags {
 /** Strictly parsed numeric flags (exported for tests). */
 export function parseRunFlags(flags: RunFlags): { repeat?: number; scale?: number } {
   return {
-    ...(flags.repeat !== undefined ? { repeat: parseNumber('--repeat', flags.repeat, { integer: true, min: 1, max: 1000 }) } : {}),
-    ...(flags.scale !== undefined ? { scale: parseNumber('--scale', flags.scale, { greaterThan: 0, max: 100 }) } : {}),
+    ...(flags.repeat !== undefined
+      ? { repeat: parseNumber('--repeat', flags.repeat, { integer: true, min: 1, max: 1000 }) }
+      : {}),
+    ...(flags.scale !== undefined
+      ? { scale: parseNumber('--scale', flags.scale, { greaterThan: 0, max: 100 }) }
+      : {}),
   };
 }
 
 export default function register(program: Command): void {
   program
     .command('run')
-    .description('run a suite: open-loop load on each platform, every request recorded, metrics held against the models')
-    .argument('<suite>', 'a shipped suite (quick, thesis-keepalive, thesis-load, thesis-load-wasm, nightly) or a suite file')
+    .description(
+      'run a suite: open-loop load on each platform, every request recorded, metrics held against the models',
+    )
+    .argument(
+      '<suite>',
+      'a shipped suite (quick, thesis-keepalive, thesis-load, thesis-load-wasm, nightly) or a suite file',
+    )
     .option('--out <dir>', 'results directory (default results/runs/<suite>-<timestamp>)')
     .option('--resume', 'continue the run in --out, skipping complete points')
     .option('--only <pattern>', 'run only points whose id contains PATTERN (or matches it, with * wildcards)')

@@ -48,7 +48,9 @@ export function niceRate(x: number): number {
 }
 
 export function suggestRates(throughput: number): number[] {
-  return [...new Set(SWEEP_FRACTIONS.map((f) => Number(niceRate(throughput * f).toPrecision(2))))].filter((r) => r > 0);
+  return [...new Set(SWEEP_FRACTIONS.map((f) => Number(niceRate(throughput * f).toPrecision(2))))].filter(
+    (r) => r > 0,
+  );
 }
 
 export async function probeCapacity(options: CapacityProbeOptions): Promise<CapacityProbeResult> {

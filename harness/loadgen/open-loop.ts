@@ -3,10 +3,17 @@
  * platform does, latency runs from the *intended* send time (no coordinated omission), and
  * the send lag (actual − intended) is recorded per request.
  *
- * Timing: a timer sleeps until ~1 ms before the next arrival, then a bounded busy-wait
- * (≤ 1 ms) hits it to sub-millisecond accuracy; arrivals already due go out in one batch, and
- * the loop yields to the event loop (setImmediate) at least every ~2 ms of sending so
- * responses, timers and writes are never starved.
+ * Timing: a timer sleeps until ~2 ms before the next arrival (timers have 1 ms resolution);
+ * closer than that the loop yields once to the event loop (setImmediate: responses and writes
+ * get processed), then — when more than 150 µs remain — naps in the kernel with Atomics.wait
+ * (µs precision) until 80 µs before the arrival, and busy-waits the rest. Arrivals already due go out in one batch, and the loop
+ * yields at least every ~2 ms of sending, so responses, timers and writes are never starved and
+ * no core is burnt spinning (on a 2-core host the platform under test needs it; and the OS
+ * wakes a sleeping process promptly where it preempts a spinning one for a whole time slice).
+ *
+ * Timeouts: requests leave in send order and share one timeout, so the oldest pending request
+ * always expires first; one sweep timer walks the pending map from its head (no timer per
+ * request).
  *
  * Every arrival that was sent produces exactly one record: `ok`/`error`/`rejected` from the
  * platform, `timeout` when the per-request timeout or the final drain timeout runs out (the
@@ -61,14 +68,23 @@ export interface OpenLoopResult {
   measuredScheduled: number;
   lastMeasuredAt: number | null;
   firstMeasuredAt: number | null;
-  /** Intended times of consecutive measured arrivals, for the KS test (s). */
+  /**
+   * Realised gaps: differences of the actual send times of consecutive measured arrivals (s),
+   * what the platform really received — for the KS test against the exponential.
+   */
   measuredGaps: Float64Array;
   sendLag: PercentileRecorder;
   latency: PercentileRecorder;
 }
 
-const SLEEP_MARGIN = 0.001; // wake 1 ms early, then spin
+const SLEEP_MARGIN = 0.002; // timers (1 ms resolution) wake us 2 ms early
+const SPIN_BELOW = 0.00005; // closer than 50 µs: just spin
+const NAP_ABOVE = 0.00015; // nap only for waits above 150 µs (a futex wake-up is late by tens of µs)
+const NAP_MARGIN = 0.00008; // and wake 80 µs early, then spin
+/** For sub-millisecond sleeps: Atomics.wait blocks in the kernel (futex) with µs precision. */
+const napCell = new Int32Array(new SharedArrayBuffer(4));
 const MAX_BATCH_TIME = 0.002; // yield at least every 2 ms of sending
+const SWEEP_INTERVAL_MS = 10; // timeout sweep granularity
 
 function sleep(seconds: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -106,7 +122,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const sendLag = new PercentileRecorder();
   const latency = new PercentileRecorder();
   const gaps = new GapBuffer();
-  const pending = new Map<number, { abort: (reason: string) => void }>();
+  const pending = new Map<number, { sentAt: number; abort: (reason: string) => void }>();
   const writes = new Set<Promise<void>>();
   let measuredScheduled = 0;
   let lastMeasuredAt: number | null = null;
@@ -118,26 +134,52 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const emit = (record: RequestRecord) => {
     counts[record.status]++;
     if (record.status === 'ok') latency.record(record.respTime);
-    const p = Promise.resolve()
-      .then(() => options.onRecord(record))
-      .catch((err: unknown) => {
-        writeError ??= err;
-      });
-    writes.add(p);
-    void p.finally(() => writes.delete(p));
+    try {
+      const maybe = options.onRecord(record);
+      if (maybe) {
+        const p = maybe.then(
+          () => {
+            writes.delete(p);
+          },
+          (err: unknown) => {
+            writeError ??= err;
+            writes.delete(p);
+          },
+        );
+        writes.add(p);
+      }
+    } catch (err) {
+      writeError ??= err;
+    }
     if (pending.size === 0 && drainWaiter) drainWaiter();
   };
 
-  const fire = (arrival: Arrival) => {
+  // one timer expires requests older than requestTimeout, oldest first
+  const sweep = setInterval(
+    () => {
+      const limit = clock.now() - options.requestTimeout;
+      for (const [, entry] of pending) {
+        if (entry.sentAt > limit) break;
+        entry.abort(`request timeout after ${options.requestTimeout} s`);
+      }
+    },
+    Math.min(SWEEP_INTERVAL_MS, options.requestTimeout * 1000),
+  );
+
+  const fire = (arrival: Arrival): number => {
     const sentAt = clock.now();
     counts.sent++;
     sendLag.record(sentAt - arrival.at);
     const controller = new AbortController();
     let settled = false;
-    const finish = (partial: Omit<RequestRecord, 'seq' | 'pointId' | 'workload' | 'intendedAt' | 'sentAt' | 'doneAt' | 'respTime' | 'warmup'>) => {
+    const finish = (
+      partial: Omit<
+        RequestRecord,
+        'seq' | 'pointId' | 'workload' | 'intendedAt' | 'sentAt' | 'doneAt' | 'respTime' | 'warmup'
+      >,
+    ) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
       pending.delete(arrival.seq);
       const doneAt = clock.now();
       emit({
@@ -156,8 +198,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
       finish({ status: 'timeout', errorMessage: reason });
       controller.abort(new Error(reason));
     };
-    const timer = setTimeout(() => abort(`request timeout after ${options.requestTimeout} s`), options.requestTimeout * 1000);
-    pending.set(arrival.seq, { abort });
+    pending.set(arrival.seq, { sentAt, abort });
     platform.invoke({ workload: options.workload, input: options.input, signal: controller.signal }).then(
       (res) => {
         finish({
@@ -168,9 +209,13 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
         });
       },
       (err: unknown) => {
-        finish({ status: 'error', errorMessage: `invoke threw: ${err instanceof Error ? err.message : String(err)}` });
+        finish({
+          status: 'error',
+          errorMessage: `invoke threw: ${err instanceof Error ? err.message : String(err)}`,
+        });
       },
     );
+    return sentAt;
   };
 
   const progressEvery = options.progressInterval ?? 1;
@@ -189,74 +234,97 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     });
   };
 
-  const iterator = options.schedule[Symbol.iterator]();
-  let next = iterator.next();
-  let batchStart = clock.now();
-  while (!next.done) {
-    if (signal?.aborted) break;
-    const arrival = next.value;
-    const wait = arrival.at - clock.now();
-    if (wait > SLEEP_MARGIN) {
-      reportProgress();
-      await sleep(wait - SLEEP_MARGIN, signal);
-      batchStart = clock.now();
-      continue;
-    }
-    // bounded spin: at most SLEEP_MARGIN (1 ms)
-    while (clock.now() < arrival.at) {
-      /* busy-wait for sub-millisecond accuracy */
-    }
-    fire(arrival);
-    if (!arrival.warmup) {
-      if (lastMeasuredAt !== null) gaps.push(arrival.at - lastMeasuredAt);
-      firstMeasuredAt ??= arrival.at;
-      lastMeasuredAt = arrival.at;
-      measuredScheduled++;
-    }
-    next = iterator.next();
-    if (clock.now() - batchStart > MAX_BATCH_TIME) {
-      await yieldToLoop();
-      reportProgress();
-      batchStart = clock.now();
-    }
-  }
-  const aborted = signal?.aborted ?? false;
-  if (aborted) {
+  const drive = async (): Promise<OpenLoopResult> => {
+    const iterator = options.schedule[Symbol.iterator]();
+    let next = iterator.next();
+    let batchStart = clock.now();
+    let yielded = false;
+    let lastMeasuredSentAt: number | null = null;
     while (!next.done) {
-      unsent++;
-      if (!next.value.warmup) measuredScheduled++;
+      if (signal?.aborted) break;
+      const arrival = next.value;
+      const wait = arrival.at - clock.now();
+      if (wait > SLEEP_MARGIN) {
+        reportProgress();
+        await sleep(wait - SLEEP_MARGIN, signal);
+        batchStart = clock.now();
+        continue;
+      }
+      if (wait > SPIN_BELOW) {
+        if (!yielded) {
+          // let responses and writes run once before the nap
+          await yieldToLoop();
+          yielded = true;
+          batchStart = clock.now();
+          continue;
+        }
+        // nap in the kernel instead of spinning: the CPU stays free for the platform, and a
+        // sleeping process is woken promptly by the scheduler where a spinning one is preempted
+        if (wait > NAP_ABOVE) Atomics.wait(napCell, 0, 0, (wait - NAP_MARGIN) * 1000);
+      }
+      // bounded spin: at most SPIN_BELOW (50 µs)
+      while (clock.now() < arrival.at) {
+        /* busy-wait for sub-millisecond accuracy */
+      }
+      const sentAt = fire(arrival);
+      yielded = false;
+      if (!arrival.warmup) {
+        if (lastMeasuredSentAt !== null) gaps.push(sentAt - lastMeasuredSentAt);
+        lastMeasuredSentAt = sentAt;
+        firstMeasuredAt ??= arrival.at;
+        lastMeasuredAt = arrival.at;
+        measuredScheduled++;
+      }
       next = iterator.next();
+      if (clock.now() - batchStart > MAX_BATCH_TIME) {
+        await yieldToLoop();
+        reportProgress();
+        batchStart = clock.now();
+      }
     }
-  }
+    const aborted = signal?.aborted ?? false;
+    if (aborted) {
+      while (!next.done) {
+        unsent++;
+        if (!next.value.warmup) measuredScheduled++;
+        next = iterator.next();
+      }
+    }
 
-  // drain: wait for in-flight requests, up to drainTimeout (immediately on abort)
-  if (pending.size > 0 && !aborted) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.drainTimeout * 1000);
-      const onAbort = () => resolve();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      drainWaiter = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-    });
-    drainWaiter = null;
-  }
-  for (const { abort } of [...pending.values()]) {
-    abort(aborted ? 'aborted (interrupt)' : `drain timeout after ${options.drainTimeout} s`);
-  }
-  while (writes.size > 0) await Promise.all([...writes]);
-  if (writeError) throw writeError;
-  return {
-    counts,
-    unsent,
-    aborted,
-    measuredScheduled,
-    lastMeasuredAt,
-    firstMeasuredAt,
-    measuredGaps: gaps.view(),
-    sendLag,
-    latency,
+    // drain: wait for in-flight requests, up to drainTimeout (immediately on abort)
+    if (pending.size > 0 && !aborted) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.drainTimeout * 1000);
+        const onAbort = () => resolve();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        drainWaiter = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+      });
+      drainWaiter = null;
+    }
+    for (const { abort } of [...pending.values()]) {
+      abort(aborted ? 'aborted (interrupt)' : `drain timeout after ${options.drainTimeout} s`);
+    }
+    while (writes.size > 0) await Promise.all([...writes]);
+    if (writeError) throw writeError;
+    return {
+      counts,
+      unsent,
+      aborted,
+      measuredScheduled,
+      lastMeasuredAt,
+      firstMeasuredAt,
+      measuredGaps: gaps.view(),
+      sendLag,
+      latency,
+    };
   };
+  try {
+    return await drive();
+  } finally {
+    clearInterval(sweep);
+  }
 }

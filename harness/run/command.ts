@@ -37,7 +37,9 @@ export async function runCommand(suiteArg: string, flags: RunFlags): Promise<voi
     },
     onProgress: (point, index, total, p) => {
       const pointTotal = point.arrivals.warmup + point.arrivals.duration;
-      const left = plan.slice(index + 1).reduce((a, x) => a + x.estimatedSeconds, 0) + Math.max(0, pointTotal - p.elapsed);
+      const left =
+        plan.slice(index + 1).reduce((a, x) => a + x.estimatedSeconds, 0) +
+        Math.max(0, pointTotal - p.elapsed);
       const c = p.counts;
       const ms = (x: number | null) => (x === null ? '—' : `${(x * 1000).toFixed(1)} ms`);
       progress(
@@ -60,7 +62,9 @@ export async function runCommand(suiteArg: string, flags: RunFlags): Promise<voi
       const r = await renderReport(res.out, { figures: true });
       log(`report: ${r.htmlPath}`);
     } catch (err) {
-      log(`report not rendered (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); try: faasmark report ${res.out}`);
+      log(
+        `report not rendered (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); try: faasmark report ${res.out}`,
+      );
     }
   }
   const invalid = res.summary.points.filter((p) => !p.valid);

@@ -29,7 +29,9 @@ export function invalidReasons(input: IntegrityInput): string[] {
   const { requests: c, thresholds: t } = input;
   const reasons: string[] = [];
   if (!booksBalance(c)) {
-    reasons.push(`books do not balance: sent ${c.sent} ≠ ok ${c.ok} + error ${c.error} + timeout ${c.timeout} + rejected ${c.rejected}`);
+    reasons.push(
+      `books do not balance: sent ${c.sent} ≠ ok ${c.ok} + error ${c.error} + timeout ${c.timeout} + rejected ${c.rejected}`,
+    );
   }
   if (!input.complete) reasons.push('interrupted before the end of the point');
   if (c.sent === 0) {

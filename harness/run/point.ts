@@ -8,8 +8,8 @@
  * cleanup, so it happens before a SIGINT exits).
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { METRIC_KEYS, type MetricValues, relativeError } from '../../analysis/metrics/definitions.js';
 import { PointMeasurer } from '../../analysis/metrics/measure.js';
 import { createRng } from '../../analysis/random.js';
@@ -22,12 +22,13 @@ import { writeJsonAtomic } from '../fs-atomic.js';
 import { JsonlWriter } from '../jsonl.js';
 import { onShutdown } from '../lifecycle.js';
 import { type LoadProgress, type OpenLoopResult, runOpenLoop } from '../loadgen/open-loop.js';
+import { RecordSink } from '../loadgen/record-sink.js';
 import type { ExecutorSpan } from '../records.js';
 import type { PlannedPoint } from '../suite/plan.js';
 import type { Suite } from '../suite/types.js';
 import { invalidReasons } from './integrity.js';
-import { modelInputsFor } from './profile.js';
 import { predictPoint } from './predict.js';
+import { modelInputsFor } from './profile.js';
 
 export interface PointContext {
   suite: Suite;
@@ -59,7 +60,18 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
   const entry = suite.platforms[point.platformIndex];
   const routing = (entry?.config.routing as RoutingPolicy | undefined) ?? undefined;
   const clock = createPointClock();
-  const base: Omit<PointSummary, 'status' | 'valid' | 'invalidReasons' | 'window' | 'requests' | 'achievedRate' | 'measured' | 'predicted' | 'error'> = {
+  const base: Omit<
+    PointSummary,
+    | 'status'
+    | 'valid'
+    | 'invalidReasons'
+    | 'window'
+    | 'requests'
+    | 'achievedRate'
+    | 'measured'
+    | 'predicted'
+    | 'error'
+  > = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     pointId: point.id,
     label: point.label,
@@ -75,17 +87,23 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
     originEpochMs: clock.originEpochMs,
   };
 
-  let requestsWriter: JsonlWriter | undefined;
+  let requestsSink: RecordSink | undefined;
   let loadResult: OpenLoopResult | undefined;
   let liveCounts = { sent: 0, ok: 0, error: 0, timeout: 0, rejected: 0 };
   let modelInputs: ModelInputs | undefined;
   let finalized = false;
+  let finalizing: Promise<void> | undefined;
+  let loadPromise: Promise<OpenLoopResult> | undefined;
   let window = { start: 0, end: 0 };
 
-  const finalizeIncomplete = async (reason: string) => {
-    if (finalized) return;
+  // memoised: the runner and the SIGINT cleanup may both ask; both wait for the same write
+  const finalizeIncomplete = (reason: string): Promise<void> => {
+    finalizing ??= writeIncomplete(reason);
+    return finalizing;
+  };
+  const writeIncomplete = async (reason: string) => {
     finalized = true;
-    await requestsWriter?.close().catch(() => {});
+    await requestsSink?.close().catch(() => {});
     const counts = loadResult?.counts ?? liveCounts;
     const summary: PointSummary = {
       ...base,
@@ -106,7 +124,13 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
     await rm(finalDir, { recursive: true, force: true });
     await rename(partialDir, finalDir);
   };
-  const unregister = onShutdown(`point ${point.id}: mark incomplete`, () => finalizeIncomplete('interrupted (signal)'));
+  // on SIGINT: let the generator stop (it aborts and records what is in flight), then write
+  const unregister = onShutdown(`point ${point.id}: mark incomplete`, async () => {
+    if (finalized && !finalizing) return; // the point was written complete
+    const r = await loadPromise?.catch(() => undefined);
+    if (r) loadResult = r;
+    await finalizeIncomplete('interrupted (signal)');
+  });
 
   try {
     await platform.setup(
@@ -119,12 +143,20 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
       clock,
     );
     await platform.deploy(point.workload);
-    modelInputs = await modelInputsFor(suite.modelInputs, platform, clock, point.workload, ctx.input, suite.requestTimeout);
+    modelInputs = await modelInputsFor(
+      suite.modelInputs,
+      platform,
+      clock,
+      point.workload,
+      ctx.input,
+      suite.requestTimeout,
+    );
 
     // the schedule starts after profiling: shift it by the offset (all times stay on the point clock)
     const offset = clock.now() + START_LEAD;
     const shifted = function* (): Generator<Arrival> {
-      for (const a of arrivalSchedule(point.arrivals, createRng(point.seed))) yield { ...a, at: a.at + offset };
+      for (const a of arrivalSchedule(point.arrivals, createRng(point.seed)))
+        yield { ...a, at: a.at + offset };
     };
     // W's end is the last measured arrival: one cheap pass over the (lazy) schedule
     let lastMeasured = offset + point.arrivals.warmup;
@@ -137,9 +169,9 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
       window,
       duration: point.arrivals.duration,
     });
-    requestsWriter = await JsonlWriter.open(join(partialDir, 'requests.jsonl'));
-    const writer = requestsWriter;
-    loadResult = await runOpenLoop({
+    const sink = new RecordSink(await JsonlWriter.open(join(partialDir, 'requests.jsonl')));
+    requestsSink = sink;
+    loadPromise = runOpenLoop({
       platform,
       schedule: shifted(),
       clock,
@@ -153,17 +185,18 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
         liveCounts = p.counts;
         ctx.onProgress?.({ ...p, elapsed: p.elapsed - offset });
       },
-      onRecord: async (r) => {
+      onRecord: (r) => {
         measurer.add(r);
-        await writer.write(r);
+        sink.push(r);
       },
     });
+    loadResult = await loadPromise;
     if (loadResult.aborted) {
       await finalizeIncomplete('interrupted (signal)');
       unregister();
       return (await import('./read.js')).readPointSummary(finalDir);
     }
-    await writer.close();
+    await sink.close();
 
     const spans: ExecutorSpan[] = await platform.executorSpans();
     const spansWriter = await JsonlWriter.open(join(partialDir, 'executors.jsonl'));
@@ -171,8 +204,10 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
     await spansWriter.close();
 
     const m = measurer.finish(spans);
-    const scheduledRate = point.arrivals.duration > 0 ? loadResult.measuredScheduled / point.arrivals.duration : null;
-    const ks = loadResult.measuredGaps.length >= 2 ? ksExponential(loadResult.measuredGaps, point.arrivalRate) : null;
+    const scheduledRate =
+      point.arrivals.duration > 0 ? loadResult.measuredScheduled / point.arrivals.duration : null;
+    const ks =
+      loadResult.measuredGaps.length >= 2 ? ksExponential(loadResult.measuredGaps, point.arrivalRate) : null;
 
     const prediction = await predictPoint({
       executor: platform.executor,
@@ -187,7 +222,8 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
     });
     const error: MetricValues = {};
     for (const k of METRIC_KEYS) {
-      if (k in m.measured || k in prediction.predicted) error[k] = relativeError(m.measured[k], prediction.predicted[k]);
+      if (k in m.measured || k in prediction.predicted)
+        error[k] = relativeError(m.measured[k], prediction.predicted[k]);
     }
     const reasons = invalidReasons({
       requests: m.requests,
@@ -229,7 +265,7 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
     unregister();
     if (!finalized) {
       finalized = true;
-      await requestsWriter?.close().catch(() => {});
+      await requestsSink?.close().catch(() => {});
       await rm(partialDir, { recursive: true, force: true });
     }
     throw err;

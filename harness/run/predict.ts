@@ -9,8 +9,9 @@
  * A model that cannot run (missing input, saturation, module error) contributes nothing and
  * says why in `notes` — never a guessed number.
  */
-import { createRng } from '../../analysis/random.js';
+
 import type { MetricValues } from '../../analysis/metrics/definitions.js';
+import { createRng } from '../../analysis/random.js';
 import type { ExecutorKind, RoutingPolicy } from '../../platforms/types.js';
 import type { ModelInputs } from '../../results/types.js';
 import { type ArrivalSpec, arrivalSchedule } from '../arrivals.js';

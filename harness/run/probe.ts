@@ -23,17 +23,26 @@ export interface ProbeOptions {
 
 export async function probeCommand(o: ProbeOptions): Promise<void> {
   if (!isPlatformName(o.platform)) {
-    throw new UsageError(`--platform must be one of ${PLATFORM_NAMES.join(', ')}, got ${JSON.stringify(o.platform)}`);
+    throw new UsageError(
+      `--platform must be one of ${PLATFORM_NAMES.join(', ')}, got ${JSON.stringify(o.platform)}`,
+    );
   }
   const { getWorkload } = await import('../../workloads/registry.js');
   const def = getWorkload(o.workload);
   const input = def.validateInput(def.defaultInput);
   const resolver = o.resolver ?? registryResolver;
   const workDir = await mkdtemp(join(tmpdir(), 'faasmark-probe-'));
-  const platform = await resolver.create(o.platform, { name: o.platform }, { buildDir: rootPath('workloads', 'build'), workDir, log });
+  const platform = await resolver.create(
+    o.platform,
+    { name: o.platform },
+    { buildDir: rootPath('workloads', 'build'), workDir, log },
+  );
   const unregister = onShutdown(`probe ${o.platform}`, () => platform.teardown());
   try {
-    await platform.setup({ keepAlive: 600, requestTimeout: 60, signal: shutdownSignal() }, createPointClock());
+    await platform.setup(
+      { keepAlive: 600, requestTimeout: 60, signal: shutdownSignal() },
+      createPointClock(),
+    );
     await platform.deploy(o.workload);
     const url = (platform as unknown as { url?: unknown }).url;
     if (typeof url !== 'string') {
@@ -55,8 +64,28 @@ export async function probeCommand(o: ProbeOptions): Promise<void> {
     }
     out(
       renderTable(
-        ['platform', 'workload', 'connections', 'throughput (req/s)', 'p50 (s)', 'p99 (s)', 'non-2xx', 'errors'],
-        [[o.platform, o.workload, r.connections, fmt(r.throughput), fmt(r.latency.p50), fmt(r.latency.p99), r.non2xx, r.errors]],
+        [
+          'platform',
+          'workload',
+          'connections',
+          'throughput (req/s)',
+          'p50 (s)',
+          'p99 (s)',
+          'non-2xx',
+          'errors',
+        ],
+        [
+          [
+            o.platform,
+            o.workload,
+            r.connections,
+            fmt(r.throughput),
+            fmt(r.latency.p50),
+            fmt(r.latency.p99),
+            r.non2xx,
+            r.errors,
+          ],
+        ],
       ),
     );
     out(`suggested load sweep: arrivalRate: [${r.suggestedRates.join(', ')}]`);

@@ -7,12 +7,19 @@
  * discarded call is E[S]. Client-side times are used, the same clock as the measured respTime.
  * Executors created here live on into the point's warm-up, which absorbs them.
  */
-import type { ModelInputs } from '../../results/types.js';
-import type { GivenServiceTimes, ModelInputsSpec } from '../suite/types.js';
-import type { Platform, PointClock } from '../../platforms/types.js';
-import { PlatformError } from '../errors.js';
 
-async function timed(platform: Platform, clock: PointClock, workload: string, input: unknown, timeout: number) {
+import type { Platform, PointClock } from '../../platforms/types.js';
+import type { ModelInputs } from '../../results/types.js';
+import { PlatformError } from '../errors.js';
+import type { GivenServiceTimes, ModelInputsSpec } from '../suite/types.js';
+
+async function timed(
+  platform: Platform,
+  clock: PointClock,
+  workload: string,
+  input: unknown,
+  timeout: number,
+) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error('profile call timed out')), timeout * 1000);
   const t0 = clock.now();
@@ -22,7 +29,9 @@ async function timed(platform: Platform, clock: PointClock, workload: string, in
     if (res.status !== 'ok') {
       throw new PlatformError(
         `profiling ${workload} on ${platform.name}: a call ended ${res.status}${res.errorMessage ? ` (${res.errorMessage})` : ''}`,
-        { hint: 'the point cannot be measured; check the platform and workload (faasmark workloads / build)' },
+        {
+          hint: 'the point cannot be measured; check the platform and workload (faasmark workloads / build)',
+        },
       );
     }
     return { elapsed, cold: res.platform?.cold };
@@ -49,8 +58,14 @@ export async function modelInputsFor(
   if (platform.executor === 'container') {
     const first = await timed(platform, clock, workload, input, requestTimeout);
     const warm: number[] = [];
-    for (let i = 0; i < spec.runs; i++) warm.push((await timed(platform, clock, workload, input, requestTimeout)).elapsed);
-    const flag = first.cold === undefined ? 'cold flag not reported' : first.cold ? 'cold-started' : 'NOT cold (an executor was already warm)';
+    for (let i = 0; i < spec.runs; i++)
+      warm.push((await timed(platform, clock, workload, input, requestTimeout)).elapsed);
+    const flag =
+      first.cold === undefined
+        ? 'cold flag not reported'
+        : first.cold
+          ? 'cold-started'
+          : 'NOT cold (an executor was already warm)';
     return {
       cold: first.elapsed,
       warm: mean(warm),
@@ -59,6 +74,10 @@ export async function modelInputsFor(
   }
   await timed(platform, clock, workload, input, requestTimeout); // discarded: lazy compilation, first instance
   const xs: number[] = [];
-  for (let i = 0; i < spec.runs; i++) xs.push((await timed(platform, clock, workload, input, requestTimeout)).elapsed);
-  return { wasm: mean(xs), source: `profile through ${platform.name}: ${spec.runs} sequential calls after 1 discarded, client time` };
+  for (let i = 0; i < spec.runs; i++)
+    xs.push((await timed(platform, clock, workload, input, requestTimeout)).elapsed);
+  return {
+    wasm: mean(xs),
+    source: `profile through ${platform.name}: ${spec.runs} sequential calls after 1 discarded, client time`,
+  };
 }

@@ -1,10 +1,11 @@
 /** Renderers for `faasmark run`: the plan (before) and the measured-vs-predicted table (after). */
+
+import Table from 'cli-table3';
 import { type MetricKey, metricsFor } from '../../analysis/metrics/definitions.js';
 import type { PointSummary } from '../../results/types.js';
 import type { PlannedPoint } from '../suite/plan.js';
 import { estimatePlanSeconds } from '../suite/plan.js';
 import type { Suite } from '../suite/types.js';
-import Table from 'cli-table3';
 import { fmt, pct, renderTable } from '../table.js';
 
 /** A table without separators between rows (one point spans several metric rows). */
@@ -75,8 +76,13 @@ export function renderComparison(points: PointSummary[]): string {
       ]);
     });
   }
-  const table = compactTable(['point', 'valid', 'metric', 'measured', 'predicted', 'error', 'simulator', 'model'], rows);
+  const table = compactTable(
+    ['point', 'valid', 'metric', 'measured', 'predicted', 'error', 'simulator', 'model'],
+    rows,
+  );
   const invalid = points.filter((p) => !p.valid);
   const notes = invalid.map((p) => `${p.pointId}: ${p.invalidReasons.join('; ')}`);
-  return notes.length ? `${table}\ninvalid points (not results):\n${notes.map((n) => `  - ${n}`).join('\n')}` : table;
+  return notes.length
+    ? `${table}\ninvalid points (not results):\n${notes.map((n) => `  - ${n}`).join('\n')}`
+    : table;
 }

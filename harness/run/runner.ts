@@ -12,15 +12,20 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Platform } from '../../platforms/types.js';
-import { type PointSummary, RESULTS_SCHEMA_VERSION, type RunManifest, type RunSummary } from '../../results/types.js';
+import {
+  type PointSummary,
+  RESULTS_SCHEMA_VERSION,
+  type RunManifest,
+  type RunSummary,
+} from '../../results/types.js';
 import { FaasmarkError, UsageError } from '../errors.js';
 import { writeJsonAtomic } from '../fs-atomic.js';
 import { gitCommit, hostFingerprint } from '../host.js';
 import { onShutdown, shutdownSignal } from '../lifecycle.js';
 import type { LoadProgress } from '../loadgen/open-loop.js';
-import { rootPath, ROOT } from '../paths.js';
-import { type PlatformResolver, registryResolver } from '../suite/platform-resolver.js';
+import { ROOT, rootPath } from '../paths.js';
 import { executorKindOf, filterPoints, type PlannedPoint, planSuite } from '../suite/plan.js';
+import { type PlatformResolver, registryResolver } from '../suite/platform-resolver.js';
 import type { Suite } from '../suite/types.js';
 import { VERSION } from '../version.js';
 import { executePoint } from './point.js';
@@ -54,7 +59,10 @@ export interface RunResult {
 
 /** results/runs/<suite>-<UTC timestamp> (colons replaced so it is a valid file name everywhere). */
 export function defaultOutDir(suite: string, now = new Date(), cwd = process.cwd()): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replaceAll(':', '-');
   return resolve(cwd, 'results', 'runs', `${suite}-${stamp}`);
 }
 
@@ -99,12 +107,17 @@ export async function runSuite(options: RunOptions): Promise<RunResult> {
   const manifestPath = join(out, 'manifest.json');
   if (existsSync(out) && (await readdir(out)).length > 0) {
     if (!options.resume) {
-      throw new UsageError(`${out} already holds results`, { hint: 'add --resume to continue that run, or pick another --out' });
+      throw new UsageError(`${out} already holds results`, {
+        hint: 'add --resume to continue that run, or pick another --out',
+      });
     }
-    if (!existsSync(manifestPath)) throw new UsageError(`${out} has no manifest.json: not a faasmark run directory`);
+    if (!existsSync(manifestPath))
+      throw new UsageError(`${out} has no manifest.json: not a faasmark run directory`);
     manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as RunManifest;
     if (manifest.suite !== suite.name) {
-      throw new UsageError(`${out} holds a run of suite ${JSON.stringify(manifest.suite)}, not ${JSON.stringify(suite.name)}`);
+      throw new UsageError(
+        `${out} holds a run of suite ${JSON.stringify(manifest.suite)}, not ${JSON.stringify(suite.name)}`,
+      );
     }
   } else {
     await mkdir(out, { recursive: true });
@@ -167,7 +180,7 @@ export async function runSuite(options: RunOptions): Promise<RunResult> {
         const platform = await resolver.create(entry.name, entry.config, {
           buildDir: options.buildDir ?? rootPath('workloads', 'build'),
           workDir,
-          log: (line) => log(`${entry.label}: ${line}`),
+          log: (line) => log(line),
         });
         const unregister = onShutdown(`platform ${entry.label}`, () => platform.teardown());
         current = { index: point.platformIndex, platform, unregister };

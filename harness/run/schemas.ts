@@ -8,7 +8,14 @@ import type { ValidateFunction } from 'ajv';
 import { rootPath } from '../paths.js';
 import { createAjv } from '../suite/schema.js';
 
-export const RESULT_SCHEMAS = ['manifest', 'run-summary', 'point-summary', 'request-record', 'executor-span', 'metric-values'] as const;
+export const RESULT_SCHEMAS = [
+  'manifest',
+  'run-summary',
+  'point-summary',
+  'request-record',
+  'executor-span',
+  'metric-values',
+] as const;
 export type ResultSchemaName = (typeof RESULT_SCHEMAS)[number];
 
 let validators: Map<ResultSchemaName, ValidateFunction> | undefined;
@@ -16,11 +23,15 @@ let validators: Map<ResultSchemaName, ValidateFunction> | undefined;
 function load(): Map<ResultSchemaName, ValidateFunction> {
   const ajv = createAjv();
   const schemas = RESULT_SCHEMAS.map((name) => {
-    const schema = JSON.parse(readFileSync(rootPath('results', 'schema', `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
+    const schema = JSON.parse(
+      readFileSync(rootPath('results', 'schema', `${name}.schema.json`), 'utf8'),
+    ) as Record<string, unknown>;
     ajv.addSchema(schema);
     return [name, schema] as const;
   });
-  return new Map(schemas.map(([name, schema]) => [name, ajv.getSchema(String(schema.$id)) as ValidateFunction]));
+  return new Map(
+    schemas.map(([name, schema]) => [name, ajv.getSchema(String(schema.$id)) as ValidateFunction]),
+  );
 }
 
 /** Problems of `value` against a published schema (empty when valid). */

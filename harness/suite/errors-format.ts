@@ -29,7 +29,11 @@ function levenshtein(a: string, b: string): number {
     dp[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = dp[j] as number;
-      dp[j] = Math.min((dp[j] as number) + 1, (dp[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      dp[j] = Math.min(
+        (dp[j] as number) + 1,
+        (dp[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       prev = tmp;
     }
   }
@@ -68,7 +72,17 @@ export function formatAjvErrors(
     const p = e.params as Record<string, unknown>;
     switch (e.keyword) {
       case 'enum':
-        lines.push(`${where} must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}, got ${show(e.data)}`);
+        if ((e as { propertyName?: string }).propertyName !== undefined) {
+          // from propertyNames: the key itself is wrong
+          const at = path === '' ? `${file}:` : `${file}: ${path}:`;
+          lines.push(
+            `${at} key ${show((e as { propertyName?: string }).propertyName)} must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`,
+          );
+          break;
+        }
+        lines.push(
+          `${where} must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}, got ${show(e.data)}`,
+        );
         break;
       case 'const':
         lines.push(`${where} must be ${show(p.allowedValue)}, got ${show(e.data)}`);
@@ -80,7 +94,9 @@ export function formatAjvErrors(
         const key = String(p.additionalProperty);
         const near = suggest(key, knownKeys(e.parentSchema));
         const at = path === '' ? `${file}:` : `${file}: ${path}:`;
-        lines.push(`${at} unknown key ${JSON.stringify(key)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`);
+        lines.push(
+          `${at} unknown key ${JSON.stringify(key)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`,
+        );
         break;
       }
       case 'required': {
@@ -96,7 +112,9 @@ export function formatAjvErrors(
         break;
       case 'pattern':
         if (String(p.pattern).includes('(ms|s|m|h)')) {
-          lines.push(`${where} must be a duration like 30, "500ms", "30s", "5m" or "1h", got ${show(e.data)}`);
+          lines.push(
+            `${where} must be a duration like 30, "500ms", "30s", "5m" or "1h", got ${show(e.data)}`,
+          );
         } else lines.push(`${where} must match ${String(p.pattern)}, got ${show(e.data)}`);
         break;
       case 'minItems':

@@ -5,8 +5,7 @@
  * reported at once, with its path (changesets' parse → rules; k6 rejects unknown keys).
  * @throws ConfigError (exit 2) listing every problem; nothing is started before this passes.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type ArrivalProcess, parseTraceCounts } from '../arrivals.js';
@@ -14,8 +13,8 @@ import { ConfigError, UsageError } from '../errors.js';
 import { parseDuration } from '../options.js';
 import { rootPath } from '../paths.js';
 import { formatAjvErrors } from './errors-format.js';
-import { type PlatformResolver, registryResolver } from './platform-resolver.js';
 import { executorKindOf } from './plan.js';
+import { type PlatformResolver, registryResolver } from './platform-resolver.js';
 import { platformValidate, suiteSchema, suiteValidate } from './schema.js';
 import type { GivenServiceTimes, PlatformEntry, Suite } from './types.js';
 
@@ -50,7 +49,9 @@ export function parseSuiteText(text: string, file: string): unknown {
   try {
     return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
   } catch (err) {
-    throw new ConfigError(`${file}: not valid YAML/JSON`, [err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err)]);
+    throw new ConfigError(`${file}: not valid YAML/JSON`, [
+      err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err),
+    ]);
   }
 }
 
@@ -90,7 +91,10 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
     // unknown keys at the top level get a did-you-mean from the schema's own key list
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(`${file} is not a valid suite`, problems.length ? problems : [`${file}: must be a mapping of keys`]);
+    throw new ConfigError(
+      `${file} is not a valid suite`,
+      problems.length ? problems : [`${file}: must be a mapping of keys`],
+    );
   }
   const s = raw as Record<string, unknown>;
 
@@ -98,7 +102,12 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
   const platforms: PlatformEntry[] = [];
   if (Array.isArray(s.platforms)) {
     for (const [i, entry] of s.platforms.entries()) {
-      if (typeof entry !== 'object' || entry === null || typeof (entry as { name?: unknown }).name !== 'string') continue;
+      if (
+        typeof entry !== 'object' ||
+        entry === null ||
+        typeof (entry as { name?: unknown }).name !== 'string'
+      )
+        continue;
       const { label, ...config } = entry as Record<string, unknown>;
       const name = config.name as string;
       let schema: Record<string, unknown>;
@@ -112,11 +121,16 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
         continue;
       }
       const v = platformValidate(name, schema);
-      if (!v(structuredClone(config))) problems.push(...formatAjvErrors(v.errors ?? [], file, `platforms[${i}]`));
+      if (!v(structuredClone(config)))
+        problems.push(...formatAjvErrors(v.errors ?? [], file, `platforms[${i}]`));
       platforms.push({ name, label: typeof label === 'string' ? label : name, config });
     }
   }
-  if (problems.length) throw new ConfigError(`${file} is not a valid suite (${problems.length} problem${problems.length > 1 ? 's' : ''})`, problems);
+  if (problems.length)
+    throw new ConfigError(
+      `${file} is not a valid suite (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
+      problems,
+    );
 
   // normalise (types are guaranteed by the schema from here on)
   const dur = (key: string, fallback: number | string) => {
@@ -129,7 +143,11 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
   };
   const scale = options.scale ?? (s.scale as number | undefined) ?? 1;
   const thresholds = (s.thresholds ?? {}) as Record<string, number>;
-  const mi = (s.modelInputs ?? {}) as { source?: 'profile' | 'given'; runs?: number; given?: Record<string, GivenServiceTimes> };
+  const mi = (s.modelInputs ?? {}) as {
+    source?: 'profile' | 'given';
+    runs?: number;
+    given?: Record<string, GivenServiceTimes>;
+  };
   const suite: Suite = {
     name: s.name as string,
     ...(typeof s.description === 'string' ? { description: s.description } : {}),
@@ -160,12 +178,15 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
 
   // cross-field rules
   if (suite.duration <= 0) problems.push(`${file}: duration must be > 0, got ${JSON.stringify(s.duration)}`);
-  if (suite.requestTimeout <= 0) problems.push(`${file}: requestTimeout must be > 0, got ${JSON.stringify(s.requestTimeout)}`);
+  if (suite.requestTimeout <= 0)
+    problems.push(`${file}: requestTimeout must be > 0, got ${JSON.stringify(s.requestTimeout)}`);
   const labels = new Map<string, number>();
   platforms.forEach((p, i) => {
     const prev = labels.get(p.label);
     if (prev !== undefined) {
-      problems.push(`${file}: platforms[${i}]: a second "${p.label}" entry needs a distinct label (e.g. label: ${p.label}-2)`);
+      problems.push(
+        `${file}: platforms[${i}]: a second "${p.label}" entry needs a distinct label (e.g. label: ${p.label}-2)`,
+      );
     }
     labels.set(p.label, i);
   });
@@ -189,7 +210,8 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
     problems.push(`${file}: trace is only used with arrivals: trace (arrivals is ${suite.arrivals})`);
   }
   for (const w of Object.keys(suite.workloadInput)) {
-    if (!suite.workloads.includes(w)) problems.push(`${file}: workloadInput.${w}: ${w} is not in workloads (${suite.workloads.join(', ')})`);
+    if (!suite.workloads.includes(w))
+      problems.push(`${file}: workloadInput.${w}: ${w} is not in workloads (${suite.workloads.join(', ')})`);
   }
   if (suite.modelInputs.source === 'given') {
     for (const w of suite.workloads) {
@@ -197,7 +219,9 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
       const needs: (keyof GivenServiceTimes)[] = [];
       if (platforms.some((p) => executorKindOf(p.name, p.config) === 'container')) needs.push('warm', 'cold');
       if (platforms.some((p) => executorKindOf(p.name, p.config) === 'wasm')) needs.push('wasm');
-      for (const k of needs) if (g[k] === undefined) problems.push(`${file}: modelInputs.given.${w}.${k} is required with source: given`);
+      for (const k of needs)
+        if (g[k] === undefined)
+          problems.push(`${file}: modelInputs.given.${w}.${k} is required with source: given`);
     }
   }
   // workload inputs: the workload's own validator names the field
@@ -216,7 +240,11 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
       // the workloads module is not available in this build: inputs are checked by the platform
     }
   }
-  if (problems.length) throw new ConfigError(`${file} is not a valid suite (${problems.length} problem${problems.length > 1 ? 's' : ''})`, problems);
+  if (problems.length)
+    throw new ConfigError(
+      `${file} is not a valid suite (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
+      problems,
+    );
   return suite;
 }
 

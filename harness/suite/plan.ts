@@ -5,8 +5,9 @@
  * point per arrival rate. Repetitions are interleaved: every point's repetition 0, then every
  * point's repetition 1, … so slow drift of the host spreads over all points.
  */
-import { type ArrivalSpec, expectedArrivals } from '../arrivals.js';
+
 import type { ExecutorKind } from '../../platforms/types.js';
+import { type ArrivalSpec, expectedArrivals } from '../arrivals.js';
 import type { Suite } from './types.js';
 
 /**
@@ -48,14 +49,25 @@ function num(x: number): string {
 }
 
 export function planSuite(suite: Suite): PlannedPoint[] {
-  const base: Omit<PlannedPoint, 'repetition' | 'seed' | 'id' | 'arrivals' | 'expectedRequests' | 'estimatedSeconds'>[] = [];
+  const base: Omit<
+    PlannedPoint,
+    'repetition' | 'seed' | 'id' | 'arrivals' | 'expectedRequests' | 'estimatedSeconds'
+  >[] = [];
   suite.platforms.forEach((p, platformIndex) => {
     const executor = executorKindOf(p.name, p.config);
     for (const workload of suite.workloads) {
       for (const arrivalRate of suite.arrivalRate) {
         const kas = executor === 'wasm' || suite.keepAlive.length === 0 ? [null] : suite.keepAlive;
         for (const keepAlive of kas) {
-          base.push({ platformIndex, platform: p.name, label: p.label, executor, workload, arrivalRate, keepAlive });
+          base.push({
+            platformIndex,
+            platform: p.name,
+            label: p.label,
+            executor,
+            workload,
+            arrivalRate,
+            keepAlive,
+          });
         }
       }
     }
@@ -89,7 +101,12 @@ export function planSuite(suite: Suite): PlannedPoint[] {
 export function filterPoints(points: PlannedPoint[], pattern: string | undefined): PlannedPoint[] {
   if (!pattern) return points;
   if (!pattern.includes('*')) return points.filter((p) => p.id.includes(pattern));
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return points.filter((p) => re.test(p.id));
 }
 

@@ -2,7 +2,12 @@
  * How the engine reaches platforms: the registry by default (lazy imports of
  * platforms/<name>/{config,index}.ts); tests pass a resolver with fakes (same interface).
  */
-import { isPlatformName, loadPlatformConfig, loadPlatformModule, type PlatformContext } from '../../platforms/registry.js';
+import {
+  isPlatformName,
+  loadPlatformConfig,
+  loadPlatformModule,
+  type PlatformContext,
+} from '../../platforms/registry.js';
 import type { Platform } from '../../platforms/types.js';
 
 export interface PlatformResolver {

@@ -4,7 +4,11 @@
 import { ConfigError } from '../../harness/errors.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../http-endpoint.js';
 import { ROUTING_POLICIES, type RoutingPolicy } from '../types.js';
-import { type WorkloadOverride, workloadOverridesSchema } from '../workload-source.js';
+import {
+  checkWorkloadOverrides,
+  type WorkloadOverride,
+  workloadOverridesSchema,
+} from '../workload-source.js';
 
 /** Default keep-alive (s): OpenWhisk's default idle container timeout is 10 minutes; the quick suite sets its own. */
 export const DEFAULT_KEEP_ALIVE = 600;
@@ -138,6 +142,7 @@ export function normalizeConfig(raw: Record<string, unknown>): LocalContainerCon
     docker: str('docker', 'docker'),
     workloads: raw.workloads as Record<string, WorkloadOverride> | undefined,
   };
+  checkWorkloadOverrides(raw.workloads, 'local-container.workloads', problems);
   if (problems.length) throw new ConfigError('invalid local-container platform config', problems);
   return config;
 }

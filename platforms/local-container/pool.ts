@@ -78,6 +78,8 @@ export class ContainerPool {
   private readonly spans: SpanMs[] = [];
   private seq = 0;
   private activations = 0;
+  /** Creations granted to queued requests that have not created their executor yet. */
+  private reserved = 0;
   private closed = false;
   readonly counters: PoolCounters = {
     requests: 0,
@@ -115,7 +117,8 @@ export class ContainerPool {
     const arrivalMs = epochMs();
     this.counters.requests++;
     const activationId = `${this.idPrefix}a${++this.activations}`;
-    let grant = this.grant();
+    const first = this.grant();
+    let grant = first;
     if (grant.kind === 'reject') return this.reject(activationId);
     if (grant.kind === 'create' && !this.canCreate()) {
       if (this.settings.overflow === 'reject' || this.waiting.length >= this.settings.queueLimit) {
@@ -133,6 +136,7 @@ export class ContainerPool {
       startMs = epochMs();
       this.counters.warm++;
     } else {
+      if (grant !== first) this.reserved--; // a queued request takes the creation reserved for it
       startMs = epochMs();
       entry = this.createEntry(startMs);
       this.counters.cold++;
@@ -237,7 +241,7 @@ export class ContainerPool {
 
   private canCreate(): boolean {
     const max = this.settings.maxConcurrency;
-    return max === undefined || this.entries.length < max;
+    return max === undefined || this.entries.length + this.reserved < max;
   }
 
   private createEntry(createdMs: number): Entry {
@@ -302,6 +306,7 @@ export class ContainerPool {
     entry.span.destroyedMs = epochMs();
     entry.span.cause = cause;
     if (this.waiting.length > 0 && this.canCreate() && !this.closed) {
+      this.reserved++;
       (this.waiting.shift() as (g: Grant) => void)({ kind: 'create' });
     }
     await entry.ex.destroy();

@@ -5,7 +5,11 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError } from '../../harness/errors.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../http-endpoint.js';
-import { type WorkloadOverride, workloadOverridesSchema } from '../workload-source.js';
+import {
+  checkWorkloadOverrides,
+  type WorkloadOverride,
+  workloadOverridesSchema,
+} from '../workload-source.js';
 
 export const configSchema = {
   $id: 'faasmark/platforms/local-wasm.json',
@@ -113,6 +117,7 @@ export function normalizeConfig(raw: Record<string, unknown>): LocalWasmConfig {
     workloads: raw.workloads as Record<string, WorkloadOverride> | undefined,
   };
   if (config.port > 65535) problems.push(`local-wasm.port must be <= 65535, got ${config.port}`);
+  checkWorkloadOverrides(raw.workloads, 'local-wasm.workloads', problems);
   if (problems.length) throw new ConfigError('invalid local-wasm platform config', problems);
   return config;
 }

@@ -35,6 +35,8 @@ interface Slot {
   worker: Worker;
   task: Task | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** Booted (its 'ready' message arrived); requests are dispatched to ready workers only. */
+  ready: boolean;
 }
 
 export interface PoolCounters {
@@ -62,7 +64,8 @@ export class WorkerPool {
   readonly size: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
-  private readonly modules = new Map<string, WasmModule>();
+  /** Load messages, replayed to replacement workers. */
+  private readonly loads = new Map<string, WorkerIn>();
   private nextTaskId = 1;
   private nextSlotId = 0;
   private closed = false;
@@ -73,10 +76,19 @@ export class WorkerPool {
     for (let i = 0; i < size; i++) this.slots.push(this.startWorker());
   }
 
-  /** Send a compiled module to every worker (and to future replacements). */
+  /** Send a compiled WASI module to every worker (and to future replacements). */
   load(name: string, module: WasmModule): void {
-    this.modules.set(name, module);
-    for (const slot of this.slots) slot.worker.postMessage({ type: 'load', name, module } satisfies WorkerIn);
+    this.broadcast({ type: 'load', name, module });
+  }
+
+  /** Send a transpiled JS component (glue URL + compiled core modules) to every worker. */
+  loadComponent(name: string, glueUrl: string, modules: Record<string, WasmModule>): void {
+    this.broadcast({ type: 'load-component', name, glueUrl, modules });
+  }
+
+  private broadcast(msg: WorkerIn & { name: string }): void {
+    this.loads.set(msg.name, msg);
+    for (const slot of this.slots) slot.worker.postMessage(msg);
   }
 
   /** Run one request in a fresh instance; never rejects. */
@@ -119,11 +131,15 @@ export class WorkerPool {
 
   private startWorker(): Slot {
     const worker = spawnWorker();
-    const slot: Slot = { id: this.nextSlotId++, worker, task: undefined, timer: undefined };
+    const slot: Slot = { id: this.nextSlotId++, worker, task: undefined, timer: undefined, ready: false };
     this.counters.workersStarted++;
-    for (const [name, module] of this.modules)
-      worker.postMessage({ type: 'load', name, module } satisfies WorkerIn);
-    worker.on('message', (msg: WorkerDone) => this.onDone(slot, msg));
+    for (const msg of this.loads.values()) worker.postMessage(msg);
+    worker.on('message', (msg: WorkerDone | { type: 'ready' }) => {
+      if (msg.type === 'ready') {
+        slot.ready = true;
+        this.dispatch();
+      } else this.onDone(slot, msg);
+    });
     worker.on('error', (err) => this.onDeath(slot, `worker failed: ${err.message}`));
     worker.on('exit', (code) => this.onDeath(slot, `worker exited with code ${code}`));
     return slot;
@@ -132,7 +148,7 @@ export class WorkerPool {
   private dispatch(): void {
     for (const slot of this.slots) {
       if (this.queue.length === 0) return;
-      if (slot.task) continue;
+      if (slot.task || !slot.ready) continue;
       const task = this.queue.shift() as Task;
       slot.task = task;
       slot.timer = setTimeout(() => this.onTimeout(slot, task), task.timeoutMs);

@@ -1,15 +1,20 @@
 /**
  * A local-wasm worker thread: holds the compiled modules it was sent (WebAssembly.Module is
- * shared, not copied, through postMessage) and runs each request in a fresh instance.
- * Messages in: {type:'load', name, module} | {type:'run', id, name, stdin}.
- * Messages out: {type:'done', id, exitCode, stdout, error?, startMs, endMs, instantiateTime}.
+ * shared, not copied, through postMessage) and runs each request in a fresh instance — of a
+ * WASI command module (run-instance.ts) or of a jco-transpiled JS component (run-component.ts).
+ * Messages in: {type:'load', name, module} | {type:'load-component', name, glueUrl, modules}
+ *            | {type:'run', id, name, stdin}.
+ * Messages out: {type:'ready'} once booted; {type:'done', id, exitCode, stdout, error?, startMs, endMs,
+ * instantiateTime} per request.
  */
 import { parentPort } from 'node:worker_threads';
+import { type ComponentGlue, installPromisingFallback, runComponent } from './run-component.js';
 import { runInstance } from './run-instance.js';
 import type { WasmModule } from './wasm-api.js';
 
 export type WorkerIn =
   | { type: 'load'; name: string; module: WasmModule }
+  | { type: 'load-component'; name: string; glueUrl: string; modules: Record<string, WasmModule> }
   | { type: 'run'; id: number; name: string; stdin: Uint8Array };
 
 export interface WorkerDone {
@@ -24,38 +29,66 @@ export interface WorkerDone {
   instantiateTime: number;
 }
 
-const modules = new Map<string, WasmModule>();
+type Loaded =
+  | { kind: 'module'; module: WasmModule }
+  | { kind: 'component'; glue: Promise<ComponentGlue>; modules: Record<string, WasmModule> };
+
+const loaded = new Map<string, Loaded>();
 const port = parentPort;
 if (!port) throw new Error('local-wasm worker must run in a worker thread');
+const out = port;
 
-port.on('message', (msg: WorkerIn) => {
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+out.on('message', (msg: WorkerIn) => {
   if (msg.type === 'load') {
-    modules.set(msg.name, msg.module);
+    loaded.set(msg.name, { kind: 'module', module: msg.module });
     return;
   }
-  const startMs = performance.timeOrigin + performance.now();
-  const module = modules.get(msg.name);
-  if (!module) {
-    const done: WorkerDone = {
-      type: 'done',
-      id: msg.id,
+  if (msg.type === 'load-component') {
+    installPromisingFallback();
+    const glue = import(msg.glueUrl) as Promise<ComponentGlue>;
+    glue.catch(() => {}); // reported per request below
+    loaded.set(msg.name, { kind: 'component', glue, modules: msg.modules });
+    return;
+  }
+  void run(msg);
+});
+// tell the pool this thread has booted (loader + imports done): request timers start after this
+out.postMessage({ type: 'ready' });
+
+async function run(msg: Extract<WorkerIn, { type: 'run' }>): Promise<void> {
+  const entry = loaded.get(msg.name);
+  let startMs = now();
+  let outcome: Omit<WorkerDone, 'type' | 'id' | 'startMs' | 'endMs'>;
+  if (!entry) {
+    outcome = {
       exitCode: 1,
       stdout: new Uint8Array(0),
       error: `workload ${msg.name} is not deployed`,
-      startMs,
-      endMs: startMs,
       instantiateTime: 0,
     };
-    port.postMessage(done);
-    return;
+  } else if (entry.kind === 'module') {
+    outcome = runInstance(entry.module, msg.stdin, msg.name);
+  } else {
+    let glue: ComponentGlue | undefined;
+    try {
+      glue = await entry.glue; // resolved once per worker (the first request waits for the import)
+    } catch (err) {
+      outcome = {
+        exitCode: 1,
+        stdout: new Uint8Array(0),
+        error: `cannot load the transpiled component: ${err instanceof Error ? err.message : String(err)}`,
+        instantiateTime: 0,
+      };
+    }
+    if (glue) {
+      startMs = now();
+      outcome = runComponent(glue, entry.modules, msg.stdin);
+    }
   }
-  const outcome = runInstance(module, msg.stdin, msg.name);
-  const done: WorkerDone = {
-    type: 'done',
-    id: msg.id,
-    ...outcome,
-    startMs,
-    endMs: performance.timeOrigin + performance.now(),
-  };
-  port.postMessage(done, [outcome.stdout.buffer as ArrayBuffer]);
-});
+  const done: WorkerDone = { type: 'done', id: msg.id, ...outcome!, startMs, endMs: now() };
+  out.postMessage(done, [done.stdout.buffer as ArrayBuffer]);
+}

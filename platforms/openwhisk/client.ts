@@ -104,7 +104,7 @@ export class OpenWhiskClient {
     const code = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
     const what = redact(err instanceof Error ? err.message : String(err), this.auth);
     return new PlatformError(`OpenWhisk API host ${this.apiHost} is unreachable (${code ?? what})`, {
-      hint: 'check apiHost (scheme and port; kind publishes https://localhost:31001, standalone http://127.0.0.1:3233), that the controller/nginx is up, and `insecure: true` for self-signed certificates',
+      hint: 'check apiHost (scheme and port; kind publishes https://localhost:31001, standalone http://127.0.0.1:3233), that the controller/nginx is up, and `insecure: true` (CLI: --insecure) for self-signed certificates',
     });
   }
 
@@ -177,6 +177,25 @@ export class OpenWhiskClient {
       httpStatus: r.status,
       message: `HTTP ${r.status} fetching activation ${activationId}`,
     };
+  }
+
+  /**
+   * The controller's build info (`GET /api/v1`: `build`, `buildno`), recorded per run.
+   * Undefined when the host does not say.
+   */
+  async info(signal?: AbortSignal): Promise<{ build?: string; buildno?: string } | undefined> {
+    try {
+      const res = await request(`${this.apiHost}/api/v1`, { method: 'GET', dispatcher: this.agent, signal });
+      const text = await res.body.text();
+      if (res.statusCode !== 200) return undefined;
+      const j = JSON.parse(text) as { build?: unknown; buildno?: unknown };
+      const out: { build?: string; buildno?: string } = {};
+      if (typeof j.build === 'string') out.build = j.build;
+      if (typeof j.buildno === 'string') out.buildno = j.buildno;
+      return out;
+    } catch {
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {

@@ -86,6 +86,8 @@ export interface OpenWhiskConfig {
   /** The invoker image (MRU build), e.g. faasmark/invoker-mru:ef725a6; loaded into kind when `loadInvokerImage`. */
   invokerImage?: string;
   loadInvokerImage: boolean;
+  /** kind only: `kind load docker-image` every blackbox action image before installing. */
+  loadActionImages: boolean;
   /** True when `invokerImage` carries the MRU patch (routing policy `mru`). */
   invokerMru: boolean;
   /** Pause-grace (s) used in the keep-alive split; default min(10, keepAlive / 2). */
@@ -205,6 +207,7 @@ export const configSchema: Record<string, unknown> = {
     },
     invokerImage: { type: 'string', pattern: IMAGE_PATTERN },
     loadInvokerImage: { type: 'boolean', default: false },
+    loadActionImages: { type: 'boolean', default: false },
     invokerMru: { type: 'boolean', default: false },
     pauseGrace: { type: 'number', exclusiveMinimum: 0 },
     limits: {

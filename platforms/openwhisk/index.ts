@@ -55,6 +55,7 @@ export class OpenWhiskPlatform implements Platform {
   private coldMismatches = 0;
   private keepAlive: number | undefined;
   private kubeInfo: KubeDescription | undefined;
+  private build: { build?: string; buildno?: string } | undefined;
 
   constructor(
     config: OpenWhiskConfig,
@@ -129,6 +130,7 @@ export class OpenWhiskPlatform implements Platform {
       );
     }
     await this.waitForApi(options.signal);
+    this.build ??= await (this.client as OpenWhiskClient).info(options.signal);
     await this.logSource?.stop();
     this.logSource = this.openLogSource(sinceTime);
   }
@@ -286,11 +288,12 @@ export class OpenWhiskPlatform implements Platform {
         details.controllerImageDigest = this.kubeInfo.controllerImageId;
       }
     }
+    if (this.build) details.openwhiskBuild = this.build;
     if (this.logSource) details.invokerLogLines = this.logSource.parser.lines;
     return {
       name: this.name,
       executor: this.executor,
-      version: this.kubeInfo?.appVersion,
+      version: this.kubeInfo?.appVersion ?? this.build?.buildno,
       details,
       warnings,
     };

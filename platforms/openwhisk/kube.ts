@@ -125,7 +125,7 @@ export class KubeOpenWhisk {
     await requireTool(this.runner, 'kubectl', ['version', '--client']);
     if (this.cfg.cluster.provider === 'kind') await requireTool(this.runner, 'kind', ['version']);
     // kind nodes and K3s run in Docker; `kind load docker-image` reads the local engine
-    if (this.cfg.cluster.provider !== 'context' || this.cfg.loadInvokerImage) {
+    if (this.cfg.cluster.provider !== 'context' || this.imagesToLoad().length > 0) {
       await requireTool(this.runner, 'docker', ['version', '--format', '{{.Server.Version}}']);
     }
   }
@@ -180,14 +180,18 @@ export class KubeOpenWhisk {
       );
       this.kubeconfigPath = join(this.workDir, 'kubeconfig');
       await writeFile(this.kubeconfigPath, kc.stdout, { mode: 0o600 });
-      if (this.cfg.loadInvokerImage && this.cfg.invokerImage) {
-        this.log(`openwhisk: loading ${this.cfg.invokerImage} into kind`);
+      for (const image of this.imagesToLoad()) {
+        this.log(`openwhisk: loading ${image} into kind`);
+        const hint =
+          image === this.cfg.invokerImage
+            ? `build the image first: platforms/openwhisk/mru/build-invoker.sh (image ${image})`
+            : `build the workload image first: workloads/docker/build-image.sh <workload> ${image}`;
         await this.must(
           'kind',
-          ['load', 'docker-image', this.cfg.invokerImage, '--name', name],
+          ['load', 'docker-image', image, '--name', name],
           600,
-          'kind load docker-image',
-          `build the image first: platforms/openwhisk/mru/build-invoker.sh (image ${this.cfg.invokerImage})`,
+          `kind load docker-image ${image}`,
+          hint,
         );
       }
     } else if (c.provider === 'k3s') {
@@ -197,6 +201,18 @@ export class KubeOpenWhisk {
       await writeFile(this.kubeconfigPath, this.k3s.kubeconfig, { mode: 0o600 });
       this.apiHost = `https://localhost:${this.k3s.apiPort}`;
     }
+  }
+
+  /** Images `kind load` puts on the node: the invoker image and/or the blackbox action images. */
+  imagesToLoad(): string[] {
+    const images: string[] = [];
+    if (this.cfg.loadInvokerImage && this.cfg.invokerImage) images.push(this.cfg.invokerImage);
+    if (this.cfg.loadActionImages) {
+      for (const spec of Object.values(this.cfg.actions)) {
+        if ('image' in spec && !images.includes(spec.image)) images.push(spec.image);
+      }
+    }
+    return images;
   }
 
   private valuesFor(keepAlive: number): Record<string, unknown> {

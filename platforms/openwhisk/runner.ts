@@ -66,7 +66,14 @@ export function execaRunner(): CommandRunner {
       return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
     },
     follow(command, args, onLine) {
-      const child = execa(command, args, { reject: false, buffer: false, stdin: 'ignore', stderr: 'ignore' });
+      // own process group, so stop() also ends grandchildren (a shell's pipeline)
+      const child = execa(command, args, {
+        reject: false,
+        buffer: false,
+        stdin: 'ignore',
+        stderr: 'ignore',
+        detached: true,
+      });
       let rest = '';
       child.stdout?.setEncoding('utf8');
       child.stdout?.on('data', (chunk: string) => {
@@ -82,10 +89,24 @@ export function execaRunner(): CommandRunner {
         () => undefined,
         () => undefined,
       );
+      const killGroup = (signal: NodeJS.Signals) => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, signal);
+        } catch {
+          // already gone
+        }
+      };
       return {
         async stop() {
-          if (child.exitCode === null && child.pid !== undefined) child.kill('SIGTERM');
-          await done;
+          if (child.exitCode === null) killGroup('SIGTERM');
+          const settled = await Promise.race([
+            done.then(() => true),
+            new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref()),
+          ]);
+          if (!settled) {
+            killGroup('SIGKILL');
+            await done;
+          }
           if (rest) onLine(rest);
           rest = '';
         },

@@ -24,6 +24,7 @@ import { createRng, type Rng } from '../../analysis/random.js';
 import { ContainerSim } from '../../analysis/simulator/container.js';
 import { WasmSim } from '../../analysis/simulator/wasm.js';
 import { ConfigError } from '../../harness/errors.js';
+import { onShutdown } from '../../harness/lifecycle.js';
 import type { ExecutorSpan } from '../../harness/records.js';
 import { VERSION } from '../../harness/version.js';
 import type { PlatformContext } from '../registry.js';
@@ -64,6 +65,7 @@ export class SimPlatform implements Platform {
   private readonly sims = new Map<string, WorkloadSim>();
   private readonly pending = new Set<AbortController>();
   private tornDown = false;
+  private unregister: (() => void) | undefined;
 
   constructor(
     private readonly config: SimPlatformConfig,
@@ -91,8 +93,11 @@ export class SimPlatform implements Platform {
     this.maxConcurrency = options.maxConcurrency ?? this.config.maxConcurrency;
     // a fresh simulated system per point, reproducible from the seed
     this.rng = createRng(this.config.seed);
+    this.stopPending();
     this.sims.clear();
     this.tornDown = false;
+    // pending timers (timeScale > 0, processor sharing) are ours: settle them on SIGINT too
+    this.unregister ??= onShutdown('sim platform', () => this.teardown());
   }
 
   async deploy(workload: string): Promise<void> {
@@ -329,14 +334,21 @@ export class SimPlatform implements Platform {
     };
   }
 
-  async teardown(): Promise<void> {
-    this.tornDown = true;
+  /** Stop every timer and settle every pending invoke() (as an error). */
+  private stopPending(): void {
     for (const entry of this.sims.values()) {
       if (entry.timer) clearTimeout(entry.timer);
       entry.timer = undefined;
     }
     for (const controller of this.pending) controller.abort();
     this.pending.clear();
+  }
+
+  async teardown(): Promise<void> {
+    this.tornDown = true;
+    this.stopPending();
+    this.unregister?.();
+    this.unregister = undefined;
     this.context.log(`sim: torn down (${this.sims.size} simulated workload(s))`);
   }
 }

@@ -61,13 +61,23 @@ export interface UpArgsInput {
 
 /** The `spin up` argument list (pure, for tests and the manifest). */
 export function spinUpArgs(input: UpArgsInput): string[] {
-  const args = ['up', '--listen', `127.0.0.1:${input.port}`, '-f', input.manifestPath, '--log-dir', input.logDir];
+  const args = [
+    'up',
+    '--listen',
+    `127.0.0.1:${input.port}`,
+    '-f',
+    input.manifestPath,
+    '--log-dir',
+    input.logDir,
+  ];
   if (input.runtimeConfigFile) args.push('--runtime-config-file', input.runtimeConfigFile);
   if (!input.pooling) args.push('--disable-pooling');
   const reuse = input.instanceReuse;
   if (reuse?.maxCount !== undefined) args.push('--max-instance-reuse-count', String(reuse.maxCount));
-  if (reuse?.maxConcurrent !== undefined) args.push('--max-instance-concurrent-reuse-count', String(reuse.maxConcurrent));
-  if (reuse?.idleTimeout !== undefined) args.push('--idle-instance-timeout', `${Math.round(reuse.idleTimeout * 1000)}ms`);
+  if (reuse?.maxConcurrent !== undefined)
+    args.push('--max-instance-concurrent-reuse-count', String(reuse.maxConcurrent));
+  if (reuse?.idleTimeout !== undefined)
+    args.push('--idle-instance-timeout', `${Math.round(reuse.idleTimeout * 1000)}ms`);
   return args;
 }
 
@@ -86,7 +96,13 @@ export function reuseFacts(
   apps: SpinAppInfo[],
 ): { settings: Record<string, unknown>; warnings: string[] } {
   if (!supportsInstanceReuse(version)) {
-    return { settings: { supported: false, note: `Spin ${version.text} has no instance reuse: one instance per request` }, warnings: [] };
+    return {
+      settings: {
+        supported: false,
+        note: `Spin ${version.text} has no instance reuse: one instance per request`,
+      },
+      warnings: [],
+    };
   }
   const settings: Record<string, unknown> = {
     supported: true,
@@ -143,6 +159,8 @@ export class SpinBareMetalPlatform implements Platform {
   private options: SetupOptions = {};
   private readonly apps = new Map<string, RunningApp>();
   private readonly crashes: string[] = [];
+  /** Instance-cap refusals of apps already stopped in this point. */
+  private pastLimitHits = 0;
 
   constructor(
     private readonly config: SpinConfig,
@@ -154,17 +172,22 @@ export class SpinBareMetalPlatform implements Platform {
   async setup(options: SetupOptions, _clock: PointClock): Promise<void> {
     this.options = options;
     this.crashes.length = 0;
+    this.pastLimitHits = 0;
     this.binary ??= resolveSpinBinary(this.config.binary, this.env);
     this.version ??= await readSpinVersion(this.binary.path, this.config.env);
     if (this.config.instanceReuse && !supportsInstanceReuse(this.version)) {
       throw new ConfigError(
         `platform.instanceReuse needs Spin >= 3.6 (the instance-reuse flags), but ${this.binary.path} is Spin ${this.version.text}`,
         [],
-        { hint: 'remove instanceReuse (older Spin always uses a fresh instance per request) or upgrade Spin' },
+        {
+          hint: 'remove instanceReuse (older Spin always uses a fresh instance per request) or upgrade Spin',
+        },
       );
     }
     if (this.config.runtimeConfigFile && !existsSync(this.config.runtimeConfigFile)) {
-      throw new ConfigError(`platform.runtimeConfigFile: ${resolve(this.config.runtimeConfigFile)} does not exist`);
+      throw new ConfigError(
+        `platform.runtimeConfigFile: ${resolve(this.config.runtimeConfigFile)} does not exist`,
+      );
     }
   }
 
@@ -199,7 +222,9 @@ export class SpinBareMetalPlatform implements Platform {
         port,
         manifestPath: info.manifestPath,
         logDir: join(appDir, 'logs'),
-        ...(this.config.runtimeConfigFile ? { runtimeConfigFile: resolve(this.config.runtimeConfigFile) } : {}),
+        ...(this.config.runtimeConfigFile
+          ? { runtimeConfigFile: resolve(this.config.runtimeConfigFile) }
+          : {}),
         pooling: this.config.pooling,
         ...(this.config.instanceReuse ? { instanceReuse: this.config.instanceReuse } : {}),
       });
@@ -211,21 +236,30 @@ export class SpinBareMetalPlatform implements Platform {
         cwd: appDir,
         logPath: join(appDir, 'spin-up.log'),
       });
-      const unregister = onShutdown(`spin up (${workload}, pid ${proc.pid})`, () => proc.stop(this.config.stopGrace));
+      const unregister = onShutdown(`spin up (${workload}, pid ${proc.pid})`, () =>
+        proc.stop(this.config.stopGrace),
+      );
       try {
-        await proc.waitReady(`http://127.0.0.1:${port}${HEALTH_PATH}`, this.config.startTimeout, this.options.signal);
+        await proc.waitReady(
+          `http://127.0.0.1:${port}${HEALTH_PATH}`,
+          this.config.startTimeout,
+          this.options.signal,
+        );
       } catch (err) {
         await proc.stop(this.config.stopGrace);
         unregister();
         if (err instanceof SpinStartError && err.portInUse) {
           if (this.config.port === undefined && attempt < PORT_ATTEMPTS) continue;
-          throw new PlatformError(`spin up could not listen on 127.0.0.1:${port}: the port is already in use`, {
-            cause: err,
-            hint:
-              this.config.port !== undefined
-                ? 'free that port or change platform.port (omit it to use a free port)'
-                : 'free ports kept being taken by another process; retry',
-          });
+          throw new PlatformError(
+            `spin up could not listen on 127.0.0.1:${port}: the port is already in use`,
+            {
+              cause: err,
+              hint:
+                this.config.port !== undefined
+                  ? 'free that port or change platform.port (omit it to use a free port)'
+                  : 'free ports kept being taken by another process; retry',
+            },
+          );
         }
         throw err;
       }
@@ -266,10 +300,15 @@ export class SpinBareMetalPlatform implements Platform {
       maxResponseBytes: this.config.maxResponseBytes,
     });
     if (result.status === 'error' && result.httpStatus === undefined) {
-      // A dead server shows up as a refused or reset connection: name the cause.
-      await Promise.race([app.process.exited, new Promise((r) => setTimeout(r, 50))]);
+      // A dead server shows up as a refused or reset connection, usually a moment before its
+      // exit is reaped: wait for it (bounded; a live server never gets here in normal runs).
+      const grace = new Promise((r) => setTimeout(r, 1000).unref());
+      await Promise.race([app.process.exited, grace]);
       if (app.process.exit) {
-        return { ...result, errorMessage: `spin up ${app.process.describeExit()} mid-run (${result.errorMessage ?? 'error'})` };
+        return {
+          ...result,
+          errorMessage: `spin up ${app.process.describeExit()} mid-run (${result.errorMessage ?? 'error'})`,
+        };
       }
     }
     return result;
@@ -286,8 +325,21 @@ export class SpinBareMetalPlatform implements Platform {
 
   async describe(): Promise<PlatformDescription> {
     const apps = [...this.apps.values()];
-    const reuse = this.version ? reuseFacts(this.version, this.config.instanceReuse, apps.map((a) => a.info)) : undefined;
+    const reuse = this.version
+      ? reuseFacts(
+          this.version,
+          this.config.instanceReuse,
+          apps.map((a) => a.info),
+        )
+      : undefined;
     const cap = this.instanceCap();
+    const limitHits = apps.reduce((n, a) => n + a.process.instanceLimitHits, 0) + this.pastLimitHits;
+    const warnings = [...(reuse?.warnings ?? [])];
+    if (limitHits > 0) {
+      warnings.push(
+        `Spin refused ${limitHits} instantiation(s) at its instance cap (${cap ?? 1000}): those requests were answered with an empty HTTP 500 and recorded as errors`,
+      );
+    }
     return {
       name: 'spin',
       executor: 'wasm',
@@ -298,7 +350,9 @@ export class SpinBareMetalPlatform implements Platform {
         ...(this.binary ? { binary: this.binary.path, binarySource: this.binary.source } : {}),
         pooling: this.config.pooling,
         maxInstanceCount: cap ?? 'default (1000)',
-        ...(this.config.runtimeConfigFile ? { runtimeConfigFile: resolve(this.config.runtimeConfigFile) } : {}),
+        ...(this.config.runtimeConfigFile
+          ? { runtimeConfigFile: resolve(this.config.runtimeConfigFile) }
+          : {}),
         ...(reuse ? { instanceReuse: reuse.settings } : {}),
         inFlight: IN_FLIGHT_NOTE,
         apps: Object.fromEntries(
@@ -313,10 +367,11 @@ export class SpinBareMetalPlatform implements Platform {
             },
           ]),
         ),
+        instanceLimitHits: limitHits,
         crashed: this.crashes.length > 0,
         ...(this.crashes.length ? { crashes: [...this.crashes] } : {}),
       },
-      ...(reuse?.warnings.length ? { warnings: reuse.warnings } : {}),
+      ...(warnings.length ? { warnings } : {}),
     };
   }
 
@@ -328,6 +383,7 @@ export class SpinBareMetalPlatform implements Platform {
       apps.map(async (app) => {
         await app.pool.destroy().catch(() => undefined);
         await app.process.stop(this.config.stopGrace);
+        this.pastLimitHits += app.process.instanceLimitHits;
         app.unregister();
       }),
     );

@@ -44,18 +44,28 @@ export interface ResolvedBinary {
   source: 'config' | 'FAASMARK_SPIN_BIN' | 'PATH';
 }
 
-function resolveGiven(value: string, source: ResolvedBinary['source'], env: NodeJS.ProcessEnv): ResolvedBinary {
+function resolveGiven(
+  value: string,
+  source: ResolvedBinary['source'],
+  env: NodeJS.ProcessEnv,
+): ResolvedBinary {
   const found = value.includes('/') ? resolve(value) : whichSync(value, env.PATH);
   if (found && isExecutableFile(found)) return { path: found, source };
   const where = source === 'config' ? "the platform config's binary" : 'env FAASMARK_SPIN_BIN';
-  throw new MissingToolError('spin', `${where} is ${JSON.stringify(value)}, which is not an executable file; ${SPIN_INSTALL_HINT}`);
+  throw new MissingToolError(
+    'spin',
+    `${where} is ${JSON.stringify(value)}, which is not an executable file; ${SPIN_INSTALL_HINT}`,
+  );
 }
 
 /**
  * Resolve the spin binary.
  * @throws MissingToolError naming where it looked and how to install Spin.
  */
-export function resolveSpinBinary(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedBinary {
+export function resolveSpinBinary(
+  configured: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedBinary {
   if (configured) return resolveGiven(configured, 'config', env);
   const fromEnv = env.FAASMARK_SPIN_BIN;
   if (fromEnv) return resolveGiven(fromEnv, 'FAASMARK_SPIN_BIN', env);
@@ -82,9 +92,12 @@ export async function readSpinVersion(
   const version = parseSpinVersion(r.stdout);
   if (r.exitCode !== 0 || !version) {
     const detail = (r.stderr || r.stdout || r.message || '').trim().slice(0, 500);
-    throw new PlatformError(`\`${binary} --version\` did not print a Spin version (exit ${r.exitCode ?? 'none'}): ${detail}`, {
-      hint: `is ${binary} the Spin CLI? ${SPIN_INSTALL_HINT}`,
-    });
+    throw new PlatformError(
+      `\`${binary} --version\` did not print a Spin version (exit ${r.exitCode ?? 'none'}): ${detail}`,
+      {
+        hint: `is ${binary} the Spin CLI? ${SPIN_INSTALL_HINT}`,
+      },
+    );
   }
   return version;
 }

@@ -65,7 +65,8 @@ export function manifestObjects(workload: string, flags: ManifestFlags) {
       'flags',
     );
   } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message.replace(/^flags: invalid spin platform config/, 'invalid flags'));
+    if (err instanceof ConfigError)
+      throw new UsageError(err.message.replace(/^flags: invalid spin platform config/, 'invalid flags'));
     throw err;
   }
   let app: ReturnType<typeof workloadObjects>;
@@ -74,13 +75,20 @@ export function manifestObjects(workload: string, flags: ManifestFlags) {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const named = err.problems.map((p) =>
-      p.replace('spec.resources.limits.cpu', '--cpu-limit').replace('spec.resources.limits.memory', '--memory-limit'),
+      p
+        .replace('spec.resources.limits.cpu', '--cpu-limit')
+        .replace('spec.resources.limits.memory', '--memory-limit'),
     );
     throw new UsageError(`invalid flags for the SpinApp:\n${named.map((p) => `  - ${p}`).join('\n')}`);
   }
   const sk = config.spinkube;
   return flags.withPrerequisites
-    ? [namespaceObject(sk.namespace), runtimeClassObject(), shimExecutorObject(sk.namespace, sk.executor), ...app]
+    ? [
+        namespaceObject(sk.namespace),
+        runtimeClassObject(),
+        shimExecutorObject(sk.namespace, sk.executor),
+        ...app,
+      ]
     : app;
 }
 
@@ -105,7 +113,14 @@ export async function runVersion(flags: { binary?: string; json?: boolean }): Pr
   const version = await readSpinVersion(binary.path);
   const reuse = supportsInstanceReuse(version);
   if (flags.json) {
-    outJson({ schemaVersion: 1, binary: binary.path, source: binary.source, version: version.text, output: version.raw, instanceReuse: reuse });
+    outJson({
+      schemaVersion: 1,
+      binary: binary.path,
+      source: binary.source,
+      version: version.text,
+      output: version.raw,
+      instanceReuse: reuse,
+    });
     return;
   }
   out(

@@ -196,7 +196,8 @@ function seconds(where: string, raw: unknown, fallback: number, problems: string
 function reuseRangeOk(where: string, raw: ReuseCount | undefined, problems: string[]): void {
   if (typeof raw !== 'string') return;
   const [lo, hi] = raw.split('..').map(Number) as [number, number];
-  if (!(lo >= 1 && hi > lo)) problems.push(`${where} must be a range lo..hi with 1 <= lo < hi, got ${JSON.stringify(raw)}`);
+  if (!(lo >= 1 && hi > lo))
+    problems.push(`${where} must be a range lo..hi with 1 <= lo < hi, got ${JSON.stringify(raw)}`);
 }
 
 /**
@@ -239,7 +240,9 @@ export function resolveSpinConfig(raw: unknown, where = 'platform'): SpinConfig 
     executor: (sk.executor as string | undefined) ?? 'containerd-shim-spin',
     namespace: (sk.namespace as string | undefined) ?? 'faasmark',
     ...(sk.resources !== undefined ? { resources: sk.resources as SpinKubeConfig['resources'] } : {}),
-    ...(sk.runtimeConfigSecret !== undefined ? { runtimeConfigSecret: sk.runtimeConfigSecret as string } : {}),
+    ...(sk.runtimeConfigSecret !== undefined
+      ? { runtimeConfigSecret: sk.runtimeConfigSecret as string }
+      : {}),
     enableAutoscaling: (sk.enableAutoscaling as boolean | undefined) ?? false,
     cluster: {
       type: (cluster.type as ClusterKind | undefined) ?? 'existing',
@@ -249,7 +252,8 @@ export function resolveSpinConfig(raw: unknown, where = 'platform'): SpinConfig 
       ...(cluster.image !== undefined ? { image: cluster.image } : {}),
     },
     installPrerequisites:
-      (sk.installPrerequisites as boolean | undefined) ?? (cluster.type !== undefined && cluster.type !== 'existing'),
+      (sk.installPrerequisites as boolean | undefined) ??
+      (cluster.type !== undefined && cluster.type !== 'existing'),
     readyTimeout: seconds(`${where}.spinkube.readyTimeout`, sk.readyTimeout, 300, problems),
     kubectl: (sk.kubectl as string | undefined) ?? 'kubectl',
     helm: (sk.helm as string | undefined) ?? 'helm',
@@ -265,7 +269,9 @@ export function resolveSpinConfig(raw: unknown, where = 'platform'): SpinConfig 
     problems.push(`${where}.spinkube.cluster.image applies to kind or k3s clusters, not to an existing one`);
   }
   if (r.mode !== 'spinkube' && r.spinkube !== undefined) {
-    problems.push(`${where}.spinkube is only used with mode: spinkube (mode is ${JSON.stringify(r.mode ?? 'bare-metal')})`);
+    problems.push(
+      `${where}.spinkube is only used with mode: spinkube (mode is ${JSON.stringify(r.mode ?? 'bare-metal')})`,
+    );
   }
   if (problems.length) throw new ConfigError(`${where}: invalid spin platform config`, problems);
   return {

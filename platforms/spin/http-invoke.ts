@@ -3,14 +3,13 @@
  * for request-level failures: timeouts become `timeout`, capacity refusals `rejected`, anything
  * else `error`. The response body is capped (bytes) so one answer cannot exhaust memory.
  *
- * Capacity: when `SPIN_MAX_INSTANCE_COUNT` instances are busy Wasmtime's pooling allocator
- * refuses the next instantiation ("maximum concurrent core instance limit of N reached") and
- * Spin answers 500 with that text; it is recorded as `rejected` (a 429 or 503 too).
+ * Capacity: 429 and 503 (e.g. from a proxy or ingress in front) are recorded as `rejected`.
+ * Spin itself answers an *empty* 500 when the pooling allocator refuses an instantiation at
+ * the `SPIN_MAX_INSTANCE_COUNT` cap (server.rs: `internal_error(None)`, the cause only in its
+ * log), so such requests are `error` records; the bare-metal adapter counts the log lines.
  */
 import type { Dispatcher } from 'undici';
 import type { InvokeResult } from '../types.js';
-
-const CAPACITY_TEXT = /maximum concurrent .*limit .*reached|instance limit .*reached|pooling allocator/i;
 
 export interface PostOptions {
   /** Per-request timeout (s). */
@@ -25,7 +24,10 @@ function shortText(text: string, max = 300): string {
 }
 
 /** Read a body up to `max` bytes; undefined when it is larger (the rest is discarded). */
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, max: number): Promise<string | undefined> {
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  max: number,
+): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -46,9 +48,11 @@ export async function postJson(
   input: unknown,
   options: PostOptions,
 ): Promise<InvokeResult> {
-  const timeoutSignal = options.timeout !== undefined ? AbortSignal.timeout(Math.ceil(options.timeout * 1000)) : undefined;
+  const timeoutSignal =
+    options.timeout !== undefined ? AbortSignal.timeout(Math.ceil(options.timeout * 1000)) : undefined;
   const signals = [timeoutSignal, options.signal].filter((s): s is AbortSignal => s !== undefined);
-  const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+  const signal =
+    signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
   const payload = JSON.stringify(input ?? {});
   try {
     const res = await dispatcher.request({
@@ -58,16 +62,27 @@ export async function postJson(
       body: payload,
       ...(signal ? { signal } : {}),
     });
-    const text = await readCapped(res.body as unknown as AsyncIterable<Buffer> & { destroy(): void }, options.maxResponseBytes);
+    const text = await readCapped(
+      res.body as unknown as AsyncIterable<Buffer> & { destroy(): void },
+      options.maxResponseBytes,
+    );
     const httpStatus = res.statusCode;
     if (text === undefined) {
-      return { status: 'error', httpStatus, errorMessage: `response larger than ${options.maxResponseBytes} bytes` };
+      return {
+        status: 'error',
+        httpStatus,
+        errorMessage: `response larger than ${options.maxResponseBytes} bytes`,
+      };
     }
-    if (httpStatus === 429 || httpStatus === 503 || (httpStatus >= 500 && CAPACITY_TEXT.test(text))) {
+    if (httpStatus === 429 || httpStatus === 503) {
       return { status: 'rejected', httpStatus, errorMessage: shortText(text) || `HTTP ${httpStatus}` };
     }
     if (httpStatus < 200 || httpStatus >= 300) {
-      return { status: 'error', httpStatus, errorMessage: `HTTP ${httpStatus}: ${shortText(text)}` };
+      return {
+        status: 'error',
+        httpStatus,
+        errorMessage: `HTTP ${httpStatus}${text.trim() ? `: ${shortText(text)}` : ''}`,
+      };
     }
     try {
       return { status: 'ok', httpStatus, body: JSON.parse(text) as unknown };
@@ -75,9 +90,13 @@ export async function postJson(
       return { status: 'error', httpStatus, errorMessage: `response is not JSON: ${shortText(text, 120)}` };
     }
   } catch (err) {
-    if (timeoutSignal?.aborted) return { status: 'timeout', errorMessage: `no answer within ${options.timeout} s` };
+    if (timeoutSignal?.aborted)
+      return { status: 'timeout', errorMessage: `no answer within ${options.timeout} s` };
     if (options.signal?.aborted) return { status: 'error', errorMessage: 'aborted' };
     const e = err as { code?: string; message?: string };
-    return { status: 'error', errorMessage: e.code ? `${e.code}: ${e.message ?? ''}`.trim() : String(e.message ?? err) };
+    return {
+      status: 'error',
+      errorMessage: e.code ? `${e.code}: ${e.message ?? ''}`.trim() : String(e.message ?? err),
+    };
   }
 }

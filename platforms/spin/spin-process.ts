@@ -14,6 +14,8 @@ import { request } from 'undici';
 import { PlatformError, TimeoutError } from '../../harness/errors.js';
 
 const TAIL_BYTES = 8 * 1024;
+/** Wasmtime's pooling-allocator refusal as Spin logs it ("maximum concurrent component instance limit of N reached"). */
+const INSTANCE_LIMIT = /maximum concurrent .*limit of \d+ reached/;
 const live = new Set<number>();
 let exitHookInstalled = false;
 
@@ -80,6 +82,8 @@ export class SpinProcess {
   private stderr = '';
   private exitInfo: SpinExit | null = null;
   private stopping = false;
+  private limitHits = 0;
+  private pending = '';
   readonly exited: Promise<SpinExit>;
 
   private constructor(options: SpinProcessOptions) {
@@ -106,11 +110,16 @@ export class SpinProcess {
     this.child.stdout?.on('data', (chunk: Buffer) => this.log.write(chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => {
       this.log.write(chunk);
-      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-TAIL_BYTES);
+      const text = chunk.toString('utf8');
+      this.stderr = (this.stderr + text).slice(-TAIL_BYTES);
+      const lines = (this.pending + text).split('\n');
+      this.pending = (lines.pop() ?? '').slice(-TAIL_BYTES);
+      for (const line of lines) if (INSTANCE_LIMIT.test(line)) this.limitHits++;
     });
     this.exited = this.child.then(
       (r) => this.markExit(r.exitCode ?? null, r.signal ?? null),
-      (err: { exitCode?: number; signal?: string }) => this.markExit(err.exitCode ?? null, err.signal ?? null),
+      (err: { exitCode?: number; signal?: string }) =>
+        this.markExit(err.exitCode ?? null, err.signal ?? null),
     );
   }
 
@@ -132,6 +141,11 @@ export class SpinProcess {
   /** True when it exited without being asked to. */
   get crashed(): boolean {
     return this.exitInfo !== null && !this.stopping;
+  }
+
+  /** Log lines in which Spin reported an instantiation refused at the instance cap (each answered an empty 500). */
+  get instanceLimitHits(): number {
+    return this.limitHits;
   }
 
   /** The last few KiB of its stderr, trimmed. */
@@ -172,7 +186,9 @@ export class SpinProcess {
     const tail = this.stderrTail();
     throw new TimeoutError(
       `spin up did not answer ${healthUrl} within ${timeoutSeconds} s${tail ? `; its stderr:\n${tail}` : ' (no output)'}`,
-      { hint: 'raise platform.startTimeout if the app is large (Spin compiles it at start), or check the log in the point directory' },
+      {
+        hint: 'raise platform.startTimeout if the app is large (Spin compiles it at start), or check the log in the point directory',
+      },
     );
   }
 
@@ -182,7 +198,9 @@ export class SpinProcess {
     return new SpinStartError(
       `spin up ${this.describeExit()} before answering${tail ? `; its stderr:\n${tail}` : ' (no stderr output)'}`,
       portInUse,
-      portInUse ? 'another process holds that port: free it or pick another platform.port' : `command: ${this.command}`,
+      portInUse
+        ? 'another process holds that port: free it or pick another platform.port'
+        : `command: ${this.command}`,
     );
   }
 

@@ -12,7 +12,8 @@ export type WasmKind = 'core-module' | 'component-p2' | 'component-p3' | 'unknow
 
 /** Classify Wasm bytes. A component importing or exporting any `wasi:*@0.3…` interface counts as WASIp3. */
 export function classifyWasm(bytes: Uint8Array): WasmKind {
-  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) return 'unknown';
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
+    return 'unknown';
   const layer = bytes[6]! | (bytes[7]! << 8);
   if (layer === 0) return bytes[4] === 1 ? 'core-module' : 'unknown';
   if (layer !== 1) return 'unknown';

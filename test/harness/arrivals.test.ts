@@ -73,12 +73,21 @@ describe('arrivalSchedule', () => {
   });
 
   it('trace: poisson placement keeps roughly the per-minute rate', () => {
-    const xs = times({ process: 'trace', rate: 2, warmup: 0, duration: 600, trace: { counts: [120], within: 'poisson' } });
+    const xs = times({
+      process: 'trace',
+      rate: 2,
+      warmup: 0,
+      duration: 600,
+      trace: { counts: [120], within: 'poisson' },
+    });
     assert.ok(Math.abs(xs.length - 1200) < 150, `${xs.length}`); // sd √1200 ≈ 35
   });
 
   it('is lazy: a huge schedule yields its first arrival at once', () => {
-    const it = arrivalSchedule({ process: 'conditional-poisson', rate: 1e6, warmup: 0, duration: 1 }, createRng(1));
+    const it = arrivalSchedule(
+      { process: 'conditional-poisson', rate: 1e6, warmup: 0, duration: 1 },
+      createRng(1),
+    );
     const first = it.next();
     assert.equal(first.done, false);
   });

@@ -22,7 +22,9 @@ describe('runOpenLoop', () => {
     const fake = new FakePlatform({ warm: 0.005, cold: 0.02 });
     const clock = await setupFake(fake);
     const records: RequestRecord[] = [];
-    const schedule = [...arrivalSchedule({ process: 'poisson', rate: 100, warmup: 0.1, duration: 0.4 }, createRng(7))];
+    const schedule = [
+      ...arrivalSchedule({ process: 'poisson', rate: 100, warmup: 0.1, duration: 0.4 }, createRng(7)),
+    ];
     const res = await runOpenLoop({
       platform: fake,
       schedule,
@@ -133,7 +135,9 @@ describe('runOpenLoop', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const records: RequestRecord[] = [];
-    const schedule = [...arrivalSchedule({ process: 'deterministic', rate: 100, warmup: 0, duration: 10 }, createRng(1))];
+    const schedule = [
+      ...arrivalSchedule({ process: 'deterministic', rate: 100, warmup: 0, duration: 10 }, createRng(1)),
+    ];
     const res = await runOpenLoop({
       platform: fake,
       schedule,
@@ -164,7 +168,9 @@ describe('runOpenLoop', () => {
     const killer = setInterval(() => {
       if (fake.killBusyExecutor()) killed++;
     }, 15);
-    const schedule = [...arrivalSchedule({ process: 'poisson', rate: 150, warmup: 0, duration: 0.6 }, createRng(3))];
+    const schedule = [
+      ...arrivalSchedule({ process: 'poisson', rate: 150, warmup: 0, duration: 0.6 }, createRng(3)),
+    ];
     const res = await runOpenLoop({
       platform: fake,
       schedule,

@@ -37,7 +37,10 @@ describe('faasmark run (CLI)', () => {
     const r = await runCli(['run', file, '--dry-run']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /bad\.yaml: arrivalRate must be > 0, got -1/);
-    assert.match(r.stderr, /bad\.yaml: platforms\[0\]\.routing must be one of mru, newest, random, got "lru"/);
+    assert.match(
+      r.stderr,
+      /bad\.yaml: platforms\[0\]\.routing must be one of mru, newest, random, got "lru"/,
+    );
     assert.equal(r.stdout, '');
   });
 
@@ -48,7 +51,10 @@ describe('faasmark run (CLI)', () => {
     [['run', 'quick', '--resume'], /--resume needs --out/],
     [['run', 'quick', '--only', 'nothing-matches', '--dry-run'], /matches no point/],
     [['probe', 'capacity', '--platform', 'lambda', '--workload', 'aes'], /--platform must be one of/],
-    [['probe', 'capacity', '--platform', 'local-wasm', '--workload', 'aes', '--connections', '0'], /--connections must be an integer >= 1/],
+    [
+      ['probe', 'capacity', '--platform', 'local-wasm', '--workload', 'aes', '--connections', '0'],
+      /--connections must be an integer >= 1/,
+    ],
   ] as const) {
     it(`exits 2: ${argv.join(' ')}`, async () => {
       const r = await runCli([...argv]);
@@ -101,7 +107,10 @@ describe('faasmark run on the embedded platforms (end to end)', () => {
     assert.match(r.stdout, /measured\s+│\s+predicted/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     assert.deepEqual(schemaProblems('run-summary', summary), []);
-    assert.deepEqual(schemaProblems('manifest', JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))), []);
+    assert.deepEqual(
+      schemaProblems('manifest', JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))),
+      [],
+    );
     for (const p of summary.points) {
       const c = p.requests;
       assert.equal(c.sent, c.ok + c.error + c.timeout + c.rejected);
@@ -112,7 +121,19 @@ describe('faasmark run on the embedded platforms (end to end)', () => {
   });
 
   it('probe capacity measures local-wasm closed-loop and suggests rates', async () => {
-    const r = await runCli(['probe', 'capacity', '--platform', 'local-wasm', '--workload', 'aes', '--duration', '1s', '--connections', '2', '--json']);
+    const r = await runCli([
+      'probe',
+      'capacity',
+      '--platform',
+      'local-wasm',
+      '--workload',
+      'aes',
+      '--duration',
+      '1s',
+      '--connections',
+      '2',
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { throughput: number; suggestedRates: number[] };
     assert.ok(doc.throughput > 0);

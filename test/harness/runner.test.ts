@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FaasmarkError } from '../../harness/errors.js';
 import { runCleanups } from '../../harness/lifecycle.js';
-import { schemaProblems } from '../../harness/run/schemas.js';
 import { runSuite } from '../../harness/run/runner.js';
+import { schemaProblems } from '../../harness/run/schemas.js';
 import { validateSuite } from '../../harness/suite/load.js';
-import type { PointSummary, RunManifest, RunSummary } from '../../results/types.js';
 import type { Platform } from '../../platforms/types.js';
-import { FakePlatform } from './fakes/fake-platform.js';
+import type { PointSummary, RunManifest, RunSummary } from '../../results/types.js';
+import type { FakePlatform } from './fakes/fake-platform.js';
 import { fakeResolver } from './fakes/resolver.js';
 
 const dirs: string[] = [];
@@ -57,12 +57,19 @@ describe('runSuite with fake platforms', () => {
     const res = await runSuite({ suite, out, resolver });
     assert.deepEqual(
       res.plan.map((p) => p.id),
-      ['local-container.aes.rate20.ka0.2.rep0', 'local-container.aes.rate20.ka1.rep0', 'local-wasm.aes.rate20.rep0'],
+      [
+        'local-container.aes.rate20.ka0.2.rep0',
+        'local-container.aes.rate20.ka1.rep0',
+        'local-wasm.aes.rate20.rep0',
+      ],
     );
     // one instance per consecutive platform entry, all torn down
     assert.equal(created.length, 2);
     assert.ok(created.every((p) => (p as FakePlatform).tornDown >= 1));
-    assert.deepEqual((created[0] as FakePlatform).setups.map((s) => s.keepAlive), [0.2, 1]);
+    assert.deepEqual(
+      (created[0] as FakePlatform).setups.map((s) => s.keepAlive),
+      [0.2, 1],
+    );
 
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as RunManifest;
     assert.deepEqual(schemaProblems('manifest', manifest), []);
@@ -84,7 +91,8 @@ describe('runSuite with fake platforms', () => {
       for (const r of records.slice(0, 20)) assert.deepEqual(schemaProblems('request-record', r), []);
       const measuredRecords = records.filter((r) => !(r as { warmup: boolean }).warmup);
       assert.equal(measuredRecords.length, c.sent);
-      for (const s of readJsonl(join(dir, 'executors.jsonl'))) assert.deepEqual(schemaProblems('executor-span', s), []);
+      for (const s of readJsonl(join(dir, 'executors.jsonl')))
+        assert.deepEqual(schemaProblems('executor-span', s), []);
       assert.ok(point.ks && point.ks.n > 0);
       assert.ok(point.modelInputs?.source.startsWith('profile through fake'));
       if (point.executor === 'container') {
@@ -106,7 +114,10 @@ describe('runSuite with fake platforms', () => {
 
   it('--resume skips complete points and reruns the rest; a fresh run refuses a used directory', async () => {
     const resolver = fakeResolver({ warm: 0.01, cold: 0.02 });
-    const suite = await validateSuite({ ...structuredClone(RAW), keepAlive: 1, platforms: [{ name: 'local-container' }] }, { file: 't.yaml', resolver });
+    const suite = await validateSuite(
+      { ...structuredClone(RAW), keepAlive: 1, platforms: [{ name: 'local-container' }] },
+      { file: 't.yaml', resolver },
+    );
     const out = join(tmp(), 'run');
     await runSuite({ suite, out, resolver });
     await assert.rejects(runSuite({ suite, out, resolver }), /already holds results/);
@@ -124,16 +135,24 @@ describe('runSuite with fake platforms', () => {
     const out = join(tmp(), 'run');
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 600);
-    await assert.rejects(runSuite({ suite, out, resolver, signal: controller.signal }), (e: unknown) => e instanceof FaasmarkError && e.code === 'FM_ABORTED');
+    await assert.rejects(
+      runSuite({ suite, out, resolver, signal: controller.signal }),
+      (e: unknown) => e instanceof FaasmarkError && e.code === 'FM_ABORTED',
+    );
     assert.equal((created[0] as FakePlatform).tornDown, 1);
-    const point = JSON.parse(readFileSync(join(out, 'points', 'local-container.aes.rate20.ka1.rep0', 'summary.json'), 'utf8')) as PointSummary;
+    const point = JSON.parse(
+      readFileSync(join(out, 'points', 'local-container.aes.rate20.ka1.rep0', 'summary.json'), 'utf8'),
+    ) as PointSummary;
     assert.deepEqual(schemaProblems('point-summary', point), []);
     assert.equal(point.status, 'incomplete');
     assert.equal(point.valid, false);
     const c = point.requests;
     assert.equal(c.sent, c.ok + c.error + c.timeout + c.rejected);
     assert.ok((point.unsent ?? 0) > 0);
-    const short = await validateSuite({ ...structuredClone(RAW), keepAlive: 1, platforms: [{ name: 'local-container' }] }, { file: 't.yaml', resolver });
+    const short = await validateSuite(
+      { ...structuredClone(RAW), keepAlive: 1, platforms: [{ name: 'local-container' }] },
+      { file: 't.yaml', resolver },
+    );
     const resumed = await runSuite({ suite: short, out, resolver, resume: true });
     assert.deepEqual(resumed.skipped, []);
     assert.equal(resumed.summary.points[0]?.status, 'complete');
@@ -142,7 +161,12 @@ describe('runSuite with fake platforms', () => {
   it('a platform that fails every request yields an invalid point with the reason, not a result', async () => {
     const resolver = fakeResolver({ warm: 0.01, cold: 0.01 });
     const suite = await validateSuite(
-      { ...structuredClone(RAW), keepAlive: 1, thresholds: { errorBudget: 0.01 }, platforms: [{ name: 'local-container' }] },
+      {
+        ...structuredClone(RAW),
+        keepAlive: 1,
+        thresholds: { errorBudget: 0.01 },
+        platforms: [{ name: 'local-container' }],
+      },
       { file: 't.yaml', resolver },
     );
     const out = join(tmp(), 'run');
@@ -155,14 +179,19 @@ describe('runSuite with fake platforms', () => {
     };
     const killer = setInterval(() => fake?.killBusyExecutor(), 2);
     try {
-      const res = await runSuite({ suite, out, resolver, signal: new AbortController().signal }).catch((e) => e);
+      const res = await runSuite({ suite, out, resolver, signal: new AbortController().signal }).catch(
+        (e) => e,
+      );
       if (res instanceof Error) {
         // profiling hit a killed executor: that is a PlatformError naming the call
         assert.match(res.message, /profiling aes on fake/);
         return;
       }
       const p = res.summary.points[0] as PointSummary;
-      assert.equal(p.requests.sent, p.requests.ok + p.requests.error + p.requests.timeout + p.requests.rejected);
+      assert.equal(
+        p.requests.sent,
+        p.requests.ok + p.requests.error + p.requests.timeout + p.requests.rejected,
+      );
       if (p.requests.error / p.requests.sent > 0.01) {
         assert.equal(p.valid, false);
         assert.ok(p.invalidReasons.some((r) => /error budget exceeded/.test(r)));
@@ -170,5 +199,38 @@ describe('runSuite with fake platforms', () => {
     } finally {
       clearInterval(killer);
     }
+  });
+});
+
+describe('runSuite with the real sim platform', () => {
+  it('measures the simulated system through the Platform interface; books balance; spans give totals', async () => {
+    const suite = await validateSuite(
+      {
+        name: 'sim-run',
+        seed: 3,
+        warmup: '500ms',
+        duration: '1500ms',
+        arrivalRate: 40,
+        keepAlive: 0.5,
+        workloads: ['aes'],
+        modelInputs: { source: 'given', given: { aes: { warm: 0.02, cold: 0.2 } } },
+        thresholds: { maxRateShortfall: 0.5, errorBudget: 0.2 },
+        platforms: [{ name: 'sim', serviceTime: { warm: 0.02, cold: 0.2 }, timeScale: 0 }],
+      },
+      { file: 'sim.yaml' },
+    );
+    const out = join(tmp(), 'run');
+    const res = await runSuite({ suite, out });
+    const p = res.summary.points[0] as PointSummary;
+    assert.deepEqual(schemaProblems('point-summary', p), []);
+    assert.equal(
+      p.requests.sent,
+      p.requests.ok + p.requests.error + p.requests.timeout + p.requests.rejected,
+    );
+    assert.equal(p.modelInputs?.source, 'given in the suite (modelInputs.given)');
+    for (const k of ['coldProb', 'running', 'totalExecutors', 'idle'] as const) {
+      assert.equal(typeof p.measured[k], 'number', `${k} observed through the sim platform`);
+    }
+    assert.ok((p.measured.totalExecutors ?? 0) >= (p.measured.running ?? 0));
   });
 });

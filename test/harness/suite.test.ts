@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { ConfigError, exitCodeFor } from '../../harness/errors.js';
+import { rootPath } from '../../harness/paths.js';
 import { loadSuite, parseSuiteText, shippedSuites, validateSuite } from '../../harness/suite/load.js';
 import { filterPoints, planSuite } from '../../harness/suite/plan.js';
 import { suiteSchema } from '../../harness/suite/schema.js';
-import { rootPath } from '../../harness/paths.js';
 import { fakeResolver } from './fakes/resolver.js';
 
 // The exact example from issue 5.
@@ -63,7 +63,10 @@ describe('suite loading', () => {
   });
 
   it('accepts the issue example with the real platform schemas, once they are built', async (t) => {
-    if (!existsSync(rootPath('platforms', 'local-container', 'config.ts')) || !existsSync(rootPath('platforms', 'local-wasm', 'config.ts'))) {
+    if (
+      !existsSync(rootPath('platforms', 'local-container', 'config.ts')) ||
+      !existsSync(rootPath('platforms', 'local-wasm', 'config.ts'))
+    ) {
       t.skip('platform config modules not built yet');
       return;
     }
@@ -74,25 +77,65 @@ describe('suite loading', () => {
   it('names the path and the problem (issue 5 message shape)', async () => {
     const raw = base();
     (raw.platforms as Record<string, unknown>[])[0] = { name: 'local-container', routing: 'lru' };
-    assert.deepEqual(await problemsOf(raw), ['suite.yaml: platforms[0].routing must be one of mru, newest, random, got "lru"']);
+    assert.deepEqual(await problemsOf(raw), [
+      'suite.yaml: platforms[0].routing must be one of mru, newest, random, got "lru"',
+    ]);
   });
 
   const cases: [string, (r: Record<string, unknown>) => void, RegExp][] = [
-    ['unknown top-level key with a suggestion', (r) => (r.keepalive = 5), /suite.yaml: unknown key "keepalive" \(did you mean "keepAlive"\?\)/],
-    ['unknown platform key', (r) => ((r.platforms as Record<string, unknown>[])[1] = { name: 'local-wasm', wrokers: 2 }), /platforms\[1\]: unknown key "wrokers" \(did you mean "workers"\?\)/],
-    ['unknown platform', (r) => (r.platforms = [{ name: 'lambda' }]), /platforms\[0\].name must be one of local-container, local-wasm, sim, openwhisk, spin, got "lambda"/],
+    [
+      'unknown top-level key with a suggestion',
+      (r) => (r.keepalive = 5),
+      /suite.yaml: unknown key "keepalive" \(did you mean "keepAlive"\?\)/,
+    ],
+    [
+      'unknown platform key',
+      (r) => ((r.platforms as Record<string, unknown>[])[1] = { name: 'local-wasm', wrokers: 2 }),
+      /platforms\[1\]: unknown key "wrokers" \(did you mean "workers"\?\)/,
+    ],
+    [
+      'unknown platform',
+      (r) => (r.platforms = [{ name: 'lambda' }]),
+      /platforms\[0\].name must be one of local-container, local-wasm, sim, openwhisk, spin, got "lambda"/,
+    ],
     ['bad duration', (r) => (r.warmup = '10 parsecs'), /warmup must be a duration like 30, "500ms"/],
     ['negative rate', (r) => (r.arrivalRate = -3), /arrivalRate must be > 0, got -3/],
     ['bad list element', (r) => (r.keepAlive = [1, 'x']), /keepAlive\[1\] must be number, got "x"/],
-    ['unknown arrivals', (r) => (r.arrivals = 'bursty'), /arrivals must be one of poisson, conditional-poisson, deterministic, trace, got "bursty"/],
-    ['unknown workload', (r) => (r.workloads = ['aes', 'md5']), /workloads\[1\] must be one of aes, matmul, whatlang, float, got "md5"/],
+    [
+      'unknown arrivals',
+      (r) => (r.arrivals = 'bursty'),
+      /arrivals must be one of poisson, conditional-poisson, deterministic, trace, got "bursty"/,
+    ],
+    [
+      'unknown workload',
+      (r) => (r.workloads = ['aes', 'md5']),
+      /workloads\[1\] must be one of aes, matmul, whatlang, float, got "md5"/,
+    ],
     ['missing duration', (r) => delete r.duration, /suite.yaml: missing required key "duration"/],
     ['zero duration', (r) => (r.duration = 0), /duration must be > 0/],
     ['trace without a file', (r) => (r.arrivals = 'trace'), /arrivals: trace needs a trace/],
-    ['container without keepAlive', (r) => delete r.keepAlive, /keepAlive is required for container platforms/],
-    ['duplicate platform entries', (r) => (r.platforms = [{ name: 'local-container' }, { name: 'local-container' }]), /needs a distinct label/],
+    [
+      'container without keepAlive',
+      (r) => delete r.keepAlive,
+      /keepAlive is required for container platforms/,
+    ],
+    [
+      'duplicate platform entries',
+      (r) => (r.platforms = [{ name: 'local-container' }, { name: 'local-container' }]),
+      /needs a distinct label/,
+    ],
     ['repeat 0', (r) => (r.repeat = 0), /repeat must be >= 1, got 0/],
-    ['given inputs incomplete', (r) => (r.modelInputs = { source: 'given', given: { aes: { warm: 0.02 } } }), /modelInputs.given.aes.cold is required/],
+    [
+      'unknown workloadInput key',
+      (r) => (r.workloadInput = { md5: {} }),
+      /workloadInput: key "md5" must be one of aes/,
+    ],
+    ['bad workload input', (r) => (r.workloadInput = { aes: { iterations: -1 } }), /workloadInput\.aes: /],
+    [
+      'given inputs incomplete',
+      (r) => (r.modelInputs = { source: 'given', given: { aes: { warm: 0.02 } } }),
+      /modelInputs.given.aes.cold is required/,
+    ],
   ];
   for (const [name, mutate, re] of cases) {
     it(`rejects: ${name}`, async () => {
@@ -123,14 +166,23 @@ describe('suite loading', () => {
   it('reads a trace file relative to the suite', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fm-suite-'));
     writeFileSync(join(dir, 'trace.csv'), 'minute,count\n0,30\n1,90\n');
-    writeFileSync(join(dir, 's.yaml'), `${ISSUE_EXAMPLE}\ntrace: {file: trace.csv, within: poisson}\n`.replace('arrivals: poisson', 'arrivals: trace'));
+    writeFileSync(
+      join(dir, 's.yaml'),
+      `${ISSUE_EXAMPLE}\ntrace: {file: trace.csv, within: poisson}\n`.replace(
+        'arrivals: poisson',
+        'arrivals: trace',
+      ),
+    );
     const s = await loadSuite(join(dir, 's.yaml'), { resolver });
     assert.deepEqual(s.trace?.counts, [30, 90]);
     assert.equal(s.trace?.within, 'poisson');
   });
 
   it('reports YAML syntax errors as bad input', () => {
-    assert.throws(() => parseSuiteText('name: [unclosed', 'x.yaml'), (e: unknown) => e instanceof ConfigError && exitCodeFor(e) === 2);
+    assert.throws(
+      () => parseSuiteText('name: [unclosed', 'x.yaml'),
+      (e: unknown) => e instanceof ConfigError && exitCodeFor(e) === 2,
+    );
   });
 
   it('the published schema is a valid JSON Schema with a versioned $id', () => {

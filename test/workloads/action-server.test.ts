@@ -61,3 +61,19 @@ for (const name of ['aes', 'float'] as const) {
     });
   });
 }
+
+describe('WASI modules under WAGI (REQUEST_METHOD set, as Spin runs them)', () => {
+  it('write CGI headers first, with status 502 on error', async (t) => {
+    if (!needBuilds(t, [['matmul', 'wasm']])) return;
+    const { invokeWasmRaw } = await import('../../workloads/wasm-runner.js');
+    const env = { REQUEST_METHOD: 'POST' };
+    const ok = await invokeWasmRaw('matmul', '{"n":2}', { env });
+    assert.equal(ok.status, 200);
+    assert.match(ok.body, /^content-type: application\/json\n\n\{"c00":/);
+    const bad = await invokeWasmRaw('matmul', '{"n":0}', { env });
+    assert.equal(bad.status, 502);
+    assert.match(bad.body, /^content-type: application\/json\nstatus: 502\n\n\{"error":/);
+    const plain = await invokeWasmRaw('matmul', '{"n":2}');
+    assert.match(plain.body, /^\{"c00":/);
+  });
+});

@@ -66,7 +66,7 @@ describe('faasmark profile', () => {
     assert.equal(r.code, 0, r.stderr);
     const [p] = JSON.parse(r.stdout);
     assert.equal(p.workload, 'aes');
-    for (const phase of ['nativeCold', 'nativeWarm', 'wasm']) {
+    for (const phase of ['nativeCold', 'nativeStart', 'nativeWarm', 'wasm']) {
       assert.equal(p[phase].samples.length, 2, phase);
       assert.ok(
         p[phase].samples.every((s: number) => s > 0),
@@ -75,6 +75,7 @@ describe('faasmark profile', () => {
       assert.ok(p[phase].p95 >= p[phase].median, phase);
     }
     assert.ok(p.wasm.first > 0 && p.nativeWarm.first > 0);
+    assert.ok(p.nativeStart.max <= p.nativeCold.max, 'process start is part of each cold sample');
     assert.equal(p.wasmSlowdown, p.wasm.mean / p.nativeWarm.mean);
     assert.equal(p.thesis.cold, 2.5849);
     assert.match(p.warmupPolicy, /1 discarded/);

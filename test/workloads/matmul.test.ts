@@ -92,4 +92,24 @@ describe('matmul', () => {
       assert.equal(native.body, wasm.body, JSON.stringify(input));
     }
   });
+
+  it('is bit-identical natively and in wasm for 40 random (n, seed) pairs (property, seeded)', async (t) => {
+    if (!needBuilds(t, BOTH('matmul'))) return;
+    const fc = await import('fast-check');
+    const { invokeWasmRaw } = await import('../../workloads/wasm-runner.js');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 40 }),
+        fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+        async (n, seed) => {
+          const input = { n, seed };
+          const native = await (server as ActionServer).runRaw(input);
+          const wasm = await invokeWasmRaw('matmul', JSON.stringify(input));
+          assert.equal(native.status, 200);
+          assert.equal(native.body, wasm.body);
+        },
+      ),
+      { numRuns: 40, seed: 20261125 },
+    );
+  });
 });

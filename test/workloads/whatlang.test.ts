@@ -84,3 +84,30 @@ describe('whatlang', () => {
     });
   });
 });
+
+describe('whatlang on arbitrary text (property, seeded)', () => {
+  let server: ActionServer | undefined;
+  before(async () => {
+    if (getWorkload('whatlang').artifacts().native) server = await startActionServer('whatlang');
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('answers 200 with the same bytes natively and in wasm for 150 random Unicode strings (lone surrogates included)', async (t) => {
+    if (!needBuilds(t, BOTH('whatlang'))) return;
+    const fc = await import('fast-check');
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), async (text) => {
+        const native = await (server as ActionServer).runRaw({ text });
+        const wasm = await invokeWasmRaw('whatlang', JSON.stringify({ text }));
+        assert.equal(native.status, 200, native.body);
+        assert.equal(native.body, wasm.body);
+        const r = JSON.parse(native.body) as { lang: string; confidence: number };
+        assert.match(r.lang, /^[a-z]{3}$/);
+        assert.ok(r.confidence >= 0 && r.confidence <= 1);
+      }),
+      { numRuns: 150, seed: 20261125 },
+    );
+  });
+});

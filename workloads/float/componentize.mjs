@@ -17,8 +17,8 @@ if (mode === 'spin') {
   });
   process.stderr.write(res.stdout ?? '');
   process.stderr.write(res.stderr ?? '');
-  // j2w reports errors on stderr but exits 0: the caller checks that the output exists
-  if (res.status !== 0 || /error/i.test(res.stderr ?? '')) process.exit(1);
+  // j2w logs errors but exits 0: success is its closing line (and the output file, checked by the caller)
+  if (res.status !== 0 || !/Component successfully written/.test(res.stdout ?? '')) process.exit(1);
 } else if (mode === 'function') {
   const { componentize } = await import('@bytecodealliance/componentize-js');
   const { component } = await componentize({

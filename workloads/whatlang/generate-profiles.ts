@@ -34,6 +34,11 @@ export const LANGUAGES: { code: string; file: string; pkg: string; skipCapitalis
   { code: 'pol', file: '/usr/share/dict/polish', pkg: 'wpolish' },
 ];
 
+/** Same rule as the Rust detector's is_letter: a letter below U+0590. */
+function isLetter(c: string): boolean {
+  return (c.codePointAt(0) as number) < 0x0590 && /\p{Alphabetic}/u.test(c);
+}
+
 function decode(bytes: Buffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -49,7 +54,7 @@ export function countTrigrams(words: string[], skipCapitalised = false): Map<str
   for (let i = 0; i < words.length; i += stride) {
     const raw = words[i] as string;
     if (raw.includes("'") || (skipCapitalised && raw !== raw.toLowerCase())) continue; // possessives, proper nouns
-    const letters = [...raw.toLowerCase()].filter((c) => /\p{L}/u.test(c)).join('');
+    const letters = [...raw.toLowerCase()].filter(isLetter).join('');
     if (letters.length === 0) continue;
     const chars = [' ', ...letters, ' '];
     const weight = 1 / letters.length;

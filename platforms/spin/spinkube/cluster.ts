@@ -40,27 +40,54 @@ export function prerequisiteSteps(): Step[] {
   return [
     {
       command: 'kubectl',
-      args: ['apply', '-f', `https://github.com/cert-manager/cert-manager/releases/download/${CERT_MANAGER_VERSION}/cert-manager.crds.yaml`],
+      args: [
+        'apply',
+        '-f',
+        `https://github.com/cert-manager/cert-manager/releases/download/${CERT_MANAGER_VERSION}/cert-manager.crds.yaml`,
+      ],
       timeout: 120,
     },
     {
       command: 'helm',
       args: [
-        'upgrade', '--install', 'cert-manager', 'cert-manager',
-        '--repo', 'https://charts.jetstack.io',
-        '--namespace', 'cert-manager', '--create-namespace',
-        '--version', CERT_MANAGER_VERSION, '--wait', '--timeout', '5m',
+        'upgrade',
+        '--install',
+        'cert-manager',
+        'cert-manager',
+        '--repo',
+        'https://charts.jetstack.io',
+        '--namespace',
+        'cert-manager',
+        '--create-namespace',
+        '--version',
+        CERT_MANAGER_VERSION,
+        '--wait',
+        '--timeout',
+        '5m',
       ],
       timeout: 330,
     },
-    { command: 'kubectl', args: ['apply', '-f', `${OPERATOR_RELEASE}/spin-operator.runtime-class.yaml`], timeout: 60 },
+    {
+      command: 'kubectl',
+      args: ['apply', '-f', `${OPERATOR_RELEASE}/spin-operator.runtime-class.yaml`],
+      timeout: 60,
+    },
     { command: 'kubectl', args: ['apply', '-f', `${OPERATOR_RELEASE}/spin-operator.crds.yaml`], timeout: 60 },
     {
       command: 'helm',
       args: [
-        'upgrade', '--install', 'spin-operator', 'oci://ghcr.io/spinframework/charts/spin-operator',
-        '--namespace', 'spin-operator', '--create-namespace',
-        '--version', SPIN_OPERATOR_VERSION, '--wait', '--timeout', '5m',
+        'upgrade',
+        '--install',
+        'spin-operator',
+        'oci://ghcr.io/spinframework/charts/spin-operator',
+        '--namespace',
+        'spin-operator',
+        '--create-namespace',
+        '--version',
+        SPIN_OPERATOR_VERSION,
+        '--wait',
+        '--timeout',
+        '5m',
       ],
       timeout: 330,
     },
@@ -121,13 +148,22 @@ export async function provisionCluster(
 ): Promise<Cluster> {
   const c = config.cluster;
   if (c.type === 'existing') {
-    const args = [...(c.kubeconfig ? ['--kubeconfig', c.kubeconfig] : []), ...(c.context ? ['--context', c.context] : [])];
-    const helmArgs = [...(c.kubeconfig ? ['--kubeconfig', c.kubeconfig] : []), ...(c.context ? ['--kube-context', c.context] : [])];
+    const args = [
+      ...(c.kubeconfig ? ['--kubeconfig', c.kubeconfig] : []),
+      ...(c.context ? ['--context', c.context] : []),
+    ];
+    const helmArgs = [
+      ...(c.kubeconfig ? ['--kubeconfig', c.kubeconfig] : []),
+      ...(c.context ? ['--kube-context', c.context] : []),
+    ];
     const ready = await runner.run(config.kubectl, [...args, 'get', '--raw', '/readyz'], { timeout: 30 });
     if (ready.exitCode !== 0) {
-      throw new PlatformError(`the Kubernetes cluster is not reachable: ${ready.stderr.trim() || ready.stdout.trim()}`, {
-        hint: 'check spinkube.cluster.context / kubeconfig (kubectl get --raw /readyz must answer ok)',
-      });
+      throw new PlatformError(
+        `the Kubernetes cluster is not reachable: ${ready.stderr.trim() || ready.stdout.trim()}`,
+        {
+          hint: 'check spinkube.cluster.context / kubeconfig (kubectl get --raw /readyz must answer ok)',
+        },
+      );
     }
     return {
       kubectlArgs: args,
@@ -142,12 +178,27 @@ export async function provisionCluster(
     const image = c.image ?? KIND_NODE_IMAGE;
     const created = await runner.run(
       config.kind,
-      ['create', 'cluster', '--name', c.name, '--image', image, '--config', '-', '--kubeconfig', kubeconfig, '--wait', '180s'],
+      [
+        'create',
+        'cluster',
+        '--name',
+        c.name,
+        '--image',
+        image,
+        '--config',
+        '-',
+        '--kubeconfig',
+        kubeconfig,
+        '--wait',
+        '180s',
+      ],
       { timeout: 400, input: kindClusterConfig() },
     );
     if (created.exitCode !== 0) {
       throw new PlatformError(`kind create cluster ${c.name} failed: ${created.stderr.trim()}`, {
-        hint: /already exist/i.test(created.stderr) ? `delete it first: kind delete cluster --name ${c.name}` : 'kind needs a running Docker engine',
+        hint: /already exist/i.test(created.stderr)
+          ? `delete it first: kind delete cluster --name ${c.name}`
+          : 'kind needs a running Docker engine',
       });
     }
     return {
@@ -165,10 +216,13 @@ export async function provisionCluster(
   try {
     k3s = await startK3s(image);
   } catch (err) {
-    throw new PlatformError(`could not start a K3s container from ${image}: ${err instanceof Error ? err.message : String(err)}`, {
-      cause: err,
-      hint: 'K3s via testcontainers needs a Docker engine that can run privileged containers',
-    });
+    throw new PlatformError(
+      `could not start a K3s container from ${image}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        cause: err,
+        hint: 'K3s via testcontainers needs a Docker engine that can run privileged containers',
+      },
+    );
   }
   writeFileSync(kubeconfig, k3s.kubeConfig, { mode: 0o600 });
   return {

@@ -30,7 +30,12 @@ export const SPINKUBE_NOTES = [
   'request (WASIp2/WAGI). M/G/∞ therefore applies per pod only while the pods have spare cores.',
 ];
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: Record<string, unknown>; [key: string]: unknown };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: Record<string, unknown>;
+  [key: string]: unknown;
+};
 
 export interface SpinAppInput {
   workload: string;
@@ -60,7 +65,11 @@ export function spinAppObject(input: SpinAppInput): K8sObject {
   return {
     apiVersion: 'core.spinkube.dev/v1alpha1',
     kind: 'SpinApp',
-    metadata: { name: spinAppName(input.workload), namespace: input.namespace, labels: labels(input.workload) },
+    metadata: {
+      name: spinAppName(input.workload),
+      namespace: input.namespace,
+      labels: labels(input.workload),
+    },
     spec: {
       image: input.image,
       executor: input.executor,
@@ -84,7 +93,11 @@ export function runtimeConfigSecretObject(name: string, namespace: string, toml:
 }
 
 export function runtimeConfigSecretFromFile(workload: string, namespace: string, path: string): K8sObject {
-  return runtimeConfigSecretObject(`${spinAppName(workload)}-runtime-config`, namespace, readFileSync(path, 'utf8'));
+  return runtimeConfigSecretObject(
+    `${spinAppName(workload)}-runtime-config`,
+    namespace,
+    readFileSync(path, 'utf8'),
+  );
 }
 
 export function namespaceObject(namespace: string): K8sObject {
@@ -93,7 +106,12 @@ export function namespaceObject(namespace: string): K8sObject {
 
 /** RuntimeClass for the Spin shim (cluster-scoped; handler `spin` as in config/samples/spin-runtime-class.yaml). */
 export function runtimeClassObject(): K8sObject {
-  return { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: RUNTIME_CLASS }, handler: 'spin' };
+  return {
+    apiVersion: 'node.k8s.io/v1',
+    kind: 'RuntimeClass',
+    metadata: { name: RUNTIME_CLASS },
+    handler: 'spin',
+  };
 }
 
 /**
@@ -105,7 +123,10 @@ export function shimExecutorObject(namespace: string, name = SHIM_EXECUTOR): K8s
     apiVersion: 'core.spinkube.dev/v1alpha1',
     kind: 'SpinAppExecutor',
     metadata: { name, namespace },
-    spec: { createDeployment: true, deploymentConfig: { runtimeClassName: RUNTIME_CLASS, installDefaultCACerts: true } },
+    spec: {
+      createDeployment: true,
+      deploymentConfig: { runtimeClassName: RUNTIME_CLASS, installDefaultCACerts: true },
+    },
   };
 }
 
@@ -116,10 +137,9 @@ export function renderYaml(objects: K8sObject[], header: string[] = []): string 
   return `${head ? `${head}\n` : ''}${docs.map((d) => `---\n${d}`).join('\n')}\n`;
 }
 
-const crdSubset = JSON.parse(readFileSync(new URL('./spinapp-crd-subset.json', import.meta.url), 'utf8')) as Record<
-  string,
-  unknown
->;
+const crdSubset = JSON.parse(
+  readFileSync(new URL('./spinapp-crd-subset.json', import.meta.url), 'utf8'),
+) as Record<string, unknown>;
 const validateSubset = new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(crdSubset);
 
 /**
@@ -137,7 +157,9 @@ export function validateSpinApp(object: unknown): string[] {
       if (anyOfPaths.has(e.instancePath)) {
         // the only anyOf is a resource quantity (int-or-string): one message instead of three
         if (e.keyword === 'anyOf') {
-          problems.push(`${where} must be a Kubernetes quantity (e.g. 500m, 2, 256Mi), got ${JSON.stringify(e.data)}`);
+          problems.push(
+            `${where} must be a Kubernetes quantity (e.g. 500m, 2, 256Mi), got ${JSON.stringify(e.data)}`,
+          );
         }
         continue;
       }

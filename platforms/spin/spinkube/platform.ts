@@ -31,7 +31,13 @@ import { locateSpinApp } from '../app.js';
 import { IN_FLIGHT_NOTE } from '../bare-metal.js';
 import type { SpinConfig } from '../config.js';
 import { postJson } from '../http-invoke.js';
-import { type Cluster, prerequisiteSteps, provisionCluster, type StartK3s, startK3sContainer } from './cluster.js';
+import {
+  type Cluster,
+  prerequisiteSteps,
+  provisionCluster,
+  type StartK3s,
+  startK3sContainer,
+} from './cluster.js';
 import {
   DEFAULT_IMAGE_TEMPLATE,
   type K8sObject,
@@ -69,7 +75,10 @@ interface DeployedApp {
 
 /** The image for a workload: `images[workload]`, else the template with `{workload}` replaced. */
 export function imageFor(config: SpinConfig['spinkube'], workload: string): string {
-  return config.images[workload] ?? (config.imageTemplate ?? DEFAULT_IMAGE_TEMPLATE).replaceAll('{workload}', workload);
+  return (
+    config.images[workload] ??
+    (config.imageTemplate ?? DEFAULT_IMAGE_TEMPLATE).replaceAll('{workload}', workload)
+  );
 }
 
 /** The SpinApp (+ runtime-config Secret) objects for one workload, validated against the CRD subset. */
@@ -79,7 +88,9 @@ export function workloadObjects(config: SpinConfig, workload: string): K8sObject
   let secretName = sk.runtimeConfigSecret;
   if (config.runtimeConfigFile) {
     if (!existsSync(config.runtimeConfigFile)) {
-      throw new ConfigError(`platform.runtimeConfigFile: ${resolve(config.runtimeConfigFile)} does not exist`);
+      throw new ConfigError(
+        `platform.runtimeConfigFile: ${resolve(config.runtimeConfigFile)} does not exist`,
+      );
     }
     const secret = runtimeConfigSecretFromFile(workload, sk.namespace, config.runtimeConfigFile);
     secretName = (secret.metadata as { name: string }).name;
@@ -96,7 +107,8 @@ export function workloadObjects(config: SpinConfig, workload: string): K8sObject
     ...(secretName ? { runtimeConfigSecret: secretName } : {}),
   });
   const problems = validateSpinApp(app);
-  if (problems.length) throw new ConfigError(`platform.spinkube: the SpinApp for ${workload} would be invalid`, problems);
+  if (problems.length)
+    throw new ConfigError(`platform.spinkube: the SpinApp for ${workload} would be invalid`, problems);
   objects.push(app);
   return objects;
 }
@@ -159,20 +171,27 @@ export class SpinKubePlatform implements Platform {
         this.context.log(`spinkube: ${step.command} ${step.args.slice(0, 3).join(' ')} …`);
         const r = await this.runner.run(tool, [...globals, ...step.args], { timeout: step.timeout });
         if (r.exitCode !== 0) {
-          throw new PlatformError(`installing SpinKube prerequisites failed at \`${step.command} ${step.args.join(' ')}\`: ${r.stderr.trim()}`);
+          throw new PlatformError(
+            `installing SpinKube prerequisites failed at \`${step.command} ${step.args.join(' ')}\`: ${r.stderr.trim()}`,
+          );
         }
       }
       this.prerequisitesDone = true;
     }
     const crd = await this.kubectl(['get', 'crd', 'spinapps.core.spinkube.dev', '-o', 'name'], 30);
     if (crd.exitCode !== 0) {
-      throw new PlatformError('the SpinApp CRD (spinapps.core.spinkube.dev) is not installed on the cluster', {
-        hint: 'install SpinKube (cert-manager, spin-operator CRDs and chart, RuntimeClass wasmtime-spin-v2, containerd-shim-spin on the nodes), or set spinkube.installPrerequisites: true; see docs/spin.md',
-      });
+      throw new PlatformError(
+        'the SpinApp CRD (spinapps.core.spinkube.dev) is not installed on the cluster',
+        {
+          hint: 'install SpinKube (cert-manager, spin-operator CRDs and chart, RuntimeClass wasmtime-spin-v2, containerd-shim-spin on the nodes), or set spinkube.installPrerequisites: true; see docs/spin.md',
+        },
+      );
     }
     const version = await this.kubectl(['version', '-o', 'json'], 30);
     try {
-      this.serverVersion = (JSON.parse(version.stdout) as { serverVersion?: { gitVersion?: string } }).serverVersion?.gitVersion;
+      this.serverVersion = (
+        JSON.parse(version.stdout) as { serverVersion?: { gitVersion?: string } }
+      ).serverVersion?.gitVersion;
     } catch {
       this.serverVersion = undefined;
     }
@@ -181,17 +200,29 @@ export class SpinKubePlatform implements Platform {
   /** Make sure the namespace and its SpinAppExecutor exist (spin-operator looks executors up per namespace). */
   private async ensureNamespaceAndExecutor(): Promise<void> {
     const ns = await this.kubectl(['apply', '-f', '-'], 60, renderYaml([namespaceObject(this.sk.namespace)]));
-    if (ns.exitCode !== 0) throw new PlatformError(`kubectl apply (namespace ${this.sk.namespace}) failed: ${ns.stderr.trim()}`);
-    const got = await this.kubectl(['get', 'spinappexecutor', this.sk.executor, '-n', this.sk.namespace, '-o', 'name'], 30);
+    if (ns.exitCode !== 0)
+      throw new PlatformError(`kubectl apply (namespace ${this.sk.namespace}) failed: ${ns.stderr.trim()}`);
+    const got = await this.kubectl(
+      ['get', 'spinappexecutor', this.sk.executor, '-n', this.sk.namespace, '-o', 'name'],
+      30,
+    );
     if (got.exitCode === 0) return;
     if (this.sk.executor !== SHIM_EXECUTOR) {
-      throw new PlatformError(`SpinAppExecutor ${this.sk.executor} does not exist in namespace ${this.sk.namespace}`, {
-        hint: `create it, or use the shim executor (spinkube.executor: ${SHIM_EXECUTOR}), which faasmark creates itself`,
-      });
+      throw new PlatformError(
+        `SpinAppExecutor ${this.sk.executor} does not exist in namespace ${this.sk.namespace}`,
+        {
+          hint: `create it, or use the shim executor (spinkube.executor: ${SHIM_EXECUTOR}), which faasmark creates itself`,
+        },
+      );
     }
     this.context.log(`spinkube: creating SpinAppExecutor ${SHIM_EXECUTOR} in ${this.sk.namespace}`);
-    const r = await this.kubectl(['apply', '-f', '-'], 60, renderYaml([shimExecutorObject(this.sk.namespace)]));
-    if (r.exitCode !== 0) throw new PlatformError(`kubectl apply (SpinAppExecutor) failed: ${r.stderr.trim()}`);
+    const r = await this.kubectl(
+      ['apply', '-f', '-'],
+      60,
+      renderYaml([shimExecutorObject(this.sk.namespace)]),
+    );
+    if (r.exitCode !== 0)
+      throw new PlatformError(`kubectl apply (SpinAppExecutor) failed: ${r.stderr.trim()}`);
   }
 
   private routeFor(workload: string): string {
@@ -218,17 +249,39 @@ export class SpinKubePlatform implements Platform {
     const unregisterObjects = onShutdown(`spinkube SpinApp ${name}`, cleanupObjects);
     try {
       const applied = await this.kubectl(['apply', '-f', '-'], 60, renderYaml(objects));
-      if (applied.exitCode !== 0) throw new PlatformError(`kubectl apply of SpinApp ${name} failed: ${applied.stderr.trim()}`);
+      if (applied.exitCode !== 0)
+        throw new PlatformError(`kubectl apply of SpinApp ${name} failed: ${applied.stderr.trim()}`);
       const timeout = this.sk.readyTimeout;
       const waited = await this.kubectl(
-        ['wait', '--for=condition=Available', `spinapp/${name}`, '-n', ns, `--timeout=${Math.ceil(timeout)}s`],
+        [
+          'wait',
+          '--for=condition=Available',
+          `spinapp/${name}`,
+          '-n',
+          ns,
+          `--timeout=${Math.ceil(timeout)}s`,
+        ],
         timeout + 30,
       );
       if (waited.exitCode !== 0) {
-        const state = await this.kubectl(['get', 'spinapp,deployment,pods', '-n', ns, '-l', `core.spinkube.dev/app-name=${name}`, '-o', 'wide'], 30);
+        const state = await this.kubectl(
+          [
+            'get',
+            'spinapp,deployment,pods',
+            '-n',
+            ns,
+            '-l',
+            `core.spinkube.dev/app-name=${name}`,
+            '-o',
+            'wide',
+          ],
+          30,
+        );
         throw new PlatformError(
           `SpinApp ${name} did not become Available within ${timeout} s: ${waited.stderr.trim()}\n${state.stdout.trim()}`,
-          { hint: 'check the image reference, the shim on the nodes (RuntimeClass wasmtime-spin-v2) and kubectl describe spinapp' },
+          {
+            hint: 'check the image reference, the shim on the nodes (RuntimeClass wasmtime-spin-v2) and kubectl describe spinapp',
+          },
         );
       }
       let base = this.sk.endpoint;
@@ -236,14 +289,22 @@ export class SpinKubePlatform implements Platform {
       if (!base) {
         forward = this.runner.start(this.sk.kubectl, [
           ...this.cluster.kubectlArgs,
-          'port-forward', '-n', ns, `svc/${name}`, `:${SERVICE_PORT}`, '--address', '127.0.0.1',
+          'port-forward',
+          '-n',
+          ns,
+          `svc/${name}`,
+          `:${SERVICE_PORT}`,
+          '--address',
+          '127.0.0.1',
         ]);
         try {
           const m = await forward.waitFor(FORWARDING, 30);
           base = `http://127.0.0.1:${m[1]}`;
         } catch (err) {
           await forward.stop(2);
-          throw new PlatformError(`kubectl port-forward to svc/${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+          throw new PlatformError(
+            `kubectl port-forward to svc/${name} failed: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
         const fw = forward;
         void fw.exited.then(() => {
@@ -254,7 +315,9 @@ export class SpinKubePlatform implements Platform {
         });
       }
       const pool = new Pool(base, { keepAliveTimeout: 30_000 /* ms */ });
-      const unregisterForward = forward ? onShutdown(`kubectl port-forward ${name}`, () => forward.stop(2)) : () => {};
+      const unregisterForward = forward
+        ? onShutdown(`kubectl port-forward ${name}`, () => forward.stop(2))
+        : () => {};
       this.apps.set(workload, {
         workload,
         name,
@@ -277,13 +340,23 @@ export class SpinKubePlatform implements Platform {
 
   private async deleteObjects(objects: K8sObject[]): Promise<void> {
     if (!this.cluster) return;
-    await this.kubectl(['delete', '--ignore-not-found', '--wait=true', '--timeout=120s', '-f', '-'], 150, renderYaml(objects));
+    const r = await this.kubectl(
+      ['delete', '--ignore-not-found', '--wait=true', '--timeout=120s', '-f', '-'],
+      150,
+      renderYaml(objects),
+    );
+    if (r.exitCode !== 0) {
+      const names = objects.map((o) => `${o.kind}/${String(o.metadata.name)}`).join(', ');
+      this.context.log(`spinkube: deleting ${names} failed: ${r.stderr.trim()}`);
+    }
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const app = this.apps.get(request.workload);
-    if (!app) return { status: 'error', errorMessage: `spinkube: workload ${request.workload} is not deployed` };
-    if (app.forward?.exit) return { status: 'error', errorMessage: 'kubectl port-forward exited; request not sent' };
+    if (!app)
+      return { status: 'error', errorMessage: `spinkube: workload ${request.workload} is not deployed` };
+    if (app.forward?.exit)
+      return { status: 'error', errorMessage: 'kubectl port-forward exited; request not sent' };
     return postJson(app.pool, app.route, request.input, {
       ...(this.options.requestTimeout !== undefined ? { timeout: this.options.requestTimeout } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
@@ -302,13 +375,19 @@ export class SpinKubePlatform implements Platform {
   async describe(): Promise<PlatformDescription> {
     const warnings: string[] = [];
     if (this.sk.enableAutoscaling) {
-      warnings.push('SpinKube autoscaling is on: the HPA/KEDA changes the number of pods during the run, so capacity is not constant');
+      warnings.push(
+        'SpinKube autoscaling is on: the HPA/KEDA changes the number of pods during the run, so capacity is not constant',
+      );
     }
     if (!this.sk.endpoint && (this.sk.enableAutoscaling || this.sk.replicas > 1)) {
-      warnings.push('kubectl port-forward reaches a single pod: set spinkube.endpoint (Ingress/NodePort) to spread requests over replicas');
+      warnings.push(
+        'kubectl port-forward reaches a single pod: set spinkube.endpoint (Ingress/NodePort) to spread requests over replicas',
+      );
     }
     if (this.options.maxConcurrency !== undefined) {
-      warnings.push('maxConcurrency is not applied under SpinKube (the shim keeps Spin\'s default instance limit per pod)');
+      warnings.push(
+        "maxConcurrency is not applied under SpinKube (the shim keeps Spin's default instance limit per pod)",
+      );
     }
     return {
       name: 'spin',
@@ -324,7 +403,10 @@ export class SpinKubePlatform implements Platform {
         scaling: SPINKUBE_NOTES.join(' '),
         inFlight: IN_FLIGHT_NOTE,
         apps: Object.fromEntries(
-          [...this.apps.values()].map((a) => [a.workload, { spinApp: a.name, image: a.image, route: a.route }]),
+          [...this.apps.values()].map((a) => [
+            a.workload,
+            { spinApp: a.name, image: a.image, route: a.route },
+          ]),
         ),
         crashed: this.failures.length > 0,
       },

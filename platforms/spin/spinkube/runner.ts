@@ -43,7 +43,8 @@ export interface KubeRunner {
 }
 
 export const KUBE_INSTALL_HINTS: Record<string, string> = {
-  kubectl: 'install kubectl: https://kubernetes.io/docs/tasks/tools/ (Debian: apt-get install kubernetes-client)',
+  kubectl:
+    'install kubectl: https://kubernetes.io/docs/tasks/tools/ (Debian: apt-get install kubernetes-client)',
   helm: 'install Helm 3: https://helm.sh/docs/intro/install/',
   kind: 'install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation (it needs Docker)',
 };
@@ -62,7 +63,7 @@ class OwnedChild implements LongRunning {
   readonly exited: Promise<unknown>;
   private readonly pid: number;
 
-  constructor(private readonly child: ResultPromise) {
+  constructor(child: ResultPromise) {
     this.pid = child.pid as number;
     const onData = (chunk: Buffer) => {
       this.tail = (this.tail + chunk.toString('utf8')).slice(-TAIL);
@@ -94,7 +95,9 @@ class OwnedChild implements LongRunning {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.listeners.delete(check);
-        reject(new TimeoutError(`no ${pattern} from the child within ${timeout} s; output:\n${this.output()}`));
+        reject(
+          new TimeoutError(`no ${pattern} from the child within ${timeout} s; output:\n${this.output()}`),
+        );
       }, timeout * 1000);
       const check = () => {
         const m = pattern.exec(this.tail);
@@ -105,7 +108,11 @@ class OwnedChild implements LongRunning {
         } else if (this.exitInfo) {
           clearTimeout(timer);
           this.listeners.delete(check);
-          reject(new PlatformError(`exited (code ${this.exitInfo.code}) before printing ${pattern}:\n${this.output()}`));
+          reject(
+            new PlatformError(
+              `exited (code ${this.exitInfo.code}) before printing ${pattern}:\n${this.output()}`,
+            ),
+          );
         }
       };
       this.listeners.add(check);

@@ -52,7 +52,12 @@ const spans: ExecutorSpan[] = [
 const allCaps = { coldFlag: true, executorSpans: true, platformTimes: true };
 
 describe('measurePoint (container, hand-computed timeline)', () => {
-  const r = measurePoint(records, spans, { executor: 'container', capabilities: allCaps, window: { start: 10, end: 20 }, duration: 10 });
+  const r = measurePoint(records, spans, {
+    executor: 'container',
+    capabilities: allCaps,
+    window: { start: 10, end: 20 },
+    duration: 10,
+  });
 
   it('counts requests by arrival in W and balances the books', () => {
     assert.deepEqual(r.requests, { sent: 5, ok: 3, error: 0, timeout: 1, rejected: 1 });
@@ -112,7 +117,14 @@ describe('measurePoint: what cannot be observed is null, never guessed', () => {
     });
     close(r.measured.respTime, 2);
     close(r.measured.rejectProb, 0.2);
-    for (const k of ['coldProb', 'runningWarm', 'runningCold', 'running', 'totalExecutors', 'idle'] as const) {
+    for (const k of [
+      'coldProb',
+      'runningWarm',
+      'runningCold',
+      'running',
+      'totalExecutors',
+      'idle',
+    ] as const) {
       assert.equal(r.measured[k], null, k);
       assert.ok(!(k in r.measuredSampled) || r.measuredSampled[k] === null, `sampled ${k}`);
     }

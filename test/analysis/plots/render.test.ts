@@ -13,7 +13,14 @@ const fig: Figure = {
   yLabel: 'response time (s)',
   series: [
     { name: 'SMP aes', kind: 'model', points: [1, 2, 3, 4].map((x) => ({ x, y: 1 / x })) },
-    { name: 'OpenWhisk aes (measured)', kind: 'measured', points: [{ x: 1, y: 1.1, lo: 1, hi: 1.2 }, { x: 3, y: 0.3 }] },
+    {
+      name: 'OpenWhisk aes (measured)',
+      kind: 'measured',
+      points: [
+        { x: 1, y: 1.1, lo: 1, hi: 1.2 },
+        { x: 3, y: 0.3 },
+      ],
+    },
   ],
 };
 
@@ -22,7 +29,8 @@ function darkPixels(svg: string, fontFile?: string): number {
   const img = new Resvg(svg, resvgOptions(fontFile)).render();
   const px = img.pixels;
   let n = 0;
-  for (let i = 0; i < px.length; i += 4) if ((px[i] as number) < 128 && (px[i + 1] as number) < 128 && (px[i + 2] as number) < 128) n++;
+  for (let i = 0; i < px.length; i += 4)
+    if ((px[i] as number) < 128 && (px[i + 1] as number) < 128 && (px[i + 2] as number) < 128) n++;
   return n;
 }
 
@@ -36,13 +44,31 @@ describe('figure specs', () => {
     assert.equal(spec.data.values.length, 6);
   });
   it('log scale drops non-positive values', () => {
-    const spec = vegaLiteSpec({ ...fig, yScale: 'log', series: [{ name: 's', kind: 'model', points: [{ x: 1, y: 0 }, { x: 2, y: 1 }] }] }) as {
+    const spec = vegaLiteSpec({
+      ...fig,
+      yScale: 'log',
+      series: [
+        {
+          name: 's',
+          kind: 'model',
+          points: [
+            { x: 1, y: 0 },
+            { x: 2, y: 1 },
+          ],
+        },
+      ],
+    }) as {
       data: { values: unknown[] };
     };
     assert.equal(spec.data.values.length, 1);
   });
   it('refuses figures too large to render fast', () => {
-    const big = { ...fig, series: [{ name: 's', kind: 'model' as const, points: Array.from({ length: 6000 }, (_, x) => ({ x, y: x })) }] };
+    const big = {
+      ...fig,
+      series: [
+        { name: 's', kind: 'model' as const, points: Array.from({ length: 6000 }, (_, x) => ({ x, y: x })) },
+      ],
+    };
     assert.throws(() => vegaLiteSpec(big), /at most 5000 render quickly/);
   });
 });
@@ -61,7 +87,8 @@ describe('rendering', () => {
     const font = findFontFile();
     assert.ok(font, 'DejaVu Sans not found: install Debian fonts-dejavu-core (or set FAASMARK_FONT_FILE)');
     // an SVG like vega writes it (text with font-family); the same without the text is the baseline
-    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="50"><rect width="200" height="50" fill="white"/><text x="5" y="40" font-family="DejaVu Sans" font-size="30px" fill="#000">faasmark</text></svg>';
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="50"><rect width="200" height="50" fill="white"/><text x="5" y="40" font-family="DejaVu Sans" font-size="30px" fill="#000">faasmark</text></svg>';
     const noText = svg.replace(/<text[^>]*>faasmark<\/text>/, '');
     assert.notEqual(noText, svg);
     assert.ok(darkPixels(svg, font) > darkPixels(noText, font) + 200, 'glyphs drew dark pixels');

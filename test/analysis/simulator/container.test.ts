@@ -86,6 +86,26 @@ describe('container simulator: hand-worked scenario', () => {
     assert.deepEqual([...picks].sort(), [0, 1]);
   });
 
+  it('a time warm-up and a time stop measure the window even without arrivals in it', () => {
+    // two cold starts at 0 and 1 (2 s each), τ = 10: both alive all through [5, 8]
+    const r = simulate(
+      {
+        arrivals: { kind: 'times', times: [0, 1] },
+        warm: det(0.5),
+        cold: det(2),
+        keepAlive: 10,
+        warmup: { time: 5 },
+        stop: { time: 8 },
+      },
+      createRng(1),
+    );
+    assert.deepEqual(
+      [r.windowStart, r.windowEnd, r.avgServerCountTotal, r.avgIdleCount, r.arrivals],
+      [5, 8, 2, 2, 0],
+    );
+    assert.ok(Number.isNaN(r.coldProb), 'no served arrival: coldProb is undefined (NaN), not 0');
+  });
+
   it('keep-alive is exact: an arrival at exactly lastEnd + τ finds the executor gone', () => {
     const run = (keepAlive: number) =>
       simulate(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exponential, createRng } from '../../../analysis/random.js';
+import { createRng, exponential } from '../../../analysis/random.js';
 import { kolmogorovQ, ksExponential, ksTest } from '../../../analysis/stats/ks.js';
 
 describe('kolmogorovQ', () => {

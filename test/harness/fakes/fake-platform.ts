@@ -68,13 +68,20 @@ export class FakePlatform implements Platform {
     this.invocations++;
     if (this.opts.hang) {
       return new Promise((resolve) => {
-        request.signal?.addEventListener('abort', () => resolve({ status: 'error', errorMessage: 'aborted' }), { once: true });
+        request.signal?.addEventListener(
+          'abort',
+          () => resolve({ status: 'error', errorMessage: 'aborted' }),
+          { once: true },
+        );
       });
     }
     const arrived = this.clock.now();
-    const idle = this.execs.filter((e) => !e.busy && e.span.destroyedAt === null).sort((a, b) => b.lastUsed - a.lastUsed)[0];
+    const idle = this.execs
+      .filter((e) => !e.busy && e.span.destroyedAt === null)
+      .sort((a, b) => b.lastUsed - a.lastUsed)[0];
     const busyCount = this.execs.filter((e) => e.busy).length;
-    if (!idle && busyCount >= this.maxConcurrency) return { status: 'rejected', httpStatus: 429, errorMessage: 'capacity' };
+    if (!idle && busyCount >= this.maxConcurrency)
+      return { status: 'rejected', httpStatus: 429, errorMessage: 'capacity' };
     let exec: Exec;
     let cold = false;
     if (idle) {
@@ -82,7 +89,11 @@ export class FakePlatform implements Platform {
       clearTimeout(exec.idleTimer);
     } else {
       cold = true;
-      exec = { span: { id: `e${this.nextId++}`, createdAt: arrived, destroyedAt: null }, busy: false, lastUsed: arrived };
+      exec = {
+        span: { id: `e${this.nextId++}`, createdAt: arrived, destroyedAt: null },
+        busy: false,
+        lastUsed: arrived,
+      };
       this.execs.push(exec);
     }
     exec.busy = true;
@@ -103,7 +114,16 @@ export class FakePlatform implements Platform {
           httpStatus: 200,
           body: { ok: true },
           ...(this.executor === 'container'
-            ? { platform: { startAt: arrived, endAt: end, waitTime: 0, cold, executorId: exec.span.id, ...(cold ? { initTime: service } : {}) } }
+            ? {
+                platform: {
+                  startAt: arrived,
+                  endAt: end,
+                  waitTime: 0,
+                  cold,
+                  executorId: exec.span.id,
+                  ...(cold ? { initTime: service } : {}),
+                },
+              }
             : {}),
         });
       }, service * 1000);
@@ -130,7 +150,12 @@ export class FakePlatform implements Platform {
   }
 
   async describe(): Promise<PlatformDescription> {
-    return { name: this.name, executor: this.executor, version: 'fake-1', details: { warm: this.opts.warm, cold: this.opts.cold } };
+    return {
+      name: this.name,
+      executor: this.executor,
+      version: 'fake-1',
+      details: { warm: this.opts.warm, cold: this.opts.cold },
+    };
   }
 
   async teardown(): Promise<void> {

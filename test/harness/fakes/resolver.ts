@@ -1,7 +1,7 @@
 /** A platform resolver for tests: small schemas shaped like the real ones, fake platforms. */
 import type { PlatformResolver } from '../../../harness/suite/platform-resolver.js';
 import type { Platform } from '../../../platforms/types.js';
-import { FakePlatform, type FakeOptions } from './fake-platform.js';
+import { type FakeOptions, FakePlatform } from './fake-platform.js';
 
 export const FAKE_SCHEMAS: Record<string, Record<string, unknown>> = {
   'local-container': {

@@ -31,7 +31,13 @@ export function pidsWith(marker: string): number[] {
 
 /** A fixture action-server workload entry tagged with `tag` (findable with {@link pidsWith}). */
 export function fixtureWorkload(tag: string, extraArgs: string[] = []) {
-  return { native: { command: process.execPath, args: [ACTION_SERVER, '--tag', tag, ...extraArgs] } };
+  return {
+    native: {
+      command: process.execPath,
+      args: [ACTION_SERVER, '--tag', tag, ...extraArgs],
+      files: [ACTION_SERVER],
+    },
+  };
 }
 
 /** Resolve after `ms` (test arrival schedule only; the platforms never sleep). */

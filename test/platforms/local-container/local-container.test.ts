@@ -7,10 +7,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
+import { execa } from 'execa';
 import { createPointClock } from '../../../harness/clock.js';
 import { ConfigError, PlatformError } from '../../../harness/errors.js';
 import { runCleanups } from '../../../harness/lifecycle.js';
-import { configSchema } from '../../../platforms/local-container/config.js';
+import { platformValidate } from '../../../harness/suite/schema.js';
+import { configSchema, DEFAULT_IMAGE } from '../../../platforms/local-container/config.js';
+import { CONTAINER_LABEL } from '../../../platforms/local-container/docker-executor.js';
 import { create, type LocalContainerPlatform } from '../../../platforms/local-container/index.js';
 import { at, context, fixtureWorkload, pidsWith } from './helpers.js';
 
@@ -37,6 +40,21 @@ describe('local-container config', () => {
     ['bad executor', { executor: 'vm' }, /executor must be one of process, docker/],
     ['unknown key', { keepalive: 3 }, /keepalive is not a known option/],
     ['bad overflow', { overflow: 'drop' }, /overflow must be one of reject, queue/],
+    [
+      'workload without artifact',
+      { workloads: { w: {} } },
+      /workloads\.w needs wasm \(a \.wasm path\) or native/,
+    ],
+    [
+      'workload native without command',
+      { workloads: { w: { native: { args: [] } } } },
+      /workloads\.w\.native\.command must be/,
+    ],
+    [
+      'workload args not strings',
+      { workloads: { w: { native: { command: 'x', args: [1] } } } },
+      /native\.args must be a list of strings/,
+    ],
   ];
   for (const [name, cfg, re] of bad) {
     test(`rejects ${name}`, () => {
@@ -50,6 +68,32 @@ describe('local-container config', () => {
       );
     });
   }
+  test("configSchema compiles with the suite loader's ajv and agrees with the normaliser", () => {
+    const validate = platformValidate('local-container', configSchema as unknown as Record<string, unknown>);
+    const good = {
+      name: 'local-container',
+      keepAlive: 10,
+      routing: 'random',
+      seed: 3,
+      maxConcurrency: 4,
+      overflow: 'queue',
+      executor: 'docker',
+      workloads: { w: { native: { command: '/bin/x', args: ['a'] } } },
+    };
+    assert.equal(validate(good), true, JSON.stringify(validate.errors));
+    assert.doesNotThrow(() => create(good, context));
+    for (const bad of [
+      { keepAlive: -1 },
+      { routing: 'lru' },
+      { maxConcurrency: 0 },
+      { nope: 1 },
+      { workloads: { w: { native: {} } } },
+    ]) {
+      assert.equal(validate({ name: 'local-container', ...bad }), false, JSON.stringify(bad));
+      assert.throws(() => create({ name: 'local-container', ...bad }, context), ConfigError);
+    }
+  });
+
   test('schema declares every option the normaliser accepts', () => {
     assert.deepEqual(Object.keys(configSchema.properties).sort(), [
       'bodyLimitBytes',
@@ -219,6 +263,21 @@ describe('local-container pool', () => {
     await p.teardown();
   });
 
+  test('a queued request gets a new executor when the busy one crashes (maxConcurrency 1)', async () => {
+    const tag = randomUUID();
+    const p = platform(tag, { maxConcurrency: 1, overflow: 'queue' });
+    await p.setup({}, createPointClock());
+    await p.deploy('fx');
+    const crashing = p.invoke({ workload: 'fx', input: { sleepMs: 100, crash: true } });
+    await new Promise<void>((resolve) => setTimeout(resolve, 20));
+    const queued = await p.invoke({ workload: 'fx', input: {} });
+    assert.equal((await crashing).status, 'error');
+    assert.equal(queued.status, 'ok');
+    assert.equal(queued.platform?.cold, true, 'a replacement was cold-started for it');
+    assert.equal(p.liveExecutors('fx'), 1, 'never more than maxConcurrency executors');
+    await p.teardown();
+  });
+
   test('a crashing executor gives an error record, is replaced, and the run continues', async () => {
     const tag = randomUUID();
     const p = platform(tag);
@@ -319,17 +378,66 @@ describe('local-container pool', () => {
 });
 
 describe('local-container docker executor', () => {
+  /** Engine reachable and base image built? (DOCKER_HOST is honoured.) */
+  async function dockerState(): Promise<'ready' | 'no-engine' | 'no-image'> {
+    const version = await execa('docker', ['version', '--format', '{{.Server.Version}}'], { reject: false });
+    if (version.exitCode !== 0) return 'no-engine';
+    const image = await execa('docker', ['image', 'inspect', DEFAULT_IMAGE], { reject: false });
+    return image.exitCode === 0 ? 'ready' : 'no-image';
+  }
+  const faasmarkContainers = async () =>
+    String(
+      (await execa('docker', ['ps', '-aq', '--filter', `label=${CONTAINER_LABEL}`], { reject: false }))
+        .stdout,
+    )
+      .split('\n')
+      .filter(Boolean).length;
+
   test('without a reachable engine, deploy fails with a PlatformError naming the fix', async (t) => {
+    if ((await dockerState()) !== 'no-engine') {
+      t.skip('a Docker engine is reachable here: the container tests below cover docker mode');
+      return;
+    }
     const p = platform(randomUUID(), { executor: 'docker' });
     await p.setup({}, createPointClock());
     try {
-      await p.deploy('fx');
-      t.skip('a Docker engine is reachable here: covered by the docker test below');
-    } catch (err) {
-      assert.ok(err instanceof PlatformError || (err as { code?: string }).code === 'FM_MISSING_TOOL');
-      assert.match(String((err as { hint?: string }).hint), /apt-get install -y docker.io/);
+      await assert.rejects(p.deploy('fx'), (err: unknown) => {
+        assert.ok(err instanceof PlatformError || (err as { code?: string }).code === 'FM_MISSING_TOOL');
+        assert.match(String((err as { hint?: string }).hint), /apt-get install -y docker.io/);
+        return true;
+      });
     } finally {
       await p.teardown();
     }
+  });
+
+  test('containers: cold start, warm reuse, crash replaced, nothing left after teardown', async (t) => {
+    const state = await dockerState();
+    if (state !== 'ready') {
+      t.skip(
+        state === 'no-engine'
+          ? 'no Docker engine reachable (see docs/embedded-platforms.md to start one)'
+          : `base image ${DEFAULT_IMAGE} missing (scripts/build-docker-base-image.sh)`,
+      );
+      return;
+    }
+    const before = await faasmarkContainers();
+    const p = platform(randomUUID(), { executor: 'docker', keepAlive: 30 });
+    await p.setup({}, createPointClock());
+    await p.deploy('fx');
+    const a = await p.invoke({ workload: 'fx', input: { n: 1 } });
+    assert.equal(a.status, 'ok', a.errorMessage);
+    assert.equal(a.platform?.cold, true);
+    const b = await p.invoke({ workload: 'fx', input: { n: 2 } });
+    assert.equal(b.platform?.cold, false);
+    assert.equal(b.platform?.executorId, a.platform?.executorId);
+    const crash = await p.invoke({ workload: 'fx', input: { crash: true } });
+    assert.equal(crash.status, 'error');
+    const c = await p.invoke({ workload: 'fx', input: {} });
+    assert.equal(c.status, 'ok');
+    assert.equal(c.platform?.cold, true, 'replaced by a new container');
+    assert.equal(await faasmarkContainers(), before + 1, 'crashed container removed, one live');
+    await p.teardown();
+    assert.equal(await faasmarkContainers(), before, 'no orphan containers');
   });
 });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { parseServeFlags } from '../../../harness/commands/serve.js';
 import { UsageError } from '../../../harness/errors.js';
 import { runCli } from '../../helpers/cli.js';
@@ -91,6 +92,19 @@ describe('faasmark serve flags', () => {
       );
     });
   }
+  test('--executor docker without a reachable engine exits 1 naming the fix', async (t) => {
+    const engine = await execa('docker', ['version', '--format', '{{.Server.Version}}'], { reject: false });
+    if (engine.exitCode === 0) {
+      t.skip('a Docker engine is reachable here (serve would run until interrupted)');
+      return;
+    }
+    const r = await runCli(['serve', 'local-container', '--workload', 'aes', '--executor', 'docker']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /error\[FM_(PLATFORM|MISSING_TOOL)\]/);
+    assert.match(r.stderr, /apt-get install -y docker.io/);
+    assert.equal(r.stdout, '', 'no URL printed');
+  });
+
   test('bad input exits 2 before starting anything', async () => {
     const r = await runCli(['serve', 'local-container', '--workload', 'aes', '--routing', 'lru']);
     assert.equal(r.code, 2);

@@ -5,12 +5,15 @@
  * Fixtures: test/fixtures/wasi/*.wat (assembled to .wasm with wabt).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { createPointClock } from '../../../harness/clock.js';
 import { ConfigError } from '../../../harness/errors.js';
 import { runCleanups } from '../../../harness/lifecycle.js';
+import { platformValidate } from '../../../harness/suite/schema.js';
+import { configSchema } from '../../../platforms/local-wasm/config.js';
 import { create, type LocalWasmPlatform } from '../../../platforms/local-wasm/index.js';
+import { handleFloat } from '../../../workloads/float/kernel.js';
 import { context, FIXTURES } from '../local-container/helpers.js';
 
 after(async () => {
@@ -50,6 +53,31 @@ describe('local-wasm config', () => {
   }
 });
 
+describe('local-wasm configSchema', () => {
+  test("compiles with the suite loader's ajv and agrees with the normaliser", () => {
+    const validate = platformValidate('local-wasm', configSchema as unknown as Record<string, unknown>);
+    const good = {
+      name: 'local-wasm',
+      workers: 2,
+      maxConcurrency: 8,
+      overflow: 'queue',
+      workloads: { m: { wasm: 'm.wasm' } },
+    };
+    assert.equal(validate(good), true, JSON.stringify(validate.errors));
+    assert.doesNotThrow(() => create(good, context));
+    for (const bad of [
+      { workers: 0 },
+      { overflow: 'drop' },
+      { requestTimeout: 0 },
+      { keepAlive: 1 },
+      { workloads: { m: {} } },
+    ]) {
+      assert.equal(validate({ name: 'local-wasm', ...bad }), false, JSON.stringify(bad));
+      assert.throws(() => create({ name: 'local-wasm', ...bad }, context), ConfigError);
+    }
+  });
+});
+
 describe('local-wasm host', () => {
   test('stdin → stdout through the HTTP endpoint, with platform-side times on the point clock', async () => {
     const p = await started();
@@ -63,6 +91,16 @@ describe('local-wasm host', () => {
     assert.match(side.executorId!, /^worker-\d+$/);
     await p.teardown();
     await p.teardown(); // safe twice
+  });
+
+  test('teardown stops every worker thread (OS thread count back to where it was)', async () => {
+    const threads = () => readdirSync('/proc/self/task').length;
+    const before = threads();
+    const p = await started({ workers: 3 });
+    await p.deploy('echo');
+    assert.ok(threads() >= before + 3, 'one OS thread per worker at least');
+    await p.teardown();
+    assert.equal(threads(), before);
   });
 
   test('every request gets a fresh instance (a module-global counter is always 1)', async () => {
@@ -168,6 +206,7 @@ describe('local-wasm host', () => {
       },
     });
     await assert.rejects(p.deploy('gone'), /not found at \/nonexistent\/x.wasm/);
+    await assert.rejects(p.deploy('nope'), /unknown workload "nope"/);
     await assert.rejects(p.deploy('bad'), /failed its warm-up run: trap/);
     await p.teardown();
   });
@@ -185,6 +224,34 @@ describe('local-wasm host', () => {
     });
     assert.equal(r.status, 'ok', r.errorMessage);
     assert.equal((r.body as { roundTrip: boolean }).roundTrip, true);
+    await p.teardown();
+  });
+
+  const floatBuilt = existsSync(`${context.buildDir}/float/wasm/transpiled/float-fn.js`);
+  test('runs the float JS component (jco transpiled), a fresh instance per request, same answer as the kernel', {
+    skip: floatBuilt ? false : 'float not built (npm run build:workloads)',
+  }, async () => {
+    const p = create({ name: 'local-wasm', workers: 1, warmupRuns: 1 }, context) as LocalWasmPlatform;
+    await p.setup({}, createPointClock());
+    await p.deploy('float');
+    const input = { n: 1000 };
+    const [, expectedText] = handleFloat(JSON.stringify(input));
+    const expected = JSON.parse(expectedText) as Record<string, number>;
+    for (let i = 0; i < 3; i++) {
+      const r = await p.invoke({ workload: 'float', input });
+      assert.equal(r.status, 'ok', r.errorMessage);
+      const got = r.body as Record<string, number>;
+      // ENVIRONMENT.md: SpiderMonkey's sin/cos may differ from V8's by 1 ULP: compare with 1e-12 relative
+      for (const k of ['x', 'y', 'z']) {
+        assert.ok(
+          Math.abs(got[k]! - expected[k]!) <= 1e-12 * Math.abs(expected[k]!),
+          `${k}: ${got[k]} vs ${expected[k]}`,
+        );
+      }
+    }
+    const bad = await p.invoke({ workload: 'float', input: { n: -5 } });
+    assert.equal(bad.status, 'error');
+    assert.match(bad.errorMessage!, /must be an integer/);
     await p.teardown();
   });
 });

@@ -143,7 +143,8 @@ describe('faasmark openwhisk probe', () => {
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout) as { probe: string; keepAlive: number };
       assert.equal(doc.probe, 'keep-alive');
-      assert.ok(Math.abs(doc.keepAlive - 0.2) < 0.1, r.stdout); // timer slack, see probes.test.ts
+      // bracket is exact on the fake's clock (see probes.test.ts); the midpoint is within it
+      assert.ok(doc.keepAlive > 0.1 && doc.keepAlive < 0.45, r.stdout);
       assert.ok(!(r.stdout + r.stderr).includes('cli-key-0001'));
     } finally {
       if (prev === undefined) delete process.env.FAASMARK_OW_AUTH;

@@ -136,6 +136,15 @@ export class FakeOpenWhisk {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     this.requests.push({ method: req.method ?? '', path: url.pathname });
+    if (url.pathname === '/api/v1' && req.method === 'GET') {
+      req.resume();
+      return this.send(res, 200, {
+        api_paths: ['/api/v1'],
+        description: 'OpenWhisk API',
+        build: '2022-10-14T04:44:50Z',
+        buildno: 'ef725a6',
+      });
+    }
     const expected = `Basic ${Buffer.from(this.o.auth).toString('base64')}`;
     if (req.headers.authorization !== expected) {
       req.resume();
@@ -178,6 +187,15 @@ export class FakeOpenWhisk {
   }
 
   private pick(action: string): Container | undefined {
+    // keep-alive decided on arrival, on the fake's own clock (the timers only write the log
+    // line): a container idle for longer than keepAlive is gone, however late a timer fires
+    const now = Date.now();
+    for (const c of [...this.containers]) {
+      if (!c.busy && c.releasedSeq > 0 && now - c.lastUsed > this.o.keepAlive * 1000) {
+        if (c.timer) clearTimeout(c.timer);
+        this.remove(c, c.lastUsed + this.o.keepAlive * 1000);
+      }
+    }
     const idle = this.containers.filter((c) => c.action === action && !c.busy);
     if (idle.length === 0) return undefined;
     if (this.o.routing === 'mru') return idle.reduce((a, b) => (b.lastUsed > a.lastUsed ? b : a));
@@ -269,7 +287,7 @@ export class FakeOpenWhisk {
     });
   }
 
-  private remove(c: Container): void {
+  private remove(c: Container, at = Date.now()): void {
     const i = this.containers.indexOf(c);
     if (i < 0 || c.busy) return;
     this.containers.splice(i, 1);
@@ -277,7 +295,17 @@ export class FakeOpenWhisk {
       '#tid_sid_unknown',
       'KubernetesClient',
       `Deleting pod ${c.id} [marker:invoker_kubeapi.delete_start:0]`,
+      at,
     );
+  }
+
+  /** Remove every idle container now, as if its keep-alive ran out (deterministic tests). */
+  expireIdle(): void {
+    for (const c of [...this.containers]) {
+      if (c.busy) continue;
+      if (c.timer) clearTimeout(c.timer);
+      this.remove(c);
+    }
   }
 
   /** Containers alive now (for assertions). */

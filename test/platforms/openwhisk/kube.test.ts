@@ -39,7 +39,16 @@ describe('openwhisk on Kubernetes: command sequences', () => {
     const logs: string[] = [];
     const work = join(dir, 'a');
     const k = new KubeOpenWhisk(
-      cfg({ invokerImage: 'faasmark/invoker-mru:ef725a6', loadInvokerImage: true }),
+      cfg({
+        invokerImage: 'faasmark/invoker-mru:ef725a6',
+        loadInvokerImage: true,
+        loadActionImages: true,
+        actions: {
+          aes: { image: 'faasmark/aes:nightly' },
+          matmul: { image: 'faasmark/aes:nightly' },
+          float: { zip: '/x.zip' },
+        },
+      }),
       runner,
       work,
       (l) => logs.push(l),
@@ -54,6 +63,7 @@ describe('openwhisk on Kubernetes: command sequences', () => {
       'kind create',
       'kind get',
       'kind load',
+      'kind load',
       'helm repo',
       'helm upgrade',
       'kubectl --kubeconfig',
@@ -64,6 +74,13 @@ describe('openwhisk on Kubernetes: command sequences', () => {
       /^helm upgrade --install owdev openwhisk\/openwhisk --version 1\.0\.1 --kubeconfig \S+kubeconfig --namespace openwhisk --create-namespace -f \S+values-keepalive-30\.yaml --timeout 1200s$/,
     );
     assert.match(runner.calls.at(-1) as string, /wait --for=condition=Ready pod\/owdev-invoker-0/);
+    assert.deepEqual(
+      runner.calls.filter((c) => c.startsWith('kind load')),
+      [
+        'kind load docker-image faasmark/invoker-mru:ef725a6 --name faasmark-openwhisk',
+        'kind load docker-image faasmark/aes:nightly --name faasmark-openwhisk',
+      ],
+    );
     assert.match(
       runner.calls[5] as string,
       /^kind create cluster --name faasmark-openwhisk --config \S+kind-cluster\.yaml --wait 300s$/,

@@ -104,11 +104,12 @@ describe('keep-alive probe', () => {
       probeKeepAlive(s.invoker('probe'), { minGap: 0.05, maxGap: 2, resolution: 0.04 }),
     );
     assert.ok(r.keepAlive !== null, JSON.stringify(r));
-    // idle is measured platform-side (start − waitTime − previous end); timer slack on a
-    // shared 2-core machine is tens of ms, so allow 0.1 s around the true value
-    assert.ok(r.warmUpTo !== null && r.warmUpTo <= keepAlive + 0.1, JSON.stringify(r));
-    assert.ok(r.coldFrom !== null && r.coldFrom >= keepAlive - 0.1, JSON.stringify(r));
-    assert.ok(Math.abs((r.keepAlive as number) - keepAlive) < 0.1, JSON.stringify(r));
+    // the fake decides warm/cold on arrival from its own idle time, which is exactly what the
+    // probe measures platform-side (start − waitTime − previous end): the bracket is exact
+    assert.ok(r.warmUpTo !== null && r.warmUpTo <= keepAlive, JSON.stringify(r));
+    assert.ok(r.coldFrom !== null && r.coldFrom > keepAlive, JSON.stringify(r));
+    // and narrow: bisection to 0.04 s in requested gaps; client lag widens it, 0.25 s is loose
+    assert.ok((r.coldFrom as number) - (r.warmUpTo as number) < 0.25, JSON.stringify(r));
     assert.ok(r.trials.some((t) => t.cold) && r.trials.some((t) => !t.cold));
   });
 

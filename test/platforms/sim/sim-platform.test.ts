@@ -37,7 +37,8 @@ describe('sim platform config', () => {
     assert.equal(validate({ name: 'sim', serviceTime: { warm: -1 } }), false);
     assert.equal(validate({ name: 'sim', serviceTime: {}, routing: 'lru' }), false);
     assert.equal(validate({ name: 'sim' }), false);
-    assert.equal(validate({ name: 'sim', serviceTime: {}, cores: 2 }), false);
+    assert.equal(validate({ name: 'sim', serviceTime: {}, cores: 0 }), false);
+    assert.equal(validate({ name: 'sim', serviceTime: {}, timeout: 2 }), false);
   });
   it('normalizes with defaults', () => {
     const c = normalizeConfig({ name: 'sim', serviceTime: { warm: 0.0259, cold: 2.5849 } });
@@ -60,7 +61,13 @@ describe('sim platform config', () => {
       /sim\.serviceTime\.wasm is required/,
     ],
     ['negative time scale', { ...detConfig, timeScale: -1 }, /sim\.timeScale must be a number >= 0/],
-    ['unknown key', { ...detConfig, cores: 2 }, /sim\.cores is not a known key/],
+    ['unknown key', { ...detConfig, timeout: 2 }, /sim\.timeout is not a known key/],
+    ['cores in container mode', { ...detConfig, cores: 2 }, /sim\.cores applies to mode wasm only/],
+    [
+      'cores with timeScale ≠ 1',
+      { name: 'sim', mode: 'wasm', cores: 2, timeScale: 0, serviceTime: { wasm: 1 } },
+      /sim\.cores needs timeScale 1, got 0/,
+    ],
     ['bad routing', { ...detConfig, routing: 'lru' }, /sim\.routing must be one of mru, newest, random/],
     [
       'cv without lognormal',
@@ -193,5 +200,37 @@ describe('sim platform: wasm mode', () => {
       return ends;
     };
     assert.deepEqual(await run(), await run());
+  });
+});
+
+describe('sim platform: wasm mode with cores (processor sharing)', () => {
+  it('two requests on one core share it: both end at 2·S; a later one is resolved by the timer', async () => {
+    const platform = create(
+      { name: 'sim', mode: 'wasm', cores: 1, serviceTime: { wasm: 0.01, distribution: 'deterministic' } },
+      context,
+    );
+    const clock = fakeClock();
+    await platform.setup({}, clock);
+    const a = platform.invoke({ workload: 'w', input: {} });
+    const b = platform.invoke({ workload: 'w', input: {} });
+    // the simulated ends are at 0.02; move the (fake) point clock past them and let the timer fire
+    clock.set(0.05);
+    const [ra, rb] = await Promise.all([a, b]);
+    assert.deepEqual(ra.platform, { startAt: 0, endAt: 0.02, waitTime: 0 });
+    assert.deepEqual(rb.platform, { startAt: 0, endAt: 0.02, waitTime: 0 });
+    const c = platform.invoke({ workload: 'w', input: {} });
+    clock.set(0.1);
+    assert.ok(Math.abs(((await c).platform?.endAt as number) - 0.06) < 1e-12);
+    const d = await platform.describe();
+    assert.match(String(d.details?.model), /M\/G\/1-PS/);
+    await platform.teardown();
+  });
+
+  it('teardown settles pending requests and stops the timer', async () => {
+    const platform = create({ name: 'sim', mode: 'wasm', cores: 1, serviceTime: { wasm: 100 } }, context);
+    await platform.setup({}, fakeClock());
+    const p = platform.invoke({ workload: 'w', input: {} });
+    await platform.teardown();
+    assert.equal((await p).status, 'error');
   });
 });

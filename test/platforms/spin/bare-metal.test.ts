@@ -5,18 +5,36 @@
  * crash mid-run — each checked for leftover processes.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, MissingToolError, PlatformError, TimeoutError } from '../../../harness/errors.js';
 import { createPointClock } from '../../../harness/clock.js';
+import { ConfigError, MissingToolError, PlatformError, TimeoutError } from '../../../harness/errors.js';
 import { runCleanups } from '../../../harness/lifecycle.js';
 import type { PlatformContext } from '../../../platforms/registry.js';
 import { create } from '../../../platforms/spin/index.js';
 import type { Platform } from '../../../platforms/types.js';
-import { alive, descendants, fakeSpinBinary, fixtureApp, readRecords, wagiEchoModule } from './helpers.js';
+import {
+  alive,
+  descendants,
+  fakeSpinBinary,
+  fixtureApp,
+  readRecords,
+  tempDir,
+  wagiEchoModule,
+} from './helpers.js';
+
+/** The parts of describe().details these tests read. */
+interface Details {
+  apps: Record<
+    string,
+    { route: string; manifest: string; manifestOrigin: string; component: { executor: string; kind: string } }
+  >;
+  crashed: boolean;
+  inFlight: string;
+  instanceReuse: Record<string, unknown>;
+}
 
 const bin = fakeSpinBinary();
 const app = fixtureApp('aes');
@@ -25,17 +43,20 @@ const logs: string[] = [];
 function context(): PlatformContext {
   return {
     buildDir: join(app.dir, 'no-build'),
-    workDir: mkdtempSync(join(tmpdir(), 'faasmark-spin-work-')),
+    workDir: tempDir('faasmark-spin-work-'),
     log: (line) => logs.push(line),
   };
 }
 
 function recordFile(): string {
-  return join(mkdtempSync(join(tmpdir(), 'faasmark-spin-rec-')), 'record.jsonl');
+  return join(tempDir('faasmark-spin-rec-'), 'record.jsonl');
 }
 
 async function platformWith(extra: Record<string, unknown>, ctx = context()): Promise<Platform> {
-  return create({ name: 'spin', binary: bin.path, manifests: { aes: app.manifest }, startTimeout: 10, ...extra }, ctx);
+  return create(
+    { name: 'spin', binary: bin.path, manifests: { aes: app.manifest }, startTimeout: 10, ...extra },
+    ctx,
+  );
 }
 
 let baseline: number[] = [];
@@ -48,7 +69,11 @@ after(async () => {
 
 /** Everything this process started is gone again (the stand-in's own helper included). */
 function assertNothingLeft(pids: Array<number | null | undefined> = []): void {
-  assert.deepEqual(descendants().filter((p) => !baseline.includes(p)), [], 'no child process left');
+  assert.deepEqual(
+    descendants().filter((p) => !baseline.includes(p)),
+    [],
+    'no child process left',
+  );
   for (const pid of pids) if (pid) assert.equal(alive(pid), false, `pid ${pid} is gone`);
 }
 
@@ -87,10 +112,10 @@ describe('spin bare metal: start, measure, teardown', () => {
     assert.equal(d.version, '3.6.3');
     assert.equal(d.executor, 'wasm');
     assert.equal(d.warnings, undefined);
-    const details = d.details as Record<string, any>;
-    assert.equal(details.apps.aes.route, '/aes');
-    assert.equal(details.apps.aes.component.executor, 'wagi');
-    assert.equal(details.apps.aes.component.kind, 'core-module');
+    const details = d.details as unknown as Details;
+    assert.equal(details.apps.aes!.route, '/aes');
+    assert.equal(details.apps.aes!.component.executor, 'wagi');
+    assert.equal(details.apps.aes!.component.kind, 'core-module');
     assert.equal(details.crashed, false);
     assert.match(details.inFlight, /client-side/);
     assert.deepEqual(platform.capabilities, {
@@ -123,7 +148,7 @@ describe('spin bare metal: start, measure, teardown', () => {
   });
 
   it('generates a WAGI spin.toml from the built artifact when no manifest is configured', async () => {
-    const buildDir = mkdtempSync(join(tmpdir(), 'faasmark-spin-build-'));
+    const buildDir = tempDir('faasmark-spin-build-');
     mkdirSync(join(buildDir, 'matmul', 'wasm'), { recursive: true });
     writeFileSync(join(buildDir, 'matmul', 'wasm', 'matmul.wasm'), wagiEchoModule());
     const ctx = { ...context(), buildDir };
@@ -133,10 +158,10 @@ describe('spin bare metal: start, measure, teardown', () => {
     const r = await platform.invoke({ workload: 'matmul', input: { n: 4, seed: 1 } });
     assert.equal(r.status, 'ok');
     assert.deepEqual(r.body, { n: 4, seed: 1 });
-    const details = (await platform.describe()).details as Record<string, any>;
-    assert.equal(details.apps.matmul.manifestOrigin, 'generated');
-    assert.equal(details.apps.matmul.route, '/matmul');
-    assert.ok(details.apps.matmul.manifest.startsWith(ctx.workDir));
+    const details = (await platform.describe()).details as unknown as Details;
+    assert.equal(details.apps.matmul!.manifestOrigin, 'generated');
+    assert.equal(details.apps.matmul!.route, '/matmul');
+    assert.ok(details.apps.matmul!.manifest.startsWith(ctx.workDir));
     await platform.teardown();
     assertNothingLeft();
   });
@@ -145,7 +170,11 @@ describe('spin bare metal: start, measure, teardown', () => {
     const platform = await create({ name: 'spin', binary: bin.path }, context());
     await platform.setup({}, createPointClock());
     await assert.rejects(platform.deploy('whatlang'), (err: unknown) => {
-      return err instanceof Error && /no Wasm artifact/.test(err.message) && /build:workloads/.test(String((err as { hint?: string }).hint));
+      return (
+        err instanceof Error &&
+        /no Wasm artifact/.test(err.message) &&
+        /build:workloads/.test(String((err as { hint?: string }).hint))
+      );
     });
   });
 });
@@ -192,7 +221,9 @@ describe('spin bare metal: faults', () => {
   });
 
   it('an app that fails to start shows its stderr', async () => {
-    const platform = await platformWith({ env: { FAKE_SPIN_FAIL_START: 'failed to instantiate component aes: boom' } });
+    const platform = await platformWith({
+      env: { FAKE_SPIN_FAIL_START: 'failed to instantiate component aes: boom' },
+    });
     await platform.setup({}, createPointClock());
     await assert.rejects(platform.deploy('aes'), (err: unknown) => {
       assert.ok(err instanceof PlatformError);
@@ -221,7 +252,10 @@ describe('spin bare metal: faults', () => {
 
   it('escalates to SIGKILL when spin ignores SIGTERM', async () => {
     const record = recordFile();
-    const platform = await platformWith({ stopGrace: 0.3, env: { FAKE_SPIN_RECORD: record, FAKE_SPIN_IGNORE_SIGTERM: '1' } });
+    const platform = await platformWith({
+      stopGrace: 0.3,
+      env: { FAKE_SPIN_RECORD: record, FAKE_SPIN_IGNORE_SIGTERM: '1' },
+    });
     await platform.setup({}, createPointClock());
     await platform.deploy('aes');
     await platform.teardown();
@@ -233,7 +267,8 @@ describe('spin bare metal: faults', () => {
     const platform = await platformWith({ env: { FAKE_SPIN_RECORD: record, FAKE_SPIN_CRASH_AFTER: '2' } });
     await platform.setup({ requestTimeout: 5 }, createPointClock());
     await platform.deploy('aes');
-    for (let i = 0; i < 2; i++) assert.equal((await platform.invoke({ workload: 'aes', input: { i } })).status, 'ok');
+    for (let i = 0; i < 2; i++)
+      assert.equal((await platform.invoke({ workload: 'aes', input: { i } })).status, 'ok');
     const crashed = await platform.invoke({ workload: 'aes', input: { i: 2 } });
     assert.equal(crashed.status, 'error');
     assert.match(crashed.errorMessage ?? '', /spin up exited with code 101 mid-run/);
@@ -249,10 +284,36 @@ describe('spin bare metal: faults', () => {
     assertNothingLeft([readRecords(record)[0]!.pid]);
   });
 
+  it("requests beyond the instance cap get Spin's empty 500: error records, counted and warned", async () => {
+    const platform = await platformWith({ maxInstanceCount: 2, env: { FAKE_SPIN_REQUEST_DELAY_MS: '400' } });
+    await platform.setup({ requestTimeout: 5 }, createPointClock());
+    await platform.deploy('aes');
+    const results = await Promise.all(
+      [0, 1, 2, 3].map((i) => platform.invoke({ workload: 'aes', input: { i } })),
+    );
+    assert.deepEqual(results.map((r) => r.status).sort(), ['error', 'error', 'ok', 'ok']);
+    for (const r of results.filter((x) => x.status === 'error')) assert.equal(r.httpStatus, 500);
+    let details = (await platform.describe()).details as unknown as { instanceLimitHits: number };
+    for (let i = 0; i < 100 && details.instanceLimitHits < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20)); // stderr can trail the HTTP answer
+      details = (await platform.describe()).details as unknown as { instanceLimitHits: number };
+    }
+    assert.equal(details.instanceLimitHits, 2);
+    assert.ok(
+      (await platform.describe()).warnings?.some((w) =>
+        /refused 2 instantiation\(s\) at its instance cap \(2\)/.test(w),
+      ),
+    );
+    await platform.teardown();
+    assertNothingLeft();
+  });
+
   it('instance reuse on Spin < 3.6 is a ConfigError; on 3.6 it passes the flags and warns', async () => {
     const old = await platformWith({ instanceReuse: { maxCount: 4 }, env: { FAKE_SPIN_VERSION: '3.5.1' } });
     await assert.rejects(old.setup({}, createPointClock()), (err: unknown) => {
-      return err instanceof ConfigError && /needs Spin >= 3\.6/.test(err.message) && /3\.5\.1/.test(err.message);
+      return (
+        err instanceof ConfigError && /needs Spin >= 3\.6/.test(err.message) && /3\.5\.1/.test(err.message)
+      );
     });
     const record = recordFile();
     const platform = await platformWith({
@@ -267,7 +328,7 @@ describe('spin bare metal: faults', () => {
     const d = await platform.describe();
     assert.equal(d.warnings?.length, 1);
     assert.match(d.warnings![0]!, /M\/G\/∞ .* does not hold as is/);
-    assert.equal((d.details as Record<string, any>).instanceReuse.maxInstanceReuseCount, 4);
+    assert.equal((d.details as unknown as Details).instanceReuse.maxInstanceReuseCount, 4);
     await platform.teardown();
     assertNothingLeft();
   });

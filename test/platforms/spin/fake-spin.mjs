@@ -15,12 +15,22 @@
 //   FAKE_SPIN_HANG=1               never listen
 //   FAKE_SPIN_START_DELAY_MS=n     listen only after n ms
 //   FAKE_SPIN_CRASH_AFTER=n        serve n app requests, then exit 101 on the next one
-//   FAKE_SPIN_REQUEST_DELAY_MS=n   hold every app request n ms before running it
+//   FAKE_SPIN_REQUEST_DELAY_MS=n   hold every app request n ms before running it (an instance is
+//                                  busy meanwhile: above SPIN_MAX_INSTANCE_COUNT busy instances the
+//                                  stand-in answers an empty 500 and logs the limit, as Spin does)
 //   FAKE_SPIN_IGNORE_SIGTERM=1     ignore SIGTERM (the adapter must escalate to SIGKILL)
 //   FAKE_SPIN_CHILD=1              spawn a helper process in the same process group
 //   FAKE_SPIN_RECORD=file          append {argv, env, pid, childPid} as one JSON line
 import { spawn } from 'node:child_process';
-import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -44,7 +54,11 @@ if (argv[0] === '--version' || argv[0] === '-V') {
 if (argv[0] !== 'up') fail(`error: unrecognized subcommand '${argv[0] ?? ''}'`, 2);
 
 const withValue = new Set(['--listen', '-f', '--from', '--runtime-config-file', '--log-dir', '-L']);
-const reuseFlags = new Set(['--max-instance-reuse-count', '--max-instance-concurrent-reuse-count', '--idle-instance-timeout']);
+const reuseFlags = new Set([
+  '--max-instance-reuse-count',
+  '--max-instance-concurrent-reuse-count',
+  '--idle-instance-timeout',
+]);
 const opts = {};
 for (let i = 1; i < argv.length; i++) {
   const a = argv[i];
@@ -71,13 +85,20 @@ if (env.FAKE_SPIN_CHILD === '1') {
   childPid = child.pid;
 }
 if (env.FAKE_SPIN_RECORD) {
-  const spinEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('SPIN_') || k === 'RUST_LOG'));
-  appendFileSync(env.FAKE_SPIN_RECORD, `${JSON.stringify({ argv, env: spinEnv, pid: process.pid, childPid })}\n`);
+  const spinEnv = Object.fromEntries(
+    Object.entries(env).filter(([k]) => k.startsWith('SPIN_') || k === 'RUST_LOG'),
+  );
+  appendFileSync(
+    env.FAKE_SPIN_RECORD,
+    `${JSON.stringify({ argv, env: spinEnv, pid: process.pid, childPid })}\n`,
+  );
 }
 if (env.FAKE_SPIN_IGNORE_SIGTERM === '1') process.on('SIGTERM', () => {});
 if (env.FAKE_SPIN_FAIL_START) fail(`Error: ${env.FAKE_SPIN_FAIL_START}`);
 if (env.FAKE_SPIN_FORCE_IN_USE === '1') {
-  fail(`Error: ${listen} is already in use. To have Spin search for a free port, use the --find-free-port option.`);
+  fail(
+    `Error: ${listen} is already in use. To have Spin search for a free port, use the --find-free-port option.`,
+  );
 }
 
 let manifest;
@@ -92,7 +113,9 @@ const routes = [];
 for (const trigger of manifest.trigger?.http ?? []) {
   const component = manifest.component?.[trigger.component];
   if (!component) fail(`Error: trigger references unknown component '${trigger.component}'`);
-  const source = isAbsolute(component.source) ? component.source : resolve(dirname(manifestPath), component.source);
+  const source = isAbsolute(component.source)
+    ? component.source
+    : resolve(dirname(manifestPath), component.source);
   let bytes;
   try {
     bytes = readFileSync(source);
@@ -102,13 +125,23 @@ for (const trigger of manifest.trigger?.http ?? []) {
   const wagi = trigger.executor?.type === 'wagi';
   const module = wagi ? await WebAssembly.compile(bytes) : null;
   const prefix = String(trigger.route).replace(/\/?\.\.\.$/, '');
-  routes.push({ route: trigger.route, prefix: prefix === '' ? '/' : prefix, id: trigger.component, wagi, module });
+  routes.push({
+    route: trigger.route,
+    prefix: prefix === '' ? '/' : prefix,
+    id: trigger.component,
+    wagi,
+    module,
+  });
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'fake-spin-'));
 let served = 0;
+let inFlight = 0;
+// the pooling allocator's instance cap (crates/core/src/lib.rs: SPIN_WASMTIME_INSTANCE_COUNT, else SPIN_MAX_INSTANCE_COUNT, default 1000)
+const instanceCap = Number(env.SPIN_WASMTIME_INSTANCE_COUNT ?? env.SPIN_MAX_INSTANCE_COUNT ?? 1000);
 let nextFile = 0;
-const crashAfter = env.FAKE_SPIN_CRASH_AFTER === undefined ? Number.POSITIVE_INFINITY : Number(env.FAKE_SPIN_CRASH_AFTER);
+const crashAfter =
+  env.FAKE_SPIN_CRASH_AFTER === undefined ? Number.POSITIVE_INFINITY : Number(env.FAKE_SPIN_CRASH_AFTER);
 
 /** Run a WAGI module once: fresh instance, body on stdin, CGI env, parse headers/body from stdout. */
 function runWagi(route, req, body) {
@@ -182,8 +215,18 @@ const server = createServer((req, res) => {
     return;
   }
   served++;
+  if (inFlight >= instanceCap) {
+    // Spin's answer when the pooling allocator is exhausted: an empty 500, the cause only in its log
+    process.stderr.write(
+      `ERROR spin_trigger_http::server: Error processing request: maximum concurrent component instance limit of ${instanceCap} reached\n`,
+    );
+    res.writeHead(500).end();
+    return;
+  }
   if (served > crashAfter) {
-    process.stderr.write("thread 'tokio-runtime-worker' panicked: fake crash requested by FAKE_SPIN_CRASH_AFTER\n");
+    process.stderr.write(
+      "thread 'tokio-runtime-worker' panicked: fake crash requested by FAKE_SPIN_CRASH_AFTER\n",
+    );
     req.socket.destroy();
     process.exit(101);
   }
@@ -193,6 +236,8 @@ const server = createServer((req, res) => {
     size += c.length;
     if (size <= 1 << 20) chunks.push(c);
   });
+  inFlight++;
+  res.on('close', () => inFlight--);
   req.on('end', async () => {
     const delay = Number(env.FAKE_SPIN_REQUEST_DELAY_MS ?? 0);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
@@ -207,10 +252,15 @@ const server = createServer((req, res) => {
   });
 });
 
-const [host, portText] = [listen.slice(0, listen.lastIndexOf(':')), listen.slice(listen.lastIndexOf(':') + 1)];
+const [host, portText] = [
+  listen.slice(0, listen.lastIndexOf(':')),
+  listen.slice(listen.lastIndexOf(':') + 1),
+];
 server.on('error', (err) => {
   if (err.code === 'EADDRINUSE') {
-    fail(`Error: ${listen} is already in use. To have Spin search for a free port, use the --find-free-port option.`);
+    fail(
+      `Error: ${listen} is already in use. To have Spin search for a free port, use the --find-free-port option.`,
+    );
   }
   fail(`Error: Unable to listen on ${listen}: ${err.message}`);
 });
@@ -221,8 +271,16 @@ if (env.FAKE_SPIN_IGNORE_SIGTERM !== '1') process.on('SIGTERM', () => process.ex
 function start() {
   server.listen(Number(portText), host, () => {
     const base = `http://${listen}`;
-    const lines = [`Logging component stdio to "${opts['--log-dir'] ?? '.spin/logs'}/"`, '', `Serving ${base}`, 'Available Routes:'];
-    for (const r of routes) lines.push(`  ${r.id}: ${base}${r.prefix === '/' ? '' : r.prefix}${r.route.endsWith('...') ? ' (wildcard)' : ''}`);
+    const lines = [
+      `Logging component stdio to "${opts['--log-dir'] ?? '.spin/logs'}/"`,
+      '',
+      `Serving ${base}`,
+      'Available Routes:',
+    ];
+    for (const r of routes)
+      lines.push(
+        `  ${r.id}: ${base}${r.prefix === '/' ? '' : r.prefix}${r.route.endsWith('...') ? ' (wildcard)' : ''}`,
+      );
     process.stdout.write(`${lines.join('\n')}\n`);
   });
 }

@@ -4,12 +4,24 @@
  * a fixture app directory, the stand-in `spin` launcher, and process-tree inspection to prove
  * nothing is left running.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const FAKE_SPIN = fileURLToPath(new URL('./fake-spin.mjs', import.meta.url));
+
+const created: string[] = [];
+process.on('exit', () => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temp directory, removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -59,24 +71,62 @@ export function wagiEchoModule(): Uint8Array {
   ]);
   const header = Buffer.from(WAGI_HEADER, 'utf8');
   const code = [
-    ...i32(100), ...i32(1024), ...store, // iov.buf
-    ...i32(104), ...i32(60000), ...store, // iov.len
-    ...i32(0), ...i32(100), ...i32(1), ...i32(200), 0x10, 0x00, 0x1a, // fd_read(0, iov, 1, &nread); drop
-    ...i32(300), ...i32(0), ...store, // out[0].buf = header
-    ...i32(304), ...i32(header.length), ...store,
-    ...i32(308), ...i32(1024), ...store, // out[1].buf = body
-    ...i32(312), ...i32(200), ...load, ...store, // out[1].len = nread
-    ...i32(1), ...i32(300), ...i32(2), ...i32(400), 0x10, 0x01, 0x1a, // fd_write(1, out, 2, &nw); drop
+    ...i32(100),
+    ...i32(1024),
+    ...store, // iov.buf
+    ...i32(104),
+    ...i32(60000),
+    ...store, // iov.len
+    ...i32(0),
+    ...i32(100),
+    ...i32(1),
+    ...i32(200),
+    0x10,
+    0x00,
+    0x1a, // fd_read(0, iov, 1, &nread); drop
+    ...i32(300),
+    ...i32(0),
+    ...store, // out[0].buf = header
+    ...i32(304),
+    ...i32(header.length),
+    ...store,
+    ...i32(308),
+    ...i32(1024),
+    ...store, // out[1].buf = body
+    ...i32(312),
+    ...i32(200),
+    ...load,
+    ...store, // out[1].len = nread
+    ...i32(1),
+    ...i32(300),
+    ...i32(2),
+    ...i32(400),
+    0x10,
+    0x01,
+    0x1a, // fd_write(1, out, 2, &nw); drop
     0x0b,
   ];
   const body = [0x00, ...code]; // no locals
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([fnType, startType])),
     ...section(2, imports),
     ...section(3, vec([[0x01]])),
     ...section(5, vec([[0x00, 0x01]])),
-    ...section(7, vec([[...str('memory'), 0x02, 0x00], [...str('_start'), 0x00, 0x02]])),
+    ...section(
+      7,
+      vec([
+        [...str('memory'), 0x02, 0x00],
+        [...str('_start'), 0x00, 0x02],
+      ]),
+    ),
     ...section(10, vec([[...uleb(body.length), ...body]])),
     ...section(11, vec([[0x00, ...i32(0), 0x0b, ...uleb(header.length), ...header]])),
   ];
@@ -91,7 +141,7 @@ export interface FixtureApp {
 
 /** A temp dir with echo.wasm and a manifest v2 routing `/<workload>` to it through WAGI. */
 export function fixtureApp(workload = 'aes'): FixtureApp {
-  const dir = mkdtempSync(join(tmpdir(), 'faasmark-spin-app-'));
+  const dir = tempDir('faasmark-spin-app-');
   const wasm = join(dir, 'echo.wasm');
   writeFileSync(wasm, wagiEchoModule());
   const manifest = join(dir, 'spin.toml');
@@ -115,7 +165,7 @@ export function fixtureApp(workload = 'aes'): FixtureApp {
 
 /** An executable `spin` in a temp dir that runs the stand-in with node (so PATH lookups work too). */
 export function fakeSpinBinary(): { dir: string; path: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'faasmark-fake-spin-'));
+  const dir = tempDir('faasmark-fake-spin-');
   const path = join(dir, 'spin');
   writeFileSync(path, `#!/bin/sh\nexec "${process.execPath}" --no-warnings "${FAKE_SPIN}" "$@"\n`);
   chmodSync(path, 0o755);
@@ -160,7 +210,9 @@ export function alive(pid: number): boolean {
 }
 
 /** Records the stand-in appended to FAKE_SPIN_RECORD. */
-export function readRecords(path: string): Array<{ argv: string[]; env: Record<string, string>; pid: number; childPid: number | null }> {
+export function readRecords(
+  path: string,
+): Array<{ argv: string[]; env: Record<string, string>; pid: number; childPid: number | null }> {
   try {
     return readFileSync(path, 'utf8')
       .split('\n')

@@ -5,17 +5,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { it } from 'node:test';
-import { alive, fakeSpinBinary, fixtureApp, readRecords } from './helpers.js';
+import { fileURLToPath } from 'node:url';
+import { alive, fakeSpinBinary, fixtureApp, readRecords, tempDir } from './helpers.js';
 
 it('SIGINT stops spin up and everything it started', async () => {
   const bin = fakeSpinBinary();
   const app = fixtureApp('aes');
-  const record = join(mkdtempSync(join(tmpdir(), 'faasmark-spin-rec-')), 'record.jsonl');
+  const record = join(tempDir('faasmark-spin-rec-'), 'record.jsonl');
   const script = fileURLToPath(new URL('./sigint-child.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, bin.path, app.manifest, record], {
     stdio: ['ignore', 'pipe', 'pipe'],

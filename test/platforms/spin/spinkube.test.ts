@@ -5,20 +5,25 @@
  * through the "forwarded" port (a loopback server standing in for the pod).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { PlatformError } from '../../../harness/errors.js';
 import { createPointClock } from '../../../harness/clock.js';
+import { PlatformError } from '../../../harness/errors.js';
 import { runCleanups } from '../../../harness/lifecycle.js';
 import { resolveSpinConfig } from '../../../platforms/spin/config.js';
 import { prerequisiteSteps } from '../../../platforms/spin/spinkube/cluster.js';
 import { validateSpinApp } from '../../../platforms/spin/spinkube/manifest.js';
 import { SpinKubePlatform } from '../../../platforms/spin/spinkube/platform.js';
-import type { CommandResult, KubeRunner, LongRunning, RunOptions } from '../../../platforms/spin/spinkube/runner.js';
+import type {
+  CommandResult,
+  KubeRunner,
+  LongRunning,
+  RunOptions,
+} from '../../../platforms/spin/spinkube/runner.js';
+import { tempDir } from './helpers.js';
 
 type Script = (line: string, input: string | undefined) => Partial<CommandResult> | undefined;
 
@@ -31,7 +36,9 @@ class FakeForward implements LongRunning {
   });
   constructor(private readonly port: number) {}
   async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
-    const m = pattern.exec(`Forwarding from 127.0.0.1:${this.port} -> 80\nForwarding from [::1]:${this.port} -> 80\n`);
+    const m = pattern.exec(
+      `Forwarding from 127.0.0.1:${this.port} -> 80\nForwarding from [::1]:${this.port} -> 80\n`,
+    );
     if (!m) throw new Error('pattern did not match');
     return m;
   }
@@ -74,14 +81,20 @@ class FakeRunner implements KubeRunner {
   /** The stdin of the `kubectl apply` that carried an object of kind `kind`. */
   inputOf(kind: string): string {
     const re = new RegExp(`^kind: ${kind}$`, 'm');
-    for (const [i, input] of this.inputs) if (re.test(input) && this.lines[i]?.includes(' apply ')) return input;
+    for (const [i, input] of this.inputs)
+      if (re.test(input) && this.lines[i]?.includes(' apply ')) return input;
     throw new Error(`no apply of ${kind}`);
   }
 }
 
 const defaultScript: Script = (line) => {
-  if (line.includes('get spinappexecutor')) return { exitCode: 1, stderr: 'Error from server (NotFound): spinappexecutors "containerd-shim-spin" not found' };
-  if (line.includes('version -o json')) return { stdout: JSON.stringify({ serverVersion: { gitVersion: 'v1.31.0' } }) };
+  if (line.includes('get spinappexecutor'))
+    return {
+      exitCode: 1,
+      stderr: 'Error from server (NotFound): spinappexecutors "containerd-shim-spin" not found',
+    };
+  if (line.includes('version -o json'))
+    return { stdout: JSON.stringify({ serverVersion: { gitVersion: 'v1.31.0' } }) };
   return undefined;
 };
 
@@ -96,7 +109,9 @@ before(async () => {
     });
     req.on('end', () => {
       bodies.push({ path: req.url, body: JSON.parse(text) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ echoed: JSON.parse(text) }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ echoed: JSON.parse(text) }));
     });
   });
   await new Promise<void>((r) => pod.listen(0, '127.0.0.1', () => r()));
@@ -108,7 +123,11 @@ after(async () => {
 });
 
 function context() {
-  return { buildDir: mkdtempSync(join(tmpdir(), 'faasmark-sk-build-')), workDir: mkdtempSync(join(tmpdir(), 'faasmark-sk-')), log: () => {} };
+  return {
+    buildDir: tempDir('faasmark-sk-build-'),
+    workDir: tempDir('faasmark-sk-'),
+    log: () => {},
+  };
 }
 
 describe('SpinKube on an existing cluster', () => {
@@ -117,7 +136,11 @@ describe('SpinKube on an existing cluster', () => {
     const config = resolveSpinConfig({
       name: 'spin',
       mode: 'spinkube',
-      spinkube: { images: { aes: 'registry.example/faasmark-aes:1' }, replicas: 2, cluster: { type: 'existing', context: 'ctx' } },
+      spinkube: {
+        images: { aes: 'registry.example/faasmark-aes:1' },
+        replicas: 2,
+        cluster: { type: 'existing', context: 'ctx' },
+      },
     });
     const platform = new SpinKubePlatform(config, context(), { runner });
     await platform.setup({ requestTimeout: 5 }, createPointClock());
@@ -152,11 +175,20 @@ describe('SpinKube on an existing cluster', () => {
     const d = await platform.describe();
     assert.match(String((d.details as Record<string, unknown>).scaling), /HPA\/KEDA/);
     assert.match(String((d.details as Record<string, unknown>).scaling), /inside each pod/);
-    assert.ok(d.warnings?.some((w) => /single pod/.test(w)), 'replicas > 1 behind a port-forward is flagged');
+    assert.ok(
+      d.warnings?.some((w) => /single pod/.test(w)),
+      'replicas > 1 behind a port-forward is flagged',
+    );
   });
 
   it('an existing executor is not re-created; a configured endpoint replaces the port-forward', async () => {
-    const runner = new FakeRunner((line) => (line.includes('get spinappexecutor') ? { stdout: 'spinappexecutor/x' } : defaultScript(line, undefined)), podPort);
+    const runner = new FakeRunner(
+      (line) =>
+        line.includes('get spinappexecutor')
+          ? { stdout: 'spinappexecutor/x' }
+          : defaultScript(line, undefined),
+      podPort,
+    );
     const config = resolveSpinConfig({
       name: 'spin',
       mode: 'spinkube',
@@ -168,14 +200,19 @@ describe('SpinKube on an existing cluster', () => {
     assert.equal((await platform.invoke({ workload: 'matmul', input: { n: 2 } })).status, 'ok');
     await platform.teardown();
     assert.equal(runner.lines.filter((l) => l.endsWith('apply -f -')).length, 2, 'namespace + SpinApp only');
-    assert.equal(runner.lines.some((l) => l.includes('port-forward')), false);
+    assert.equal(
+      runner.lines.some((l) => l.includes('port-forward')),
+      false,
+    );
     assert.match(runner.inputOf('SpinApp'), /image: localhost:5000\/faasmark-matmul:latest/);
   });
 
   it('a SpinApp that never becomes Available is reported with its pods and removed again', async () => {
     const runner = new FakeRunner((line, input) => {
-      if (line.includes(' wait ')) return { exitCode: 1, stderr: 'error: timed out waiting for the condition on spinapps/faasmark-aes' };
-      if (line.includes('get spinapp,deployment,pods')) return { stdout: 'pod/faasmark-aes-1   0/1   ImagePullBackOff' };
+      if (line.includes(' wait '))
+        return { exitCode: 1, stderr: 'error: timed out waiting for the condition on spinapps/faasmark-aes' };
+      if (line.includes('get spinapp,deployment,pods'))
+        return { stdout: 'pod/faasmark-aes-1   0/1   ImagePullBackOff' };
       return defaultScript(line, input);
     }, podPort);
     const config = resolveSpinConfig({ name: 'spin', mode: 'spinkube', spinkube: { readyTimeout: 5 } });
@@ -189,27 +226,44 @@ describe('SpinKube on an existing cluster', () => {
     });
     assert.match(runner.lines.at(-1) ?? '', /delete --ignore-not-found .* -f -$/);
     assert.equal(runner.forwards.length, 0);
-    assert.equal(runner.lines.find((l) => l.includes(' wait ')), 'kubectl wait --for=condition=Available spinapp/faasmark-aes -n faasmark --timeout=5s');
+    assert.equal(
+      runner.lines.find((l) => l.includes(' wait ')),
+      'kubectl wait --for=condition=Available spinapp/faasmark-aes -n faasmark --timeout=5s',
+    );
   });
 
   it('a cluster without the SpinApp CRD is refused with the install hint', async () => {
-    const runner = new FakeRunner((line) => (line.includes('get crd') ? { exitCode: 1, stderr: 'NotFound' } : undefined), podPort);
-    const platform = new SpinKubePlatform(resolveSpinConfig({ name: 'spin', mode: 'spinkube' }), context(), { runner });
+    const runner = new FakeRunner(
+      (line) => (line.includes('get crd') ? { exitCode: 1, stderr: 'NotFound' } : undefined),
+      podPort,
+    );
+    const platform = new SpinKubePlatform(resolveSpinConfig({ name: 'spin', mode: 'spinkube' }), context(), {
+      runner,
+    });
     await assert.rejects(platform.setup({}, createPointClock()), (err: unknown) => {
-      return err instanceof PlatformError && /CRD/.test(err.message) && /installPrerequisites/.test(err.hint ?? '');
+      return (
+        err instanceof PlatformError && /CRD/.test(err.message) && /installPrerequisites/.test(err.hint ?? '')
+      );
     });
   });
 
   it('an unreachable cluster is refused before anything is applied', async () => {
-    const runner = new FakeRunner((line) => (line.includes('/readyz') ? { exitCode: 1, stderr: 'connection refused' } : undefined), podPort);
-    const platform = new SpinKubePlatform(resolveSpinConfig({ name: 'spin', mode: 'spinkube' }), context(), { runner });
+    const runner = new FakeRunner(
+      (line) => (line.includes('/readyz') ? { exitCode: 1, stderr: 'connection refused' } : undefined),
+      podPort,
+    );
+    const platform = new SpinKubePlatform(resolveSpinConfig({ name: 'spin', mode: 'spinkube' }), context(), {
+      runner,
+    });
     await assert.rejects(platform.setup({}, createPointClock()), /not reachable: connection refused/);
     assert.equal(runner.lines.length, 1);
   });
 
   it('a port-forward that dies mid-run makes requests errors and the platform unhealthy', async () => {
     const runner = new FakeRunner(defaultScript, podPort);
-    const platform = new SpinKubePlatform(resolveSpinConfig({ name: 'spin', mode: 'spinkube' }), context(), { runner });
+    const platform = new SpinKubePlatform(resolveSpinConfig({ name: 'spin', mode: 'spinkube' }), context(), {
+      runner,
+    });
     await platform.setup({}, createPointClock());
     await platform.deploy('aes');
     runner.forwards[0]!.crash();
@@ -227,17 +281,25 @@ describe('SpinKube on a cluster faasmark creates', () => {
   it('kind: creates the cluster from the shim node image, installs the prerequisites, deletes it at teardown', async () => {
     const runner = new FakeRunner(defaultScript, podPort);
     const ctx = context();
-    const config = resolveSpinConfig({ name: 'spin', mode: 'spinkube', spinkube: { cluster: { type: 'kind', name: 'fm' } } });
+    const config = resolveSpinConfig({
+      name: 'spin',
+      mode: 'spinkube',
+      spinkube: { cluster: { type: 'kind', name: 'fm' } },
+    });
     assert.equal(config.spinkube.installPrerequisites, true, 'on by default for clusters faasmark creates');
     const platform = new SpinKubePlatform(config, ctx, { runner });
     await platform.setup({}, createPointClock());
     const kubeconfig = join(ctx.workDir, 'kubeconfig');
     assert.match(
       runner.lines[0]!,
-      new RegExp(`^kind create cluster --name fm --image ghcr\\.io/spinframework/containerd-shim-spin/kind:v\\d+\\.\\d+\\.\\d+ --config - --kubeconfig ${kubeconfig} --wait 180s$`),
+      new RegExp(
+        `^kind create cluster --name fm --image ghcr\\.io/spinframework/containerd-shim-spin/kind:v\\d+\\.\\d+\\.\\d+ --config - --kubeconfig ${kubeconfig} --wait 180s$`,
+      ),
     );
     assert.match(runner.inputs.get(0) ?? '', /runtime_type = "io.containerd.spin.v2"/);
-    const steps = prerequisiteSteps().map((s) => `${s.command} --kubeconfig ${kubeconfig} ${s.args.join(' ')}`);
+    const steps = prerequisiteSteps().map(
+      (s) => `${s.command} --kubeconfig ${kubeconfig} ${s.args.join(' ')}`,
+    );
     assert.deepEqual(runner.lines.slice(1, 1 + steps.length), steps);
     assert.ok(steps.some((s) => s.includes('oci://ghcr.io/spinframework/charts/spin-operator')));
     assert.ok(steps.some((s) => s.includes('cert-manager')));
@@ -259,13 +321,21 @@ describe('SpinKube on a cluster faasmark creates', () => {
       runner,
       startK3s: async (img) => {
         image = img;
-        return { kubeConfig: 'apiVersion: v1\nkind: Config\n', stop: async () => void (stopped = true) };
+        return {
+          kubeConfig: 'apiVersion: v1\nkind: Config\n',
+          stop: async () => {
+            stopped = true;
+          },
+        };
       },
     });
     await platform.setup({}, createPointClock());
     assert.match(image, /containerd-shim-spin\/k3d:/);
     assert.equal(readFileSync(join(ctx.workDir, 'kubeconfig'), 'utf8'), 'apiVersion: v1\nkind: Config\n');
-    assert.equal(runner.lines[0], `kubectl --kubeconfig ${join(ctx.workDir, 'kubeconfig')} get crd spinapps.core.spinkube.dev -o name`);
+    assert.equal(
+      runner.lines[0],
+      `kubectl --kubeconfig ${join(ctx.workDir, 'kubeconfig')} get crd spinapps.core.spinkube.dev -o name`,
+    );
     await platform.teardown();
     assert.equal(stopped, true);
   });

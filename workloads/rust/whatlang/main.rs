@@ -13,11 +13,19 @@ const MAX_TEXT_BYTES: usize = 1_048_576;
 const PROFILE_SIZE: usize = 300;
 const PROFILES: &str = include_str!("profiles.txt");
 
+/// Letters the detector reads: alphabetic characters below U+0590 (Latin, IPA, Greek,
+/// Cyrillic, Armenian — every profile language is Latin-script). The cut keeps native
+/// (rustc 1.95, Unicode 16) and wasm (rustc 1.63, Unicode 14) builds identical: their
+/// Unicode tables differ only for characters added since, all above this range.
+fn is_letter(c: char) -> bool {
+    (c as u32) < 0x0590 && c.is_alphabetic()
+}
+
 /// Lower-case letters; every run of non-letters becomes one space; padded with spaces.
 fn normalise(text: &str) -> Vec<char> {
     let mut out = vec![' '];
     for c in text.chars() {
-        if c.is_alphabetic() {
+        if is_letter(c) {
             for l in c.to_lowercase() {
                 out.push(l);
             }

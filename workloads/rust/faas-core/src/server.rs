@@ -64,7 +64,7 @@ enum ReadOutcome {
     Bad(u16, String),
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<ReadOutcome> {
+fn read_request(reader: &mut BufReader<TcpStream>, writer: &mut TcpStream) -> std::io::Result<ReadOutcome> {
     let mut line = String::new();
     if reader.read_line(&mut line)? == 0 {
         return Ok(ReadOutcome::Closed);
@@ -79,6 +79,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<ReadOutcom
     let mut content_length: usize = 0;
     let mut keep_alive = !http10;
     let mut header_bytes = 0usize;
+    let mut expect_continue = false;
     loop {
         let mut h = String::new();
         let n = reader.read_line(&mut h)?;
@@ -108,6 +109,8 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<ReadOutcom
                 } else if v.contains("keep-alive") {
                     keep_alive = true;
                 }
+            } else if name == "expect" && value.eq_ignore_ascii_case("100-continue") {
+                expect_continue = true;
             } else if name == "transfer-encoding" {
                 return Ok(ReadOutcome::Bad(411, "chunked bodies are not supported; send content-length".to_string()));
             }
@@ -115,6 +118,9 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<ReadOutcom
     }
     if content_length > MAX_BODY_BYTES {
         return Ok(ReadOutcome::Bad(413, format!("request body larger than {} bytes", MAX_BODY_BYTES)));
+    }
+    if expect_continue && content_length > 0 {
+        writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
     }
     let mut body = vec![0u8; content_length];
     reader.read_exact(&mut body)?;
@@ -150,7 +156,7 @@ fn serve_connection(stream: TcpStream, handler: Handler, lock: &Mutex<()>) -> st
     let mut writer = stream.try_clone()?;
     let mut reader = BufReader::new(stream);
     loop {
-        let req = match read_request(&mut reader)? {
+        let req = match read_request(&mut reader, &mut writer)? {
             ReadOutcome::Closed => return Ok(()),
             ReadOutcome::Bad(status, message) => {
                 return respond(&mut writer, status, &error_body(&message), false);

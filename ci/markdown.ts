@@ -1,0 +1,79 @@
+/**
+ * Markdown for the GitHub Actions job summary ($GITHUB_STEP_SUMMARY): a run's model error and
+ * integrity ledger, and a comparison's verdicts. Pure functions; the scripts write the text.
+ */
+import type { CompareResult } from '../analysis/compare/compare.js';
+import type { LedgerRow, MapeRow } from '../analysis/report/tables.js';
+import { fmt } from '../harness/table.js';
+
+function mdTable(head: string[], rows: string[][]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [
+    `| ${head.map(esc).join(' | ')} |`,
+    `|${head.map(() => ' --- ').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
+}
+
+export function runSummaryMarkdown(title: string, mape: MapeRow[], ledger: LedgerRow[]): string {
+  const invalid = ledger.filter((r) => !r.valid);
+  const sent = ledger.reduce((a, r) => a + r.sent, 0);
+  const ok = ledger.reduce((a, r) => a + r.ok, 0);
+  return [
+    `## ${title}`,
+    '',
+    `${ledger.length} points, ${sent} requests sent, ${ok} ok, ${invalid.length} invalid point(s).`,
+    '',
+    '### Model error (MAPE)',
+    mape.length
+      ? mdTable(
+          ['platform', 'workload', 'metric', 'MAPE', 'points'],
+          mape.map((r) => [
+            r.platform,
+            r.workload,
+            r.metric,
+            `${(r.mape * 100).toFixed(1)}%${r.overThreshold ? ' ⚠' : ''}`,
+            String(r.n),
+          ]),
+        )
+      : '_no point has both a measured and a predicted value_',
+    ...(invalid.length
+      ? [
+          '',
+          '### Invalid points',
+          ...invalid.map((r) => `- \`${r.pointId}\`: ${r.invalidReasons.join('; ') || 'no reason given'}`),
+        ]
+      : []),
+    '',
+  ].join('\n');
+}
+
+export function compareMarkdown(r: CompareResult): string {
+  const flagged = r.points.flatMap((p) =>
+    p.metrics.filter((m) => m.verdict === 'regressed' || m.verdict === 'improved').map((m) => ({ p, m })),
+  );
+  const c = r.counts;
+  return [
+    '## Regression gate',
+    '',
+    `Threshold ±${(r.threshold * 100).toFixed(1)}%: **${c.regressed} regressed**, ${c.improved} improved, ${c['no difference']} no difference, ${c.inconclusive} inconclusive.`,
+    '',
+    flagged.length
+      ? mdTable(
+          ['point', 'metric', 'baseline', 'candidate', 'ratio', '95% CI', 'p', 'verdict'],
+          flagged.map(({ p, m }) => [
+            p.key,
+            m.metric,
+            fmt(m.baseline),
+            fmt(m.candidate),
+            fmt(m.ratio, 3),
+            m.lo === null || m.hi === null ? '—' : `[${fmt(m.lo, 3)}, ${fmt(m.hi, 3)}]`,
+            fmt(m.pValue, 2),
+            m.verdict === 'regressed' ? '❌ regressed' : '✅ improved',
+          ]),
+        )
+      : '_nothing changed beyond the threshold_',
+    ...(r.warnings.length ? ['', ...r.warnings.map((w) => `> ⚠ ${w}`)] : []),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { JsonlWriter } from '../../harness/jsonl.js';
+import { RecordSink } from '../../harness/loadgen/record-sink.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fm-sink-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('RecordSink', () => {
+  it('writes every pushed record once, in push order, through backpressure', async () => {
+    const file = join(dir, 'r.jsonl');
+    const sink = new RecordSink(await JsonlWriter.open(file));
+    const payload = 'x'.repeat(200); // 50,000 lines × ~220 B overflow the stream buffer many times
+    for (let i = 0; i < 50_000; i++) sink.push({ i, payload });
+    await sink.close();
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 50_000);
+    for (const [i, l] of lines.entries()) assert.equal((JSON.parse(l) as { i: number }).i, i);
+    assert.equal(sink.count, 50_000);
+  });
+});
