@@ -35,7 +35,8 @@ export async function main(argv: string[], sinks?: Sinks): Promise<number> {
   const program = buildProgram();
   if (sinks) {
     program.configureOutput({ writeOut: sinks.stdout, writeErr: sinks.stderr });
-    for (const cmd of allCommands(program)) cmd.configureOutput({ writeOut: sinks.stdout, writeErr: sinks.stderr });
+    for (const cmd of allCommands(program))
+      cmd.configureOutput({ writeOut: sinks.stdout, writeErr: sinks.stderr });
   }
   const debug = argv.includes('--debug');
   try {

@@ -49,7 +49,11 @@ export class UsageError extends FaasmarkError {
 export class ConfigError extends FaasmarkError {
   readonly problems: string[];
   constructor(message: string, problems: string[] = [], options: FaasmarkErrorOptions = {}) {
-    super('FM_CONFIG', problems.length ? `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}` : message, options);
+    super(
+      'FM_CONFIG',
+      problems.length ? `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}` : message,
+      options,
+    );
     this.name = 'ConfigError';
     this.problems = problems;
   }
@@ -140,13 +144,18 @@ export function formatError(err: unknown, debug = false): string {
   if (err instanceof FaasmarkError) {
     const lines = [`error[${err.code}]: ${err.message}`];
     if (err.hint) lines.push(`hint: ${err.hint}`);
-    if (err.code === 'FM_INTERNAL') lines.push('This is a bug in faasmark; please report it with --debug output.');
+    if (err.code === 'FM_INTERNAL')
+      lines.push('This is a bug in faasmark; please report it with --debug output.');
     if (debug && err.stack) lines.push(err.stack);
-    if (debug && err.cause) lines.push(`cause: ${err.cause instanceof Error ? err.cause.stack : String(err.cause)}`);
+    if (debug && err.cause)
+      lines.push(`cause: ${err.cause instanceof Error ? err.cause.stack : String(err.cause)}`);
     return lines.join('\n');
   }
   const msg = err instanceof Error ? err.message : String(err);
-  const lines = [`error[FM_INTERNAL]: ${msg}`, 'This is a bug in faasmark; please report it with --debug output.'];
+  const lines = [
+    `error[FM_INTERNAL]: ${msg}`,
+    'This is a bug in faasmark; please report it with --debug output.',
+  ];
   if (debug && err instanceof Error && err.stack) lines.push(err.stack);
   return lines.join('\n');
 }

@@ -2,10 +2,11 @@
  * JSON Lines: a streaming writer (records go to disk as they complete, never only in memory)
  * and a tolerant reader that reports corrupted lines (line number) instead of failing.
  */
+
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
 export class JsonlWriter {

@@ -41,7 +41,9 @@ export function parseNumber(flag: string, raw: string | number, rule: NumberRule
 export function parseNumberList(flag: string, raw: string | number, rule: NumberRule = {}): number[] {
   const items = String(raw).split(',');
   if (items.some((s) => s.trim() === '')) {
-    throw new UsageError(`${flag} must be a comma-separated list of numbers, got ${JSON.stringify(String(raw))}`);
+    throw new UsageError(
+      `${flag} must be a comma-separated list of numbers, got ${JSON.stringify(String(raw))}`,
+    );
   }
   return items.map((item) => {
     try {
@@ -81,7 +83,9 @@ export function parseDuration(where: string, raw: string | number): number {
     consumed = re.lastIndex;
   }
   if (consumed === 0 || consumed !== text.length) {
-    throw new UsageError(`${where} must be a duration like 30, "500ms", "30s", "5m" or "1h", got ${JSON.stringify(raw)}`);
+    throw new UsageError(
+      `${where} must be a duration like 30, "500ms", "30s", "5m" or "1h", got ${JSON.stringify(raw)}`,
+    );
   }
   return total;
 }

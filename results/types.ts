@@ -35,6 +35,28 @@ export interface ModelInputs {
   cold?: number;
   wasm?: number;
   source: string;
+  /**
+   * Which clock `warm`/`cold`/`wasm` are on: `platform` = (endAt − startAt) + waitTime, the clock
+   * of the measured running/idle and of the thesis's SMP inputs; `client` = send → response at
+   * the load generator. Absent for `given` inputs (the suite's own figures).
+   */
+  clock?: 'platform' | 'client';
+  /**
+   * Mean client − platform-side time of the profile's warm calls (s): the HTTP hop and harness
+   * overhead. Present when `clock` is `platform`; predicted respTime = model respTime + this.
+   */
+  clientOverhead?: number;
+}
+
+/**
+ * The platform-side response time (duration + waitTime, the thesis's figure) measured vs the
+ * primary model's own response time, both on the platform clock (s); error is relative,
+ * (measured − predicted) / predicted.
+ */
+export interface PlatformComparison {
+  measured: number | null;
+  predicted: number | null;
+  error: number | null;
 }
 
 export interface PointSummary {
@@ -76,6 +98,8 @@ export interface PointSummary {
   latency?: Percentiles;
   /** Platform-side response time (duration + waitTime) where reported (s). */
   platformRespTime?: Percentiles;
+  /** Mean platform-side response time vs the model's (container points fed platform-side times). */
+  platformComparison?: PlatformComparison;
   /** Send lag = actual − intended send time (s). */
   sendLag?: Percentiles;
   /** Kolmogorov–Smirnov test of the realised inter-arrival gaps against the exponential. */

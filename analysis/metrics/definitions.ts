@@ -121,8 +121,12 @@ export function metricsFor(executor: 'container' | 'wasm'): MetricDefinition[] {
  * Relative error of a measurement against a prediction: (measured − predicted) / predicted.
  * Null when either side is missing or the prediction is 0 (undefined relative error).
  */
-export function relativeError(measured: number | null | undefined, predicted: number | null | undefined): number | null {
-  if (measured === null || measured === undefined || predicted === null || predicted === undefined) return null;
+export function relativeError(
+  measured: number | null | undefined,
+  predicted: number | null | undefined,
+): number | null {
+  if (measured === null || measured === undefined || predicted === null || predicted === undefined)
+    return null;
   if (!Number.isFinite(measured) || !Number.isFinite(predicted) || predicted === 0) return null;
   return (measured - predicted) / predicted;
 }

@@ -6,13 +6,13 @@ import type { Command } from 'commander';
 import compare from './compare.js';
 import invoke from './invoke.js';
 import openwhisk from './openwhisk.js';
-import report from './report.js';
-import reproduce from './reproduce.js';
-import run from './run.js';
 import predict from './predict.js';
 import probe from './probe.js';
 import profile from './profile.js';
 import recommend from './recommend.js';
+import report from './report.js';
+import reproduce from './reproduce.js';
+import run from './run.js';
 import serve from './serve.js';
 import simulate from './simulate.js';
 import spin from './spin.js';
@@ -20,17 +20,20 @@ import spin from './spin.js';
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
-  compare,
-  invoke,
-  openwhisk,
-  report,
-  reproduce,
+  // the main job and what is done with its results
   run,
+  report,
+  compare,
+  reproduce,
+  // models
   predict,
-  probe,
-  profile,
-  recommend,
-  serve,
   simulate,
+  recommend,
+  // workloads and platforms
+  profile,
+  invoke,
+  serve,
+  probe,
+  openwhisk,
   spin,
 ];

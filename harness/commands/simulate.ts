@@ -286,7 +286,7 @@ export default function register(program: Command): void {
   program
     .command('simulate')
     .description(
-      'Discrete-event simulation: scale-per-request containers (keep-alive, routing, cold starts; SMP output names) or Wasm (--mode wasm: M/G/∞, optionally c cores shared)',
+      'discrete-event simulation: scale-per-request containers (keep-alive, routing, cold starts; SMP output names) or Wasm (--mode wasm: M/G/∞, optionally c cores shared)',
     )
     .option('--mode <mode>', `container or wasm (default container)`)
     .option('--arrival-rate <L>', 'arrival rate λ (req/s, Poisson); a comma list sweeps')

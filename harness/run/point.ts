@@ -250,6 +250,15 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
       modelInputs,
       latency: m.latency,
       ...(m.platformRespTime ? { platformRespTime: m.platformRespTime } : {}),
+      ...(prediction.platformRespTime !== undefined
+        ? {
+            platformComparison: {
+              measured: m.platformRespTime?.mean ?? null,
+              predicted: prediction.platformRespTime,
+              error: relativeError(m.platformRespTime?.mean, prediction.platformRespTime),
+            },
+          }
+        : {}),
       sendLag: m.sendLag,
       ks: ks ? { statistic: ks.statistic, pValue: ks.pValue, n: ks.n } : null,
       unsent: 0,

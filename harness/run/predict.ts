@@ -8,6 +8,16 @@
  *   the simulator in Wasm mode on the same cores.
  * A model that cannot run (missing input, saturation, module error) contributes nothing and
  * says why in `notes` — never a guessed number.
+ *
+ * Clocks (containers). When the profile fed platform-side service times (`modelInputs.clock:
+ * 'platform'`, profile.ts), the SMP and simulator outputs ARE the platform-side quantities the
+ * engine measures from service intervals [startAt − waitTime, endAt]: running, runningWarm,
+ * runningCold, idle, totalExecutors, coldProb. respTime is the one metric DESIGN.md defines on
+ * the client clock (from the intended send time), so the single bridge between the clocks is
+ *   predicted respTime = model respTime (platform-side) + modelInputs.clientOverhead,
+ * applied to the SMP and the simulator alike; the unbridged platform-side figure of the primary
+ * model is returned as `platformRespTime` (compared with the measured duration + waitTime in
+ * the point summary's `platformComparison`). Client-clock or given inputs are used unchanged.
  */
 
 import type { MetricValues } from '../../analysis/metrics/definitions.js';
@@ -36,15 +46,28 @@ export interface Prediction {
   primary: string | null;
   models: Record<string, MetricValues>;
   notes: string[];
+  /**
+   * The primary model's platform-side mean response time (s), before the client-overhead
+   * bridge; present only when the inputs were platform-side (container points).
+   */
+  platformRespTime?: number;
 }
 
 const why = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err));
+
+/** Move a model's platform-side respTime to the client clock: + the profile's client overhead. */
+function toClientClock(m: MetricValues, overhead: number | undefined): MetricValues {
+  if (overhead === undefined || typeof m.respTime !== 'number') return m;
+  return { ...m, respTime: m.respTime + overhead };
+}
 
 export async function predictPoint(input: PredictInput): Promise<Prediction> {
   const models: Record<string, MetricValues> = {};
   const notes: string[] = [];
   const mi = input.modelInputs;
   if (input.executor === 'container') {
+    const overhead = mi.clock === 'platform' ? mi.clientOverhead : undefined;
+    let platformRespTime: number | undefined;
     if (mi.warm === undefined || mi.cold === undefined || input.keepAlive === null) {
       notes.push('smp: needs warm and cold service times and a keep-alive');
     } else {
@@ -58,7 +81,9 @@ export async function predictPoint(input: PredictInput): Promise<Prediction> {
           maxConcurrency: input.maxConcurrency,
           variant: input.smpVariant,
         });
-        models.smp = smpMetrics(r);
+        const smp = smpMetrics(r);
+        if (mi.clock === 'platform' && typeof smp.respTime === 'number') platformRespTime = smp.respTime;
+        models.smp = toClientClock(smp, overhead);
         notes.push(...r.notes.map((n) => `smp: ${n}`));
       } catch (err) {
         notes.push(`smp: ${why(err)}`);
@@ -81,13 +106,23 @@ export async function predictPoint(input: PredictInput): Promise<Prediction> {
             },
             createRng(input.simulate.seed + 1),
           );
-          models.simulator = r.metrics;
+          models.simulator = toClientClock(r.metrics, overhead);
         } catch (err) {
           notes.push(`simulator: ${why(err)}`);
         }
       }
     }
-    return { predicted: models.smp ?? {}, primary: models.smp ? 'smp' : null, models, notes };
+    if (overhead !== undefined)
+      notes.push(
+        `respTime: model (platform-side) + client overhead ${(overhead * 1000).toFixed(3)} ms from the profile`,
+      );
+    return {
+      predicted: models.smp ?? {},
+      primary: models.smp ? 'smp' : null,
+      models,
+      notes,
+      ...(platformRespTime !== undefined ? { platformRespTime } : {}),
+    };
   }
 
   if (mi.wasm === undefined) {

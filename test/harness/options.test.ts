@@ -21,7 +21,10 @@ describe('parseNumber', () => {
     it(`rejects ${JSON.stringify(raw)} naming the flag`, () => {
       assert.throws(
         () => parseNumber('--flag', raw, rule),
-        (err: unknown) => err instanceof UsageError && err.message.startsWith('--flag must be') && err.message.includes(JSON.stringify(raw)),
+        (err: unknown) =>
+          err instanceof UsageError &&
+          err.message.startsWith('--flag must be') &&
+          err.message.includes(JSON.stringify(raw)),
       );
     });
   }
@@ -55,6 +58,9 @@ describe('parseDuration', () => {
 describe('parseChoice', () => {
   it('lists accepted values', () => {
     assert.equal(parseChoice('--variant', 'thesis', ['thesis', 'original']), 'thesis');
-    assert.throws(() => parseChoice('--variant', 'x', ['thesis', 'original']), /--variant must be one of thesis, original, got "x"/);
+    assert.throws(
+      () => parseChoice('--variant', 'x', ['thesis', 'original']),
+      /--variant must be one of thesis, original, got "x"/,
+    );
   });
 });
