@@ -5,9 +5,10 @@
 import { type CoresResult, solveCores } from './capacity.js';
 import { type MginfResult, solveMginf } from './mginf.js';
 import type { KeepAliveAdvice, KeepAliveAdviceInput } from './recommend.js';
-import { SMP_OUTPUT_KEYS, type SmpInput, type SmpResult, type SmpVariant, solveSmp } from './smp.js';
+import { type SmpInput, type SmpResult, type SmpVariant, solveSmp } from './smp.js';
+import { SMP_OUTPUT_KEYS, type SmpOutputs } from './smp-outputs.js';
 
-export interface SmpRecord {
+export interface SmpRecord extends SmpOutputs {
   arrivalRate: number;
   warm: number;
   cold: number;
@@ -16,17 +17,6 @@ export interface SmpRecord {
   variant: SmpVariant;
   /** Present only when false (pacsltk's faster_solution=False). */
   fasterSolution?: false;
-  avgServerCount: number;
-  avgServerCountTotal: number;
-  avgRunningCount: number;
-  avgRunningWarmCount: number;
-  avgRunningColdCount: number;
-  avgIdleCount: number;
-  coldProb: number;
-  avgUtilization: number;
-  avgRespTime: number;
-  rejectionProb: number;
-  rejectionRate: number;
   /** Present only when the solver had something to say. */
   notes?: string[];
 }

@@ -26,6 +26,7 @@
  * recursion from scratch, x = τ/(1/L)), so results agree to rounding.
  */
 import { type MetricValues, smpOutputsToMetrics } from '../metrics/definitions.js';
+import type { SmpOutputs } from './smp-outputs.js';
 import { requireChoice, requireInteger, requirePositive } from './validate.js';
 
 export type SmpVariant = 'thesis' | 'original';
@@ -51,18 +52,7 @@ export interface SmpInput {
   fasterSolution?: boolean;
 }
 
-export interface SmpResult {
-  avgServerCount: number;
-  avgServerCountTotal: number;
-  avgRunningCount: number;
-  avgRunningWarmCount: number;
-  avgRunningColdCount: number;
-  avgIdleCount: number;
-  coldProb: number;
-  avgUtilization: number;
-  avgRespTime: number;
-  rejectionProb: number;
-  rejectionRate: number;
+export interface SmpResult extends SmpOutputs {
   /** Number of states solved, S + 1. */
   states: number;
   /** Numerical events worth knowing (e.g. the Erlang-B underflow guard fired). */
@@ -70,19 +60,7 @@ export interface SmpResult {
 }
 
 /** Same field names as {@link SmpResult}, for renderers and batch output. */
-export const SMP_OUTPUT_KEYS = [
-  'avgServerCount',
-  'avgServerCountTotal',
-  'avgRunningCount',
-  'avgRunningWarmCount',
-  'avgRunningColdCount',
-  'avgIdleCount',
-  'coldProb',
-  'avgUtilization',
-  'avgRespTime',
-  'rejectionProb',
-  'rejectionRate',
-] as const;
+export { SMP_OUTPUT_KEYS } from './smp-outputs.js';
 
 // Scratch buffers reused across solves (grown on demand): Erlang-B per state, blocking rate
 // λB_m, cumulative kill rate K_m, and the unnormalised stationary weights.

@@ -6,6 +6,7 @@
 import type { RoutingPolicy } from '../../platforms/types.js';
 import type { DistributionSpec } from '../distributions.js';
 import type { MetricValues } from '../metrics/definitions.js';
+import type { SmpOutputs } from '../models/smp-outputs.js';
 import type { ArrivalSpec } from './arrivals.js';
 
 export type { RoutingPolicy } from '../../platforms/types.js';
@@ -73,29 +74,20 @@ export interface SimCounts {
   windowEnd: number;
 }
 
-/** Container-mode results, with the SMP's names (MODELS.md) and the metric mapping. */
-export interface ContainerSimResult extends SimCounts {
+/**
+ * Container-mode results, with the SMP's names (MODELS.md, analysis/models/smp-outputs.ts)
+ * and the metric mapping. Over the measurement window:
+ * - avgServerCount: time-weighted mean warm executors = avgServerCountTotal − avgRunningColdCount (the SMP's "servers");
+ * - avgServerCountTotal: time-weighted mean live executors (created → destroyed);
+ * - avgIdleCount: avgServerCountTotal − avgRunningCount;
+ * - coldProb: cold-started / served, over arrivals in the window;
+ * - avgUtilization: avgRunningWarmCount / avgServerCount (NaN when no warm executor ever lived in the window);
+ * - avgRespTime: mean response time of served arrivals;
+ * - rejectionProb: rejected / arrivals; rejectionRate: rejected per second of window.
+ */
+export interface ContainerSimResult extends SimCounts, SmpOutputs {
   mode: 'container';
   routing: RoutingPolicy;
-  /** Time-weighted mean warm executors = avgServerCountTotal − avgRunningColdCount (the SMP's "servers"). */
-  avgServerCount: number;
-  /** Time-weighted mean live executors (created → destroyed). */
-  avgServerCountTotal: number;
-  avgRunningCount: number;
-  avgRunningWarmCount: number;
-  avgRunningColdCount: number;
-  /** avgServerCountTotal − avgRunningCount. */
-  avgIdleCount: number;
-  /** Cold-started / served, over arrivals in the window. */
-  coldProb: number;
-  /** avgRunningWarmCount / avgServerCount (NaN when no warm executor ever lived in the window). */
-  avgUtilization: number;
-  /** Mean response time of served arrivals in the window. */
-  avgRespTime: number;
-  /** Rejected / arrivals in the window. */
-  rejectionProb: number;
-  /** Rejected per second of window. */
-  rejectionRate: number;
   coldStarts: number;
   warmStarts: number;
   /** Executors created / destroyed during the whole run (warm-up included). */

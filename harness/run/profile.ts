@@ -20,10 +20,10 @@
  * Executors created here live on into the point's warm-up, which absorbs them.
  */
 
-import { platformRespTime } from '../records.js';
 import type { Platform, PointClock } from '../../platforms/types.js';
 import type { ModelInputs } from '../../results/types.js';
 import { PlatformError } from '../errors.js';
+import { platformRespTime } from '../records.js';
 import type { GivenServiceTimes, ModelInputsSpec } from '../suite/types.js';
 
 interface TimedCall {
@@ -79,7 +79,8 @@ export async function modelInputsFor(
   if (platform.executor === 'container') {
     const first = await timed(platform, clock, workload, input, requestTimeout);
     const warm: TimedCall[] = [];
-    for (let i = 0; i < spec.runs; i++) warm.push(await timed(platform, clock, workload, input, requestTimeout));
+    for (let i = 0; i < spec.runs; i++)
+      warm.push(await timed(platform, clock, workload, input, requestTimeout));
     const flag =
       first.cold === undefined
         ? 'cold flag not reported'
@@ -111,7 +112,8 @@ export async function modelInputsFor(
   }
   await timed(platform, clock, workload, input, requestTimeout); // discarded: lazy compilation, first instance
   const xs: number[] = [];
-  for (let i = 0; i < spec.runs; i++) xs.push((await timed(platform, clock, workload, input, requestTimeout)).elapsed);
+  for (let i = 0; i < spec.runs; i++)
+    xs.push((await timed(platform, clock, workload, input, requestTimeout)).elapsed);
   return {
     wasm: mean(xs),
     clock: 'client',

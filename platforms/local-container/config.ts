@@ -21,13 +21,7 @@ export const configSchema = {
   required: ['name'],
   properties: {
     name: { const: 'local-container' },
-    port: {
-      type: 'integer',
-      minimum: 0,
-      maximum: 65535,
-      default: 0,
-      description: 'HTTP port on 127.0.0.1 (0 = any free port)',
-    },
+    port: localEndpointSchema.port,
     executor: {
       enum: ['process', 'docker'],
       default: 'process',
@@ -46,11 +40,7 @@ export const configSchema = {
     },
     seed: { type: 'integer', default: 1, description: 'seed of the random routing policy' },
     maxConcurrency: { type: 'integer', minimum: 1, description: 'max executors (default: unlimited)' },
-    overflow: {
-      enum: ['reject', 'queue'],
-      default: 'reject',
-      description: 'beyond maxConcurrency: 429, or wait in a bounded queue',
-    },
+    overflow: localEndpointSchema.overflow,
     queueLimit: { type: 'integer', minimum: 0, default: 1000 },
     requestTimeout: {
       type: 'number',
@@ -59,7 +49,7 @@ export const configSchema = {
       description: 'per-request timeout (s); the executor is replaced',
     },
     startTimeout: { type: 'number', exclusiveMinimum: 0, default: 30, description: 'cold-start timeout (s)' },
-    bodyLimitBytes: { type: 'integer', minimum: 1, default: DEFAULT_BODY_LIMIT_BYTES },
+    bodyLimitBytes: localEndpointSchema.bodyLimitBytes,
     image: {
       type: 'string',
       minLength: 1,
@@ -95,9 +85,7 @@ export interface LocalContainerConfig {
  */
 export function normalizeConfig(raw: Record<string, unknown>): LocalContainerConfig {
   const problems: string[] = [];
-  const known = new Set(Object.keys(configSchema.properties));
-  for (const key of Object.keys(raw))
-    if (!known.has(key)) problems.push(`local-container.${key} is not a known option`);
+  checkKnownOptions(raw, configSchema.properties, 'local-container', problems);
   const num = (key: string, fallback: number, ok: (v: number) => boolean, rule: string, integer = false) => {
     const v = raw[key];
     if (v === undefined) return fallback;

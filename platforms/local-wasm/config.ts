@@ -18,13 +18,7 @@ export const configSchema = {
   required: ['name'],
   properties: {
     name: { const: 'local-wasm' },
-    port: {
-      type: 'integer',
-      minimum: 0,
-      maximum: 65535,
-      default: 0,
-      description: 'HTTP port on 127.0.0.1 (0 = any free port)',
-    },
+    port: localEndpointSchema.port,
     workers: {
       type: 'integer',
       minimum: 1,
@@ -36,11 +30,7 @@ export const configSchema = {
       minimum: 1,
       description: 'max requests in flight (default: unlimited)',
     },
-    overflow: {
-      enum: ['reject', 'queue'],
-      default: 'reject',
-      description: 'beyond maxConcurrency: 429, or wait in a bounded queue',
-    },
+    overflow: localEndpointSchema.overflow,
     queueLimit: {
       type: 'integer',
       minimum: 0,
@@ -53,7 +43,7 @@ export const configSchema = {
       default: 60,
       description: 'per-request timeout (s); the worker is replaced',
     },
-    bodyLimitBytes: { type: 'integer', minimum: 1, default: DEFAULT_BODY_LIMIT_BYTES },
+    bodyLimitBytes: localEndpointSchema.bodyLimitBytes,
     warmupRuns: {
       type: 'integer',
       minimum: 0,
@@ -93,9 +83,7 @@ export function normalizeConfig(raw: Record<string, unknown>): LocalWasmConfig {
     }
     return v;
   };
-  const known = new Set(Object.keys(configSchema.properties));
-  for (const key of Object.keys(raw))
-    if (!known.has(key)) problems.push(`local-wasm.${key} is not a known option`);
+  checkKnownOptions(raw, configSchema.properties, 'local-wasm', problems);
   const overflow = raw.overflow ?? 'reject';
   if (overflow !== 'reject' && overflow !== 'queue') {
     problems.push(`local-wasm.overflow must be "reject" or "queue", got ${JSON.stringify(overflow)}`);

@@ -5,12 +5,9 @@
  */
 import { execa } from 'execa';
 import { MissingToolError, TimeoutError } from '../../harness/errors.js';
+import { type CommandResult, runToCompletion } from '../command-runner.js';
 
-export interface CommandResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CommandResult } from '../command-runner.js';
 
 export interface RunOptions {
   /** Bounded wait (s). */
@@ -48,22 +45,16 @@ function hintFor(tool: string): string {
 /** The production runner (execa, no shell, reject: false). */
 export function execaRunner(): CommandRunner {
   return {
-    async run(command, args, options) {
-      const r = await execa(command, args, {
-        reject: false,
-        timeout: Math.round(options.timeout * 1000),
-        input: options.input,
-        cancelSignal: options.signal,
-        stripFinalNewline: true,
-        env: { ...process.env, LC_ALL: 'C' },
+    run(command, args, options) {
+      return runToCompletion(command, args, {
+        timeout: options.timeout,
+        execa: { input: options.input, cancelSignal: options.signal, stripFinalNewline: true },
+        missing: () => new MissingToolError(command, hintFor(command)),
+        timedOut: () =>
+          new TimeoutError(`${command} ${args[0] ?? ''} did not finish within ${options.timeout} s`, {
+            hint: `check the cluster (kubectl get pods -A) or raise the timeout`,
+          }),
       });
-      if ((r as { code?: string }).code === 'ENOENT') throw new MissingToolError(command, hintFor(command));
-      if (r.timedOut) {
-        throw new TimeoutError(`${command} ${args[0] ?? ''} did not finish within ${options.timeout} s`, {
-          hint: `check the cluster (kubectl get pods -A) or raise the timeout`,
-        });
-      }
-      return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
     },
     follow(command, args, onLine) {
       // own process group, so stop() also ends grandchildren (a shell's pipeline)

@@ -51,7 +51,7 @@ function readJsonl(path: string): unknown[] {
 describe('runSuite with fake platforms', () => {
   it('runs every point, writes the results layout, and everything validates against the published schemas', async () => {
     const created: Platform[] = [];
-    const resolver = fakeResolver({ warm: 0.01, cold: 0.03 }, created);
+    const resolver = fakeResolver({ warm: 0.01, cold: 0.03, clientOverhead: 0.004 }, created);
     const suite = await validateSuite(structuredClone(RAW), { file: 'tiny.yaml', resolver });
     const out = join(tmp(), 'run');
     const res = await runSuite({ suite, out, resolver });
@@ -101,12 +101,24 @@ describe('runSuite with fake platforms', () => {
         assert.ok(typeof point.measured.totalExecutors === 'number');
         assert.ok(point.models?.simulator && typeof point.models.simulator.coldProb === 'number');
         assert.ok(typeof point.error.respTime === 'number');
+        // the fake reports platform times: the SMP is fed the platform clock, and the client
+        // respTime is bridged by the profiled overhead (the fake adds 4 ms after endAt; a timer
+        // never fires early by more than its 1 ms granularity)
+        const mi = point.modelInputs;
+        assert.equal(mi?.clock, 'platform');
+        assert.ok((mi?.clientOverhead ?? 0) >= 0.003, `clientOverhead ${mi?.clientOverhead}`);
+        const pc = point.platformComparison;
+        assert.ok(pc && typeof pc.predicted === 'number' && typeof pc.measured === 'number');
+        assert.equal(pc.predicted + (mi?.clientOverhead ?? Number.NaN), point.predicted.respTime);
+        assert.equal(pc.measured, point.platformRespTime?.mean);
       } else {
         assert.equal(point.keepAlive, null);
         assert.equal(point.primaryModel, 'mginf');
         assert.ok(typeof point.measured.inFlight === 'number');
         assert.ok(point.models?.capacity);
         assert.equal('coldProb' in point.measured, false);
+        assert.equal(point.modelInputs?.clock, 'client');
+        assert.equal(point.platformComparison, undefined);
       }
     }
     assert.ok(!existsSync(join(out, 'points', '.local-wasm.aes.rate20.rep0.partial')));

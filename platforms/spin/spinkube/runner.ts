@@ -7,13 +7,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { MissingToolError, PlatformError, TimeoutError } from '../../../harness/errors.js';
+import { type CommandResult, runToCompletion } from '../../command-runner.js';
 import { groupAlive, killGroup } from '../spin-process.js';
 
-export interface CommandResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CommandResult } from '../../command-runner.js';
 
 export interface RunOptions {
   /** Bounded wait (s). */
@@ -134,18 +131,14 @@ class OwnedChild implements LongRunning {
 /** The production runner (execa, no shell, reject: false, LC_ALL=C). */
 export function execaKubeRunner(): KubeRunner {
   return {
-    async run(command, args, options) {
-      const r = await execa(command, args, {
-        reject: false,
-        timeout: Math.round(options.timeout * 1000),
-        ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
-        env: { ...process.env, LC_ALL: 'C' },
+    run(command, args, options) {
+      return runToCompletion(command, args, {
+        timeout: options.timeout,
+        execa: options.input !== undefined ? { input: options.input } : { stdin: 'ignore' },
+        missing: () => missing(command),
+        timedOut: () =>
+          new TimeoutError(`\`${command} ${args.join(' ')}\` did not finish within ${options.timeout} s`),
       });
-      if ((r as { code?: string }).code === 'ENOENT') throw missing(command);
-      if (r.timedOut) {
-        throw new TimeoutError(`\`${command} ${args.join(' ')}\` did not finish within ${options.timeout} s`);
-      }
-      return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
     },
     start(command, args) {
       const child = execa(command, args, {

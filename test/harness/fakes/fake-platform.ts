@@ -21,6 +21,8 @@ export interface FakeOptions {
   executor?: 'container' | 'wasm';
   /** Never answer (to exercise timeouts). */
   hang?: boolean;
+  /** The client sees a response this long after the platform-side endAt (s): an HTTP hop. */
+  clientOverhead?: number;
 }
 
 interface Exec {
@@ -109,23 +111,26 @@ export class FakePlatform implements Platform {
           exec.span.destroyedAt = this.clock.now();
           exec.span.cause = 'keep-alive';
         }, this.keepAlive * 1000);
-        resolve({
-          status: 'ok',
-          httpStatus: 200,
-          body: { ok: true },
-          ...(this.executor === 'container'
-            ? {
-                platform: {
-                  startAt: arrived,
-                  endAt: end,
-                  waitTime: 0,
-                  cold,
-                  executorId: exec.span.id,
-                  ...(cold ? { initTime: service } : {}),
-                },
-              }
-            : {}),
-        });
+        const answer = (): void =>
+          resolve({
+            status: 'ok',
+            httpStatus: 200,
+            body: { ok: true },
+            ...(this.executor === 'container'
+              ? {
+                  platform: {
+                    startAt: arrived,
+                    endAt: end,
+                    waitTime: 0,
+                    cold,
+                    executorId: exec.span.id,
+                    ...(cold ? { initTime: service } : {}),
+                  },
+                }
+              : {}),
+          });
+        if (this.opts.clientOverhead) setTimeout(answer, this.opts.clientOverhead * 1000);
+        else answer();
       }, service * 1000);
       exec.fail = (reason) => {
         clearTimeout(t);
