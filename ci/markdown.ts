@@ -3,8 +3,8 @@
  * integrity ledger, and a comparison's verdicts. Pure functions; the scripts write the text.
  */
 import type { CompareResult } from '../analysis/compare/compare.js';
-import type { LedgerRow, MapeRow } from '../analysis/report/tables.js';
-import { fmt } from '../harness/table.js';
+import { comparisonCells } from '../analysis/compare/render.js';
+import { type LedgerRow, MAPE_HEAD, type MapeRow, mapeCells } from '../analysis/report/tables.js';
 
 function mdTable(head: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -27,14 +27,8 @@ export function runSummaryMarkdown(title: string, mape: MapeRow[], ledger: Ledge
     '### Model error (MAPE)',
     mape.length
       ? mdTable(
-          ['platform', 'workload', 'metric', 'MAPE', 'points'],
-          mape.map((r) => [
-            r.platform,
-            r.workload,
-            r.metric,
-            `${(r.mape * 100).toFixed(1)}%${r.overThreshold ? ' ⚠' : ''}`,
-            String(r.n),
-          ]),
+          MAPE_HEAD,
+          mape.map((r) => mapeCells(r, ' ⚠')),
         )
       : '_no point has both a measured and a predicted value_',
     ...(invalid.length
@@ -64,11 +58,7 @@ export function compareMarkdown(r: CompareResult): string {
           flagged.map(({ p, m }) => [
             p.key,
             m.metric,
-            fmt(m.baseline),
-            fmt(m.candidate),
-            fmt(m.ratio, 3),
-            m.lo === null || m.hi === null ? '—' : `[${fmt(m.lo, 3)}, ${fmt(m.hi, 3)}]`,
-            fmt(m.pValue, 2),
+            ...comparisonCells(m),
             m.verdict === 'regressed' ? '❌ regressed' : '✅ improved',
           ]),
         )

@@ -4,6 +4,7 @@
  * read the same, and the unknown-option check of normalizeConfig().
  */
 import { DEFAULT_BODY_LIMIT_BYTES } from './http-endpoint.js';
+import type { SetupOptions } from './types.js';
 import type { WorkloadOverride } from './workload-source.js';
 
 /** Endpoint and admission settings of an embedded platform (normalised, defaults applied). */
@@ -44,5 +45,22 @@ export function checkKnownOptions(
   problems: string[],
 ): void {
   const known = new Set(Object.keys(properties));
-  for (const key of Object.keys(raw)) if (!known.has(key)) problems.push(`${prefix}.${key} is not a known option`);
+  for (const key of Object.keys(raw))
+    if (!known.has(key)) problems.push(`${prefix}.${key} is not a known option`);
+}
+
+/** A point's settings that override the suite entry's (SetupOptions → config). */
+export function applyEndpointOptions(config: LocalEndpointConfig, options: SetupOptions): void {
+  if (options.maxConcurrency !== undefined) config.maxConcurrency = options.maxConcurrency;
+  if (options.requestTimeout !== undefined) config.requestTimeout = options.requestTimeout;
+}
+
+/** The admission settings as recorded in the run manifest (describe().details). */
+export function endpointDetails(config: LocalEndpointConfig): Record<string, unknown> {
+  return {
+    maxConcurrency: config.maxConcurrency ?? null,
+    overflow: config.overflow,
+    queueLimit: config.queueLimit,
+    requestTimeout: config.requestTimeout,
+  };
 }

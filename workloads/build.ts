@@ -313,60 +313,47 @@ export async function buildWorkloads(options: BuildOptions = {}): Promise<BuildO
   };
   for (const workload of wanted) {
     const paths = artifactPaths(workload, buildDir);
+    const run = async (
+      build: BuildKind,
+      artifact: string,
+      inputs: () => Promise<{ files: string[]; extra: string[] }>,
+      make: () => Promise<void>,
+      outputs?: string[],
+    ) => report(await step(workload, build, artifact, inputs, make, force, dryRun, outputs));
     if (RUST_WORKLOADS.includes(workload)) {
-      report(
-        await step(
-          workload,
-          'native',
-          paths.native,
-          () => rustInputs(workload, NATIVE_RUSTC, RUST_NATIVE_FIX, []),
-          () => rustBuild(workload, NATIVE_RUSTC, [], paths.native),
-          force,
-          dryRun,
-        ),
+      await run(
+        'native',
+        paths.native,
+        () => rustInputs(workload, NATIVE_RUSTC, RUST_NATIVE_FIX, []),
+        () => rustBuild(workload, NATIVE_RUSTC, [], paths.native),
       );
-      report(
-        await step(
-          workload,
-          'wasm',
-          paths.wasm,
-          async () => {
-            await checkWasmTarget();
-            return rustInputs(workload, WASM_RUSTC, RUST_WASM_FIX, ['--target', 'wasm32-wasi']);
-          },
-          () => rustBuild(workload, WASM_RUSTC, ['--target', 'wasm32-wasi'], paths.wasm),
-          force,
-          dryRun,
-        ),
+      await run(
+        'wasm',
+        paths.wasm,
+        async () => {
+          await checkWasmTarget();
+          return rustInputs(workload, WASM_RUSTC, RUST_WASM_FIX, ['--target', 'wasm32-wasi']);
+        },
+        () => rustBuild(workload, WASM_RUSTC, ['--target', 'wasm32-wasi'], paths.wasm),
       );
     } else {
-      report(
-        await step(
-          workload,
-          'native',
-          paths.native,
-          async () => ({ files: await floatSources('native'), extra: ['native', process.version] }),
-          () => bundle(join(FLOAT_DIR, 'action-server.ts'), paths.native, 'node'),
-          force,
-          dryRun,
-        ),
+      await run(
+        'native',
+        paths.native,
+        async () => ({ files: await floatSources('native'), extra: ['native', process.version] }),
+        () => bundle(join(FLOAT_DIR, 'action-server.ts'), paths.native, 'node'),
       );
-      report(
-        await step(
-          workload,
-          'wasm',
+      await run(
+        'wasm',
+        paths.wasm,
+        async () => ({ files: await floatSources('wasm'), extra: ['wasm'] }),
+        () => floatWasmBuild(buildDir),
+        [
           paths.wasm,
-          async () => ({ files: await floatSources('wasm'), extra: ['wasm'] }),
-          () => floatWasmBuild(buildDir),
-          force,
-          dryRun,
-          [
-            paths.wasm,
-            paths.functionComponent as string,
-            paths.transpiledEntry as string,
-            join(paths.transpiledDir as string, 'float-fn.core.wasm'),
-          ],
-        ),
+          paths.functionComponent as string,
+          paths.transpiledEntry as string,
+          join(paths.transpiledDir as string, 'float-fn.core.wasm'),
+        ],
       );
     }
   }

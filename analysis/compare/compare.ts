@@ -22,7 +22,14 @@ import {
   measuredRequests,
   readRequests,
 } from '../report/load-results.js';
-import { bootstrapRatioCi, mean, quantile, type Statistic, singletonUnits } from '../stats/bootstrap.js';
+import {
+  type BootstrapOptions,
+  bootstrapRatioCi,
+  mean,
+  quantile,
+  type Statistic,
+  singletonUnits,
+} from '../stats/bootstrap.js';
 import { mannWhitneyU } from '../stats/mann-whitney.js';
 
 export const COMPARE_METRICS = [
@@ -137,6 +144,27 @@ function summaryValue(p: PointSummary, metric: 'totalExecutors' | 'idle' | 'cold
   return m[metric] ?? null;
 }
 
+/** The comparison of a metric that one side lacks: no numbers, verdict inconclusive. */
+function oneSideMissing(metric: CompareMetric, note: string): MetricComparison {
+  return {
+    metric,
+    baseline: null,
+    candidate: null,
+    ratio: null,
+    lo: null,
+    hi: null,
+    pValue: null,
+    unit: 'none',
+    verdict: 'inconclusive',
+    note,
+  };
+}
+
+/** Bootstrap settings of one metric: its own seeded stream (seed + offset), 95 % unless set. */
+function bootstrapOptions(opts: CompareOptions, seedOffset: number): BootstrapOptions {
+  return { rng: createRng(opts.seed + seedOffset), resamples: opts.resamples, level: opts.level ?? 0.95 };
+}
+
 function compareRequestMetric(
   metric: CompareMetric,
   base: number[][],
@@ -148,29 +176,14 @@ function compareRequestMetric(
   const bFlat = base.flat();
   const cFlat = cand.flat();
   if (bFlat.length === 0 || cFlat.length === 0) {
-    return {
-      metric,
-      baseline: null,
-      candidate: null,
-      ratio: null,
-      lo: null,
-      hi: null,
-      pValue: null,
-      unit: 'none',
-      verdict: 'inconclusive',
-      note: 'no samples on one side',
-    };
+    return oneSideMissing(metric, 'no samples on one side');
   }
   const byRep = base.length >= 2 && cand.length >= 2;
   const ci = bootstrapRatioCi(
     byRep ? base : singletonUnits(bFlat),
     byRep ? cand : singletonUnits(cFlat),
     stat,
-    {
-      rng: createRng(opts.seed + seedOffset),
-      resamples: opts.resamples,
-      level: opts.level ?? 0.95,
-    },
+    bootstrapOptions(opts, seedOffset),
   );
   const b = stat(bFlat);
   const c = stat(cFlat);
@@ -203,18 +216,7 @@ function compareSummaryMetric(
     .map((p) => summaryValue(p, metric))
     .filter((v): v is number => v !== null && Number.isFinite(v));
   if (bv.length === 0 || cv.length === 0) {
-    return {
-      metric,
-      baseline: null,
-      candidate: null,
-      ratio: null,
-      lo: null,
-      hi: null,
-      pValue: null,
-      unit: 'none',
-      verdict: 'inconclusive',
-      note: 'not measured on one side',
-    };
+    return oneSideMissing(metric, 'not measured on one side');
   }
   const b = mean(bv);
   const c = mean(cv);
@@ -248,11 +250,12 @@ function compareSummaryMetric(
     out.note = 'time-averaged over the run: one repetition gives no CI (use --repeat >= 2)';
     return out;
   }
-  const ci = bootstrapRatioCi(singletonUnits(bv), singletonUnits(cv), mean, {
-    rng: createRng(opts.seed + seedOffset),
-    resamples: opts.resamples,
-    level: opts.level ?? 0.95,
-  });
+  const ci = bootstrapRatioCi(
+    singletonUnits(bv),
+    singletonUnits(cv),
+    mean,
+    bootstrapOptions(opts, seedOffset),
+  );
   return {
     metric,
     baseline: b,

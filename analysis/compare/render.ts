@@ -1,17 +1,24 @@
 /** Terminal rendering of a comparison (the answer on stdout; warnings go to stderr). */
 import { fmt, renderTable } from '../../harness/table.js';
-import type { CompareResult } from './compare.js';
+import type { CompareResult, MetricComparison } from './compare.js';
+
+/** A comparison's numbers as cells: baseline, candidate, ratio, 95% CI, p (shared with ci/markdown.ts). */
+export function comparisonCells(m: MetricComparison): string[] {
+  return [
+    fmt(m.baseline),
+    fmt(m.candidate),
+    fmt(m.ratio, 3),
+    m.lo === null || m.hi === null ? '—' : `[${fmt(m.lo, 3)}, ${fmt(m.hi, 3)}]`,
+    fmt(m.pValue, 2),
+  ];
+}
 
 export function renderCompareText(r: CompareResult): string {
   const rows = r.points.flatMap((p) =>
     p.metrics.map((m) => [
       p.key,
       m.metric,
-      fmt(m.baseline),
-      fmt(m.candidate),
-      fmt(m.ratio, 3),
-      m.lo === null || m.hi === null ? '—' : `[${fmt(m.lo, 3)}, ${fmt(m.hi, 3)}]`,
-      fmt(m.pValue, 2),
+      ...comparisonCells(m),
       m.verdict === 'regressed' ? 'REGRESSED' : m.verdict,
     ]),
   );

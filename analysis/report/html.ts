@@ -4,7 +4,13 @@
  */
 import { fmt, pct } from '../../harness/table.js';
 import type { RunManifest } from '../../results/types.js';
-import type { ComparisonRow, LedgerRow, MapeRow, ServiceTimeRow } from './tables.js';
+import {
+  type ComparisonRow,
+  type LedgerRow,
+  MAPE_HEAD,
+  type MapeRow,
+  type ServiceTimeRow,
+} from './tables.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -46,6 +52,25 @@ export function figureHtml(svg: string, title: string, caption?: string): string
   return `<figure>${inline}<figcaption>${escapeHtml(title)}${caption ? `<br>${escapeHtml(caption)}` : ''}</figcaption></figure>`;
 }
 
+/** The cells that identify a point (id, platform, workload, λ, keep-alive, repetition), escaped. */
+function pointCells(r: {
+  pointId: string;
+  platform: string;
+  workload: string;
+  arrivalRate: number;
+  keepAlive: number | null;
+  repetition: number;
+}): string[] {
+  return [
+    escapeHtml(r.pointId),
+    escapeHtml(r.platform),
+    escapeHtml(r.workload),
+    fmt(r.arrivalRate),
+    fmt(r.keepAlive),
+    String(r.repetition),
+  ];
+}
+
 export function comparisonTableHtml(rows: ComparisonRow[], threshold: number): string {
   return table(
     [
@@ -61,12 +86,7 @@ export function comparisonTableHtml(rows: ComparisonRow[], threshold: number): s
       'relative error',
     ],
     rows.map((r) => [
-      escapeHtml(r.pointId),
-      escapeHtml(r.platform),
-      escapeHtml(r.workload),
-      fmt(r.arrivalRate),
-      fmt(r.keepAlive),
-      String(r.repetition),
+      ...pointCells(r),
       r.metric,
       fmt(r.measured),
       fmt(r.predicted),
@@ -78,7 +98,7 @@ export function comparisonTableHtml(rows: ComparisonRow[], threshold: number): s
 
 export function mapeTableHtml(rows: MapeRow[]): string {
   return table(
-    ['platform', 'workload', 'metric', 'MAPE', 'points'],
+    MAPE_HEAD,
     rows.map((r) => [
       escapeHtml(r.platform),
       escapeHtml(r.workload),
@@ -124,12 +144,7 @@ export function ledgerTableHtml(rows: LedgerRow[]): string {
       'valid',
     ],
     rows.map((r) => [
-      escapeHtml(r.pointId),
-      escapeHtml(r.platform),
-      escapeHtml(r.workload),
-      fmt(r.arrivalRate),
-      fmt(r.keepAlive),
-      String(r.repetition),
+      ...pointCells(r),
       String(r.sent),
       String(r.ok),
       String(r.error),

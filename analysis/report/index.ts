@@ -27,8 +27,10 @@ import {
   comparisonRows,
   type LedgerRow,
   ledger,
+  MAPE_HEAD,
   type MapeRow,
   mape,
+  mapeCells,
   type ServiceTimeRow,
   serviceTimeTable,
 } from './tables.js';
@@ -186,14 +188,8 @@ function renderText(
   parts.push(
     sorted.length
       ? renderTable(
-          ['platform', 'workload', 'metric', 'MAPE', 'points'],
-          sorted.map((r) => [
-            r.platform,
-            r.workload,
-            r.metric,
-            `${(r.mape * 100).toFixed(1)}%${r.overThreshold ? ' *' : ''}`,
-            r.n,
-          ]),
+          MAPE_HEAD,
+          sorted.map((r) => mapeCells(r, ' *')),
         )
       : '(no point has both a measured and a predicted value)',
   );

@@ -60,6 +60,20 @@ export interface MapeRow {
   overThreshold: boolean;
 }
 
+/** Column heads of a MAPE table ({@link mapeCells}), for every renderer. */
+export const MAPE_HEAD = ['platform', 'workload', 'metric', 'MAPE', 'points'];
+
+/** One MAPE row as table cells; `overMark` follows the percentage when over the threshold. */
+export function mapeCells(r: MapeRow, overMark: string): string[] {
+  return [
+    r.platform,
+    r.workload,
+    r.metric,
+    `${(r.mape * 100).toFixed(1)}%${r.overThreshold ? overMark : ''}`,
+    String(r.n),
+  ];
+}
+
 /** MAPE = (1/n) Σ |measured − predicted| / |predicted| over valid rows with a defined error. */
 export function mape(rows: ComparisonRow[], threshold: number): MapeRow[] {
   const groups = new Map<string, { platform: string; workload: string; metric: MetricKey; errs: number[] }>();

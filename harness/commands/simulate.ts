@@ -5,7 +5,7 @@
  * the pure, exported {@link parseSimulateFlags}; the simulator is imported lazily.
  */
 import type { Command } from 'commander';
-import type { DistributionKind } from '../../analysis/distributions.js';
+import { specWithMean } from '../../analysis/distribution-spec.js';
 import type { ContainerSimParams, SimResult, WasmSimParams } from '../../analysis/simulator/index.js';
 import { ROUTING_POLICIES, type RoutingPolicy } from '../../platforms/types.js';
 import { UsageError } from '../errors.js';
@@ -16,7 +16,6 @@ import { fmt, renderTable } from '../table.js';
 export const SIM_MODES = ['container', 'wasm'] as const;
 export type SimMode = (typeof SIM_MODES)[number];
 export const CLI_DISTRIBUTIONS = ['exponential', 'deterministic', 'lognormal'] as const;
-type CliDistribution = Exclude<DistributionKind, 'empirical'>;
 
 const POSITIVE = { greaterThan: 0 } as const;
 const DEFAULT_REQUESTS = 1_000_000;
@@ -57,17 +56,6 @@ function forbid(flags: SimulateFlags, keys: (keyof SimulateFlags)[], names: stri
       throw new UsageError(`${names[i]} does not apply to --mode ${mode} (see faasmark simulate --help)`);
     }
   });
-}
-
-function service(kind: CliDistribution, mean: number, cv: number) {
-  switch (kind) {
-    case 'exponential':
-      return { kind, mean };
-    case 'deterministic':
-      return { kind, value: mean };
-    case 'lognormal':
-      return { kind, mean, cv };
-  }
 }
 
 /**
@@ -134,7 +122,7 @@ export function parseSimulateFlags(flags: SimulateFlags): { points: SimulatePoin
       const params: WasmSimParams = {
         mode: 'wasm',
         arrivals: { kind: 'poisson', rate: arrivalRate },
-        service: service(distribution, serviceTime, cv),
+        service: specWithMean(distribution, serviceTime, cv),
         warmup,
         stop,
       };
@@ -169,8 +157,8 @@ export function parseSimulateFlags(flags: SimulateFlags): { points: SimulatePoin
     for (const keepAlive of keepAlives) {
       const params: ContainerSimParams = {
         arrivals: { kind: 'poisson', rate: arrivalRate },
-        warm: service(distribution, warm, cv),
-        cold: service(distribution, cold, cv),
+        warm: specWithMean(distribution, warm, cv),
+        cold: specWithMean(distribution, cold, cv),
         keepAlive,
         routing,
         maxConcurrency: maxConcurrency ?? 1000,

@@ -3,6 +3,7 @@
  */
 import { ConfigError } from '../../harness/errors.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../http-endpoint.js';
+import { checkKnownOptions, type LocalEndpointConfig, localEndpointSchema } from '../local-config.js';
 import { ROUTING_POLICIES, type RoutingPolicy } from '../types.js';
 import {
   checkWorkloadOverrides,
@@ -61,22 +62,15 @@ export const configSchema = {
   },
 } as const;
 
-export interface LocalContainerConfig {
+export interface LocalContainerConfig extends LocalEndpointConfig {
   name: 'local-container';
-  port: number;
   executor: 'process' | 'docker';
   keepAlive: number;
   routing: RoutingPolicy;
   seed: number;
-  maxConcurrency: number | undefined;
-  overflow: 'reject' | 'queue';
-  queueLimit: number;
-  requestTimeout: number;
   startTimeout: number;
-  bodyLimitBytes: number;
   image: string;
   docker: string;
-  workloads: Record<string, WorkloadOverride> | undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { Pool } from 'undici';
 import { MissingToolError, PlatformError } from '../../harness/errors.js';
-import { type Executor, postInit, postRun, type RunResult } from './executor.js';
+import { postInit, ServerExecutor } from './executor.js';
 
 export interface DockerExecutorOptions {
   docker: string;
@@ -65,17 +65,16 @@ export async function checkDocker(docker: string, image: string): Promise<string
   return `docker ${version}, image ${image} ${String(inspect.stdout).trim()}`;
 }
 
-export class DockerExecutor implements Executor {
+export class DockerExecutor extends ServerExecutor {
   private container: string | undefined;
-  private client: Pool | undefined;
   private logs: ReturnType<typeof execa> | undefined;
-  private deathListener: ((reason: string) => void) | undefined;
-  private destroying = false;
 
   constructor(
-    readonly id: string,
+    id: string,
     private readonly options: DockerExecutorOptions,
-  ) {}
+  ) {
+    super(id);
+  }
 
   async start(timeoutS: number): Promise<void> {
     const { docker, image, command, args, files } = this.options;
@@ -158,15 +157,6 @@ export class DockerExecutor implements Executor {
         else if (!this.destroying) this.deathListener?.('container stopped');
       });
     });
-  }
-
-  run(inputJson: string, timeoutS: number): Promise<RunResult> {
-    if (!this.client) return Promise.resolve({ status: 'crash', text: 'executor not started' });
-    return postRun(this.client, inputJson, timeoutS);
-  }
-
-  onDeath(listener: (reason: string) => void): void {
-    this.deathListener = listener;
   }
 
   async destroy(): Promise<void> {

@@ -95,18 +95,41 @@ export async function postInit(client: Pool, timeoutS: number, id: string): Prom
   }
 }
 
-export class ProcessExecutor implements Executor {
+/**
+ * What both executors share: the connection to their action server, POST /run over it, and
+ * the death listener (called unless the executor is being destroyed on purpose).
+ */
+export abstract class ServerExecutor implements Executor {
+  protected client: Pool | undefined;
+  protected deathListener: ((reason: string) => void) | undefined;
+  protected destroying = false;
+
+  constructor(readonly id: string) {}
+
+  abstract start(timeoutS: number): Promise<void>;
+  abstract destroy(): Promise<void>;
+
+  run(inputJson: string, timeoutS: number): Promise<RunResult> {
+    if (!this.client) return Promise.resolve({ status: 'crash', text: 'executor not started' });
+    return postRun(this.client, inputJson, timeoutS);
+  }
+
+  onDeath(listener: (reason: string) => void): void {
+    this.deathListener = listener;
+  }
+}
+
+export class ProcessExecutor extends ServerExecutor {
   private child: ChildProcess | undefined;
-  private client: Pool | undefined;
   private exited: Promise<void> | undefined;
-  private deathListener: ((reason: string) => void) | undefined;
-  private destroying = false;
   private readonly stderr = new TailBuffer();
 
   constructor(
-    readonly id: string,
+    id: string,
     private readonly options: ProcessExecutorOptions,
-  ) {}
+  ) {
+    super(id);
+  }
 
   /** The OS process id (for tests and logs). */
   get pid(): number | undefined {
@@ -166,15 +189,6 @@ export class ProcessExecutor implements Executor {
         }
       });
     });
-  }
-
-  run(inputJson: string, timeoutS: number): Promise<RunResult> {
-    if (!this.client) return Promise.resolve({ status: 'crash', text: 'executor not started' });
-    return postRun(this.client, inputJson, timeoutS);
-  }
-
-  onDeath(listener: (reason: string) => void): void {
-    this.deathListener = listener;
   }
 
   async destroy(): Promise<void> {

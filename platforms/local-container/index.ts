@@ -23,6 +23,7 @@ import {
   workloadFromPath,
 } from '../http-endpoint.js';
 import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
+import { applyEndpointOptions, endpointDetails } from '../local-config.js';
 import type { PlatformContext } from '../registry.js';
 import type {
   InvokeRequest,
@@ -76,8 +77,7 @@ export class LocalContainerPlatform implements Platform {
     this.clock = clock;
     if (options.keepAlive !== undefined) this.config.keepAlive = options.keepAlive;
     if (options.routing !== undefined) this.config.routing = options.routing;
-    if (options.maxConcurrency !== undefined) this.config.maxConcurrency = options.maxConcurrency;
-    if (options.requestTimeout !== undefined) this.config.requestTimeout = options.requestTimeout;
+    applyEndpointOptions(this.config, options);
     const previous = [...this.pools.values()];
     this.pools.clear();
     for (const pool of previous) {
@@ -226,10 +226,7 @@ export class LocalContainerPlatform implements Platform {
         keepAlive: this.config.keepAlive,
         routing: this.config.routing,
         seed: this.config.seed,
-        maxConcurrency: this.config.maxConcurrency ?? null,
-        overflow: this.config.overflow,
-        queueLimit: this.config.queueLimit,
-        requestTimeout: this.config.requestTimeout,
+        ...endpointDetails(this.config),
         counters: this.stats(),
       },
     };

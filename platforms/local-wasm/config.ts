@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError } from '../../harness/errors.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../http-endpoint.js';
+import { checkKnownOptions, type LocalEndpointConfig, localEndpointSchema } from '../local-config.js';
 import {
   checkWorkloadOverrides,
   type WorkloadOverride,
@@ -54,17 +55,10 @@ export const configSchema = {
   },
 } as const;
 
-export interface LocalWasmConfig {
+export interface LocalWasmConfig extends LocalEndpointConfig {
   name: 'local-wasm';
-  port: number;
   workers: number;
-  maxConcurrency: number | undefined;
-  overflow: 'reject' | 'queue';
-  queueLimit: number;
-  requestTimeout: number;
-  bodyLimitBytes: number;
   warmupRuns: number;
-  workloads: Record<string, WorkloadOverride> | undefined;
 }
 
 /**

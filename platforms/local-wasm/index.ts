@@ -20,6 +20,7 @@ import { BuildError, PlatformError } from '../../harness/errors.js';
 import { onShutdown } from '../../harness/lifecycle.js';
 import type { ExecutorSpan } from '../../harness/records.js';
 import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
+import { applyEndpointOptions, endpointDetails } from '../local-config.js';
 import type { PlatformContext } from '../registry.js';
 import type {
   InvokeRequest,
@@ -66,8 +67,7 @@ export class LocalWasmPlatform implements Platform {
 
   async setup(options: SetupOptions, clock: PointClock): Promise<void> {
     this.clock = clock;
-    if (options.maxConcurrency !== undefined) this.config.maxConcurrency = options.maxConcurrency;
-    if (options.requestTimeout !== undefined) this.config.requestTimeout = options.requestTimeout;
+    applyEndpointOptions(this.config, options);
     if (this.host) return;
     this.unregister = onShutdown('local-wasm', () => this.teardown());
     this.pool = new WorkerPool(this.config.workers);
@@ -159,10 +159,7 @@ export class LocalWasmPlatform implements Platform {
       version: `node ${process.version} (V8 ${process.versions.v8})`,
       details: {
         workers: this.config.workers,
-        maxConcurrency: this.config.maxConcurrency ?? null,
-        overflow: this.config.overflow,
-        queueLimit: this.config.queueLimit,
-        requestTimeout: this.config.requestTimeout,
+        ...endpointDetails(this.config),
         warmupRuns: this.config.warmupRuns,
         wasiHost: 'in-memory WASI preview1 shim (platforms/local-wasm/wasi-shim.ts)',
         instancePolicy: 'fresh instance per request',

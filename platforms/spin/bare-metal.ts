@@ -33,6 +33,7 @@ import type {
 } from '../types.js';
 import { locateSpinApp, type SpinAppInfo } from './app.js';
 import { type ResolvedBinary, readSpinVersion, resolveSpinBinary } from './binary.js';
+import { SPIN_CAPABILITIES } from './capabilities.js';
 import type { InstanceReuseConfig, SpinConfig } from './config.js';
 import { postJson } from './http-invoke.js';
 import { freeLoopbackPort, loopbackPortAvailable } from './ports.js';
@@ -146,13 +147,7 @@ interface RunningApp {
 export class SpinBareMetalPlatform implements Platform {
   readonly name = 'spin';
   readonly executor = 'wasm' as const;
-  readonly capabilities: PlatformCapabilities = {
-    coldFlag: false,
-    executorSpans: false,
-    platformTimes: false,
-    keepAlive: false,
-    routing: false,
-  };
+  readonly capabilities: PlatformCapabilities = SPIN_CAPABILITIES;
 
   private binary: ResolvedBinary | undefined;
   private version: SpinVersion | undefined;

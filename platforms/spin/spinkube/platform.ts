@@ -29,6 +29,7 @@ import type {
 } from '../../types.js';
 import { locateSpinApp } from '../app.js';
 import { IN_FLIGHT_NOTE } from '../bare-metal.js';
+import { SPIN_CAPABILITIES } from '../capabilities.js';
 import type { SpinConfig } from '../config.js';
 import { postJson } from '../http-invoke.js';
 import {
@@ -116,13 +117,7 @@ export function workloadObjects(config: SpinConfig, workload: string): K8sObject
 export class SpinKubePlatform implements Platform {
   readonly name = 'spin';
   readonly executor = 'wasm' as const;
-  readonly capabilities: PlatformCapabilities = {
-    coldFlag: false,
-    executorSpans: false,
-    platformTimes: false,
-    keepAlive: false,
-    routing: false,
-  };
+  readonly capabilities: PlatformCapabilities = SPIN_CAPABILITIES;
 
   private readonly runner: KubeRunner;
   private readonly startK3s: StartK3s;

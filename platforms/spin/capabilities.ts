@@ -1,0 +1,14 @@
+/**
+ * What both Spin adapters (bare-metal `spin up`, SpinKube) report: only client-side timings.
+ * Spin exposes no activation records, cold flag or instance lifecycle, and has no keep-alive
+ * or routing setting to honour (it instantiates per request; PLATFORMS.md "Spin").
+ */
+import type { PlatformCapabilities } from '../types.js';
+
+export const SPIN_CAPABILITIES: Readonly<PlatformCapabilities> = Object.freeze({
+  coldFlag: false,
+  executorSpans: false,
+  platformTimes: false,
+  keepAlive: false,
+  routing: false,
+});
