@@ -17,6 +17,7 @@ import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
@@ -135,6 +136,31 @@ function rawPlatform(port: number, connections = 64) {
   };
 }
 
+/**
+ * Young-generation GC pauses (scavenges) during a run, from perf_hooks 'gc' entries: they set
+ * the p99 send-lag floor at high rates (the loop cannot send during one).
+ */
+function watchGc() {
+  const pauses: number[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) pauses.push(e.duration);
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      obs.disconnect();
+      const total = pauses.reduce((a, b) => a + b, 0);
+      return { scavenges: pauses.length, totalMs: total, maxMs: pauses.length ? Math.max(...pauses) : 0 };
+    },
+  };
+}
+
+const gcText = (g: { scavenges: number; totalMs: number; maxMs: number }, seconds: number) =>
+  `scavenges ${(g.scavenges / seconds).toFixed(1)}/s (mean ${g.scavenges ? (g.totalMs / g.scavenges).toFixed(2) : '0'} ms, max ${g.maxMs.toFixed(2)} ms)`;
+
 async function openLoop(
   port: number,
   rate: number,
@@ -143,6 +169,8 @@ async function openLoop(
   onRecord?: (r: RequestRecord) => Promise<void> | void,
 ) {
   const platform = client === 'raw' ? rawPlatform(port) : httpPlatform(port);
+  const gc = watchGc();
+  const cpu0 = process.cpuUsage();
   const clock = createPointClock();
   const res = await runOpenLoop({
     platform,
@@ -155,9 +183,20 @@ async function openLoop(
     drainTimeout: 10,
     onRecord: onRecord ?? (() => {}),
   });
+  const gcStats = gc.stop();
+  const cpu = process.cpuUsage(cpu0);
+  const cpuShare = (cpu.user + cpu.system) / 1e6 / clock.now();
   if ('pool' in platform) await platform.pool.close();
   else platform.close();
-  return { achieved: res.counts.ok / duration, lagP99: res.sendLag.at(99) ?? Number.NaN, counts: res.counts };
+  return {
+    gc: gcStats,
+    cpuShare,
+    achieved: res.counts.ok / duration,
+    lagP50: res.sendLag.at(50) ?? Number.NaN,
+    lagP99: res.sendLag.at(99) ?? Number.NaN,
+    lagMax: res.sendLag.summary().max ?? Number.NaN,
+    counts: res.counts,
+  };
 }
 
 /**
@@ -189,9 +228,23 @@ async function millionRun(port: number): Promise<void> {
   rmSync(file, { force: true });
   const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
   console.log(
-    `1M requests at ${rate.toFixed(0)} req/s in ${((Date.now() - t0) / 1000).toFixed(0)} s: sent ${r.counts.sent}, p99 send lag ${(r.lagP99 * 1000).toFixed(3)} ms; RSS before ${mb(before)} MB, first ${mb(rss[0] ?? 0)} MB, max ${mb(Math.max(...rss))} MB, last ${mb(rss.at(-1) ?? 0)} MB (target ≤ 200 MB, flat)`,
+    `1M requests at ${rate.toFixed(0)} req/s in ${((Date.now() - t0) / 1000).toFixed(0)} s: sent ${r.counts.sent}, send lag p50/p99/max ${ms(r.lagP50)}/${ms(r.lagP99)}/${ms(r.lagMax)} ms; RSS before ${mb(before)} MB, first ${mb(rss[0] ?? 0)} MB, max ${mb(Math.max(...rss))} MB, last ${mb(rss.at(-1) ?? 0)} MB (target ≤ 200 MB, flat)`,
   );
 }
+
+/** Short runs while developing: FAASMARK_BENCH_FACTORS=0.5 FAASMARK_BENCH_SECONDS=3. */
+function factorsFromEnv(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (raw === undefined) return fallback;
+  const list = raw.split(',').filter((x) => x.trim() !== '').map(Number);
+  if (list.some((f) => !(f > 0 && f <= 2))) throw new RangeError(`${name} must be a list of fractions in (0, 2], got ${raw}`);
+  return list;
+}
+const FACTORS = factorsFromEnv('FAASMARK_BENCH_FACTORS', [0.05, 0.1, 0.25, 0.5, 0.75]);
+const UNDICI_FACTORS = factorsFromEnv('FAASMARK_BENCH_UNDICI_FACTORS', [0.05, 0.1]);
+const SECONDS = Number(process.env.FAASMARK_BENCH_SECONDS ?? 5);
+if (!(SECONDS > 0)) throw new RangeError(`FAASMARK_BENCH_SECONDS must be > 0 (seconds), got ${process.env.FAASMARK_BENCH_SECONDS}`);
+const ms = (s: number) => (s * 1000).toFixed(3);
 
 const { port, child } = await startServer();
 try {
@@ -210,25 +263,25 @@ try {
   );
 
   let sustained = 0;
-  for (const f of [0.05, 0.1, 0.25, 0.5, 0.75]) {
+  for (const f of FACTORS) {
     const target = baseline * f;
-    const r = await openLoop(port, target, 5, 'raw');
+    const r = await openLoop(port, target, SECONDS, 'raw');
     const ok = r.achieved >= 0.95 * target && r.lagP99 <= 0.001;
     if (ok) sustained = Math.max(sustained, target);
     const fellBehind = r.achieved < 0.95 * target;
     console.log(
-      `faasmark open-loop Poisson at ${target.toFixed(0)} req/s (${(f * 100).toFixed(0)}% of autocannon): achieved ${r.achieved.toFixed(0)} req/s, p99 send lag ${(r.lagP99 * 1000).toFixed(3)} ms, errors ${r.counts.error + r.counts.timeout}${ok ? '' : '  (not sustained)'}`,
+      `faasmark open-loop Poisson at ${target.toFixed(0)} req/s (${(f * 100).toFixed(0)}% of autocannon): achieved ${r.achieved.toFixed(0)} req/s, send lag p50/p99/max ${ms(r.lagP50)}/${ms(r.lagP99)}/${ms(r.lagMax)} ms, errors ${r.counts.error + r.counts.timeout}, generator CPU ${(r.cpuShare * 100).toFixed(0)}% of a core, ${gcText(r.gc, SECONDS)}${ok ? '' : '  (not sustained)'}`,
     );
     if (fellBehind) break; // higher rates only pile up a backlog
   }
   console.log(
     `sustained open-loop rate / autocannon closed-loop rate = ${(sustained / baseline).toFixed(2)} (target ≥ 0.50, with p99 send lag ≤ 1 ms; lean loopback client)`,
   );
-  for (const f of [0.05, 0.1]) {
+  for (const f of UNDICI_FACTORS) {
     const target = baseline * f;
-    const r = await openLoop(port, target, 5, 'undici');
+    const r = await openLoop(port, target, SECONDS, 'undici');
     console.log(
-      `  through undici (what the platforms use) at ${target.toFixed(0)} req/s: achieved ${r.achieved.toFixed(0)} req/s, p99 send lag ${(r.lagP99 * 1000).toFixed(3)} ms`,
+      `  through undici (what the platforms use) at ${target.toFixed(0)} req/s: achieved ${r.achieved.toFixed(0)} req/s, send lag p50/p99/max ${ms(r.lagP50)}/${ms(r.lagP99)}/${ms(r.lagMax)} ms, ${gcText(r.gc, SECONDS)}`,
     );
   }
 } finally {

@@ -22,6 +22,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
@@ -32,7 +33,7 @@ import {
   type LocalContainerPlatform,
 } from '../platforms/local-container/index.js';
 import { create as createWasm, type LocalWasmPlatform } from '../platforms/local-wasm/index.js';
-import { runInstance } from '../platforms/local-wasm/run-instance.js';
+import { createInstanceRunner } from '../platforms/local-wasm/run-instance.js';
 import { wasmApi } from '../platforms/local-wasm/wasm-api.js';
 import { WorkerPool } from '../platforms/local-wasm/worker-pool.js';
 
@@ -72,11 +73,17 @@ async function timeSeq(n: number, fn: () => Promise<unknown> | unknown): Promise
   return out;
 }
 
+/** A heavier input of the same compiled workload: service time ~10–20 ms, so per-request overhead is a small share. */
+const heavyInput: unknown =
+  wasmWorkload.name === 'aes' ? { message: 'faasmark aes message', iterations: 25_000 } : undefined;
+
 async function benchWasm(): Promise<void> {
   console.log(`\nlocal-wasm — workload ${wasmWorkload.name} (${wasmWorkload.path.replace(ROOT, '')})`);
   const module = await wasmApi.compile(readFileSync(wasmWorkload.path));
+  // the worker's own code path: a fresh instance per call, WASI host functions built once
+  const runner = createInstanceRunner(module, wasmWorkload.name);
   const stdin = new TextEncoder().encode(JSON.stringify(wasmWorkload.input));
-  await timeSeq(200, () => runInstance(module, stdin, wasmWorkload.name)); // tier-up, like deploy's warm-up
+  await timeSeq(200, () => runner(stdin)); // tier-up, like deploy's warm-up
 
   const workers = availableParallelism();
   const p = createWasm(
@@ -99,7 +106,7 @@ async function benchWasm(): Promise<void> {
   const via: number[] = [];
   for (let i = 0; i < N; i += BLOCK) {
     gc();
-    direct.push(...(await timeSeq(BLOCK, () => runInstance(module, stdin, wasmWorkload.name))));
+    direct.push(...(await timeSeq(BLOCK, () => runner(stdin))));
     gc();
     via.push(...(await timeSeq(BLOCK, () => p.invoke(request))));
   }
@@ -111,84 +118,175 @@ async function benchWasm(): Promise<void> {
     `  added overhead per request: mean ${ms(mean(via) - mean(direct))}, median ${ms(median(via) - median(direct))}; target ≤ 0.500 ms`,
   );
 
-  // capacity under saturating open-loop load; ideal from the median service time (robust to
-  // background load on a shared machine), mean shown beside it
-  const service = median(direct);
-  const ideal = workers / service;
-  // same-run baseline without HTTP: the worker pool alone, closed loop, 2 requests per worker
-  const pool = new WorkerPool(workers);
-  pool.load(wasmWorkload.name, module);
-  await Promise.all(Array.from({ length: 20 * workers }, () => pool.run(wasmWorkload.name, stdin, 60)));
-  let poolDone = 0;
-  const poolEnd = performance.now() + 3 * 1000;
-  await Promise.all(
-    Array.from({ length: 2 * workers }, async () => {
-      while (performance.now() < poolEnd) {
-        await pool.run(wasmWorkload.name, stdin, 60);
-        poolDone++;
-      }
-    }),
+  await capacity(p, module, workers, 'default input', wasmWorkload.input, direct, true);
+  if (heavyInput !== undefined) {
+    const heavyStdin = new TextEncoder().encode(JSON.stringify(heavyInput));
+    await timeSeq(5, () => runner(heavyStdin));
+    const heavy: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      gc();
+      heavy.push(...(await timeSeq(10, () => runner(heavyStdin))));
+    }
+    await capacity(
+      p,
+      module,
+      workers,
+      `compute-heavier input ${JSON.stringify(heavyInput)}`,
+      heavyInput,
+      heavy,
+      false,
+    );
+  }
+  await p.teardown();
+  console.log(
+    `  host load average now: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${workers} cores (a shared machine depresses capacity)`,
   );
-  await pool.close();
-  const poolRate = poolDone / 3;
-  const rate = 1.2 * Math.min(ideal, poolRate);
+}
+
+/**
+ * Capacity of the deployed platform `p` for one input: completions/s under saturating
+ * open-loop arrivals at 1.2 × ideal, ideal = workers ÷ median in-process service time (the
+ * same definition for every input). Printed beside the worker pool alone (no HTTP, closed
+ * loop) and the CPU limit of the machine: every request costs its service time on a worker
+ * plus main-thread time (HTTP server and, in this bench, the load generator, same thread), so
+ * with C cores throughput ≤ C ÷ (CPU per request, all threads).
+ */
+async function capacity(
+  p: LocalWasmPlatform,
+  module: Awaited<ReturnType<typeof wasmApi.compile>>,
+  workers: number,
+  label: string,
+  input: unknown,
+  service: number[],
+  comparePrefetch: boolean,
+): Promise<void> {
+  const cores = availableParallelism();
+  const serviceTime = median(service);
+  const ideal = workers / serviceTime;
+  console.log(`  capacity, ${label}:`);
+  console.log(
+    `    ideal ${ideal.toFixed(0)} req/s (${workers} workers ÷ median in-process service ${ms(serviceTime)}; with the mean ${ms(mean(service))}: ${(workers / mean(service)).toFixed(0)} req/s)`,
+  );
+  const stdin = new TextEncoder().encode(JSON.stringify(input));
+  // same-run baseline without HTTP: the worker pool alone, closed loop, 2 requests per worker
+  const poolAlone = async (prefetch: boolean): Promise<number> => {
+    const pool = new WorkerPool(workers, { prefetch });
+    pool.load(wasmWorkload.name, module);
+    await Promise.all(Array.from({ length: 20 * workers }, () => pool.run(wasmWorkload.name, stdin, 60)));
+    let poolDone = 0;
+    const seconds = serviceTime > 0.005 ? 3 : 2;
+    const poolEnd = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: 2 * workers }, async () => {
+        while (performance.now() < poolEnd) {
+          await pool.run(wasmWorkload.name, stdin, 60);
+          poolDone++;
+        }
+      }),
+    );
+    await pool.close();
+    return poolDone / seconds;
+  };
+  const poolRate = await poolAlone(true);
+  const poolRateNoPrefetch = comparePrefetch ? await poolAlone(false) : undefined;
+
+  const rate = 1.2 * ideal;
   const duration = 4;
   const ramp = 1;
-  const done: number[] = [];
+  let inWindow = 0;
   let errors = 0;
   // The generator uses a fixed set of 4 connections per worker (like autocannon/wrk): enough
-  // to keep every worker busy, and it does not pay a TCP connect per queued arrival (opening
-  // hundreds of loopback connections under overload costs more than the requests). Arrivals
-  // beyond the connections wait in the client; they are still sent open-loop.
-  const loadClient = new Pool(p.url, { connections: 4 * workers, pipelining: 1 });
+  // to keep every worker busy, and it does not pay a TCP connect per queued arrival. Arrivals
+  // are scheduled open-loop (independent of completions); those that find every connection
+  // busy wait in the generator's own FIFO (a counter), not as thousands of queued undici
+  // requests, whose bookkeeping would load the main thread the platform runs on.
+  const connections = 4 * workers;
+  const loadClient = new Pool(p.url, { connections, pipelining: 1 });
   const path = `/${wasmWorkload.name}`;
-  const payload = JSON.stringify(wasmWorkload.input);
+  const payload = JSON.stringify(input);
   const send = async () => {
     const res = await loadClient.request({ path, method: 'POST', body: payload });
     await res.body.text();
     return res.statusCode;
   };
-  await Promise.all(Array.from({ length: 8 * workers }, send));
+  await Promise.all(Array.from({ length: 2 * connections }, send));
+  gc();
+  let backlog = 0;
+  let arrivalsDone = false;
+  const idle: Array<() => void> = [];
+  let elu0: EventLoopUtilization | undefined;
+  let cpu0: NodeJS.CpuUsage | undefined;
+  let elu: EventLoopUtilization | undefined;
+  let cpu: NodeJS.CpuUsage | undefined;
   const t0 = performance.now();
-  const pending: Promise<void>[] = [];
+  const connection = async () => {
+    for (;;) {
+      if (backlog > 0) backlog--;
+      else if (arrivalsDone) return;
+      else {
+        await new Promise<void>((resolve) => idle.push(resolve));
+        continue;
+      }
+      const status = await send();
+      const at = (performance.now() - t0) / 1000;
+      if (status !== 200) errors++;
+      else if (at >= ramp && at < duration) inWindow++;
+      if (at >= duration && elu === undefined) {
+        elu = performance.eventLoopUtilization(elu0);
+        cpu = process.cpuUsage(cpu0);
+      }
+    }
+  };
+  const loops = Array.from({ length: connections }, connection);
   let sent = 0;
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = (performance.now() - t0) / 1000;
+      if (elu0 === undefined && now >= ramp) {
+        elu0 = performance.eventLoopUtilization();
+        cpu0 = process.cpuUsage();
+      }
       while (sent / rate <= now && sent / rate < duration) {
         sent++;
-        pending.push(
-          send().then((status) => {
-            if (status === 200) done.push((performance.now() - t0) / 1000);
-            else errors++;
-          }),
-        );
+        backlog++;
+        idle.pop()?.();
       }
       if (sent / rate >= duration) resolve();
       else setTimeout(tick, 1); // a timer, not a busy loop: the generator must not eat a core
     };
     tick();
   });
-  const inWindow = done.filter((t) => t >= ramp && t < duration).length;
-  const throughput = inWindow / (duration - ramp);
-  await Promise.all(pending);
+  arrivalsDone = true;
+  // the window is over: arrivals still waiting in the generator are not sent (counted below)
+  const unsent = backlog;
+  backlog = 0;
+  for (const wake of idle.splice(0)) wake();
+  await Promise.all(loops);
   await loadClient.close();
+  const throughput = inWindow / (duration - ramp);
+  const pct = (x: number) => `${((100 * x) / ideal).toFixed(1)}% of ideal`;
   console.log(
-    `  capacity: ideal ${ideal.toFixed(0)} req/s (${workers} workers ÷ median ${ms(service)}; with the mean ${ms(mean(direct))}: ${(workers / mean(direct)).toFixed(0)} req/s); offered ${rate.toFixed(0)} req/s open-loop for ${duration} s`,
+    `    local-wasm, open loop ${rate.toFixed(0)} req/s offered for ${duration} s: ${throughput.toFixed(0)} req/s over [${ramp}, ${duration}) s = ${pct(throughput)} (target ≥ 90%); ${errors} non-ok; ${unsent} arrivals still waiting at ${duration} s`,
   );
   console.log(
-    `  measured ${throughput.toFixed(0)} req/s over [${ramp}, ${duration}) s = ${((100 * throughput) / ideal).toFixed(1)}% of ideal (target ≥ 90%); ${errors} non-ok`,
+    `    baseline: worker pool alone (no HTTP, closed loop) ${poolRate.toFixed(0)} req/s = ${pct(poolRate)}; local-wasm ÷ pool alone = ${((100 * throughput) / poolRate).toFixed(1)}%` +
+      (poolRateNoPrefetch === undefined
+        ? ''
+        : `; pool alone without prefetch ${poolRateNoPrefetch.toFixed(0)} req/s = ${pct(poolRateNoPrefetch)}`),
   );
-  await p.teardown();
-
-  console.log(
-    `  baseline: worker pool alone (no HTTP, closed loop) ${poolRate.toFixed(0)} req/s = ${((100 * poolRate) / ideal).toFixed(1)}% of ideal; platform ÷ pool-alone = ${((100 * throughput) / poolRate).toFixed(1)}%`,
-  );
-  console.log(
-    `  host load average now: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} on ${workers} cores (a shared machine depresses capacity)`,
-  );
+  if (elu && cpu && inWindow > 0) {
+    // window = [ramp, first completion at/after duration); completions in it ≈ inWindow
+    const windowS = elu.idle / 1000 + elu.active / 1000;
+    const perReqMain = elu.active / 1000 / (throughput * windowS);
+    const perReqAll = (cpu.user + cpu.system) / 1e6 / (throughput * windowS);
+    const bound = cores / perReqAll;
+    const coresUsed = (cpu.user + cpu.system) / 1e6 / windowS;
+    console.log(
+      `    2-core limit: main thread busy ${ms(perReqMain)} per request (HTTP server + this bench's load generator; utilisation ${(100 * elu.utilization).toFixed(0)}%); CPU per request, all threads ${ms(perReqAll)} → ${cores} cores ÷ that = ${bound.toFixed(0)} req/s = ${pct(bound)}; this process got ${coresUsed.toFixed(2)} of ${cores} cores in the window (the rest: other processes)`,
+    );
+  }
 }
 
 /** Spawn one action server and wait for its listening line. */
@@ -306,10 +404,13 @@ async function benchDockerColdStart(): Promise<void> {
   );
 }
 
+const only = process.env.BENCH_ONLY; // local-wasm | local-container: one half only (shorter runs)
 try {
-  await benchWasm();
-  await benchContainer();
-  await benchDockerColdStart();
+  if (only !== 'local-container') await benchWasm();
+  if (only !== 'local-wasm') {
+    await benchContainer();
+    await benchDockerColdStart();
+  }
 } finally {
   await runCleanups();
 }

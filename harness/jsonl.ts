@@ -32,6 +32,19 @@ export class JsonlWriter {
     if (!this.stream.write(`${JSON.stringify(record)}\n`)) await once(this.stream, 'drain');
   }
 
+  /**
+   * Append `records[from..to)` as one chunk (one string, one stream write): a batch costs one
+   * write request instead of one per record. Waits for drain when the OS buffer is full.
+   */
+  async writeMany(records: readonly unknown[], from = 0, to = records.length): Promise<void> {
+    if (this.closed) throw new Error('JsonlWriter: write after close');
+    if (to <= from) return;
+    let text = '';
+    for (let i = from; i < to; i++) text += `${JSON.stringify(records[i])}\n`;
+    this.count += to - from;
+    if (!this.stream.write(text)) await once(this.stream, 'drain');
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

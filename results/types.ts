@@ -46,6 +46,11 @@ export interface ModelInputs {
    * overhead. Present when `clock` is `platform`; predicted respTime = model respTime + this.
    */
   clientOverhead?: number;
+  /**
+   * The idle gap actually left before each profile call after the first (s): the suite's
+   * `modelInputs.spacing`, capped at keepAlive / 2 on container platforms. Absent for `given`.
+   */
+  spacing?: number;
 }
 
 /**

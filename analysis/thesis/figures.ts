@@ -130,6 +130,14 @@ function xyPoints(xy: XY | undefined): FigurePoint[] {
   return (xy ?? []).map(([x, y]) => ({ x, y }));
 }
 
+/** A horizontal line at `y` from `lo` to `hi` (a quantity that does not depend on x). */
+function level(lo: number, hi: number, y: number): FigurePoint[] {
+  return [
+    { x: lo, y },
+    { x: hi, y },
+  ];
+}
+
 function closeness(
   label: string,
   theirs: XY | undefined,
@@ -192,23 +200,9 @@ function keepAliveFigures(data: ThesisData, overlay: MeasuredOverlay): ThesisFig
       if (m.key === 'respTime' || m.key === 'running' || m.key === 'totalExecutors') {
         const spin = m.key === 'respTime' ? w.spinRespTime : w.spinExecutors;
         // a horizontal line: Spin has no keep-alive (one measurement at λ = 1)
-        series.push({
-          name: 'Spin (thesis, measured at λ = 1)',
-          kind: 'model',
-          points: [
-            { x: lo, y: spin },
-            { x: hi, y: spin },
-          ],
-        });
+        series.push({ name: 'Spin (thesis, measured at λ = 1)', kind: 'model', points: level(lo, hi, spin) });
         if (wasmModel !== null)
-          series.push({
-            name: 'M/G/∞ (faasmark)',
-            kind: 'model',
-            points: [
-              { x: lo, y: wasmModel },
-              { x: hi, y: wasmModel },
-            ],
-          });
+          series.push({ name: 'M/G/∞ (faasmark)', kind: 'model', points: level(lo, hi, wasmModel) });
       }
       series.push(...overlay.keepAlive(fn, m.key));
       figures.push({

@@ -21,9 +21,8 @@
  * Records are handed to `onRecord` as they complete (the runner streams them to JSONL), so
  * memory stays flat; an HdrHistogram keeps the tails for the progress display.
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { PercentileRecorder } from '../../analysis/stats/percentiles.js';
-import type { Platform, PointClock } from '../../platforms/types.js';
+import type { InvokeRequest, InvokeResult, Platform, PointClock } from '../../platforms/types.js';
 import type { RequestCounts } from '../../results/types.js';
 import type { Arrival } from '../arrivals.js';
 import type { RequestRecord } from '../records.js';
@@ -78,25 +77,12 @@ export interface OpenLoopResult {
 }
 
 const SLEEP_MARGIN = 0.002; // timers (1 ms resolution) wake us 2 ms early
-const SPIN_BELOW = 0.00005; // closer than 50 µs: just spin
-const NAP_ABOVE = 0.00015; // nap only for waits above 150 µs (a futex wake-up is late by tens of µs)
-const NAP_MARGIN = 0.00008; // and wake 80 µs early, then spin
+const YIELD_BEFORE_NAP = 0.0001; // yield to the event loop before a nap longer than 100 µs,
+const YIELD_EVERY = 0.00025; // and before any nap once 250 µs have passed since the last yield
 /** For sub-millisecond sleeps: Atomics.wait blocks in the kernel (futex) with µs precision. */
 const napCell = new Int32Array(new SharedArrayBuffer(4));
 const MAX_BATCH_TIME = 0.002; // yield at least every 2 ms of sending
 const SWEEP_INTERVAL_MS = 10; // timeout sweep granularity
-
-function sleep(seconds: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, Math.max(0, seconds * 1000));
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** Growable Float64 buffer (gaps of measured arrivals; 8 bytes each). */
 class GapBuffer {
@@ -115,6 +101,44 @@ class GapBuffer {
   }
 }
 
+type Outcome = Pick<RequestRecord, 'status' | 'httpStatus' | 'errorMessage' | 'platform'>;
+
+/**
+ * One sent request, and the {@link InvokeRequest} the platform sees: one object per request.
+ * It links into the pending list (send order, so the oldest is at the head), and its
+ * AbortController is created only when a platform reads `signal` — the embedded platforms
+ * never do, and an AbortController (an EventTarget) is the largest per-request allocation.
+ */
+class InFlight implements InvokeRequest {
+  prev: InFlight | null = null;
+  next: InFlight | null = null;
+  settled = false;
+  private controller: AbortController | null = null;
+  private abortReason: string | null = null;
+
+  constructor(
+    readonly workload: string,
+    readonly input: unknown,
+    readonly seq: number,
+    readonly intendedAt: number,
+    readonly sentAt: number,
+    readonly warmup: boolean,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason !== null) this.controller.abort(new Error(this.abortReason));
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: string): void {
+    this.abortReason ??= reason;
+    this.controller?.abort(new Error(reason));
+  }
+}
+
 /** Run one point's schedule open-loop against `platform`. Never throws for request failures. */
 export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
   const { platform, clock, signal } = options;
@@ -122,7 +146,10 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const sendLag = new PercentileRecorder();
   const latency = new PercentileRecorder();
   const gaps = new GapBuffer();
-  const pending = new Map<number, { sentAt: number; abort: (reason: string) => void }>();
+  // pending requests, a doubly linked list in send order (O(1) insert and removal, no Map entries)
+  let head: InFlight | null = null;
+  let tail: InFlight | null = null;
+  let inFlight = 0;
   const writes = new Set<Promise<void>>();
   let measuredScheduled = 0;
   let lastMeasuredAt: number | null = null;
@@ -151,16 +178,56 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     } catch (err) {
       writeError ??= err;
     }
-    if (pending.size === 0 && drainWaiter) drainWaiter();
+    if (inFlight === 0 && drainWaiter) drainWaiter();
   };
 
-  // one timer expires requests older than requestTimeout, oldest first
+  /** Settle a request once: unlink it, build its record (one object, fixed key order), emit. */
+  const complete = (req: InFlight, outcome: Outcome) => {
+    if (req.settled) return;
+    req.settled = true;
+    if (req.prev) req.prev.next = req.next;
+    else head = req.next;
+    if (req.next) req.next.prev = req.prev;
+    else tail = req.prev;
+    req.prev = req.next = null;
+    inFlight--;
+    const doneAt = clock.now();
+    const record: RequestRecord = {
+      seq: req.seq,
+      pointId: options.pointId,
+      workload: options.workload,
+      intendedAt: req.intendedAt,
+      sentAt: req.sentAt,
+      doneAt,
+      respTime: doneAt - req.intendedAt,
+      warmup: req.warmup,
+      status: outcome.status,
+    };
+    if (outcome.httpStatus !== undefined) record.httpStatus = outcome.httpStatus;
+    if (outcome.errorMessage !== undefined) record.errorMessage = outcome.errorMessage;
+    if (outcome.platform) record.platform = outcome.platform;
+    emit(record);
+  };
+
+  const expire = (req: InFlight, reason: string) => {
+    complete(req, { status: 'timeout', errorMessage: reason });
+    req.abort(reason);
+  };
+  const threw = (req: InFlight, err: unknown) =>
+    complete(req, {
+      status: 'error',
+      errorMessage: `invoke threw: ${err instanceof Error ? err.message : String(err)}`,
+    });
+
+  // one timer expires requests older than requestTimeout, oldest first (the list is in send order)
+  const timeoutText = `request timeout after ${options.requestTimeout} s`;
   const sweep = setInterval(
     () => {
       const limit = clock.now() - options.requestTimeout;
-      for (const [, entry] of pending) {
-        if (entry.sentAt > limit) break;
-        entry.abort(`request timeout after ${options.requestTimeout} s`);
+      for (let req = head; req !== null && req.sentAt <= limit; ) {
+        const following: InFlight | null = req.next;
+        expire(req, timeoutText);
+        req = following;
       }
     },
     Math.min(SWEEP_INTERVAL_MS, options.requestTimeout * 1000),
@@ -170,118 +237,125 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     const sentAt = clock.now();
     counts.sent++;
     sendLag.record(sentAt - arrival.at);
-    const controller = new AbortController();
-    let settled = false;
-    const finish = (
-      partial: Omit<
-        RequestRecord,
-        'seq' | 'pointId' | 'workload' | 'intendedAt' | 'sentAt' | 'doneAt' | 'respTime' | 'warmup'
-      >,
-    ) => {
-      if (settled) return;
-      settled = true;
-      pending.delete(arrival.seq);
-      const doneAt = clock.now();
-      emit({
-        seq: arrival.seq,
-        pointId: options.pointId,
-        workload: options.workload,
-        intendedAt: arrival.at,
-        sentAt,
-        doneAt,
-        respTime: doneAt - arrival.at,
-        warmup: arrival.warmup,
-        ...partial,
-      });
-    };
-    const abort = (reason: string) => {
-      finish({ status: 'timeout', errorMessage: reason });
-      controller.abort(new Error(reason));
-    };
-    pending.set(arrival.seq, { sentAt, abort });
-    platform.invoke({ workload: options.workload, input: options.input, signal: controller.signal }).then(
-      (res) => {
-        finish({
-          status: res.status,
-          ...(res.httpStatus !== undefined ? { httpStatus: res.httpStatus } : {}),
-          ...(res.errorMessage !== undefined ? { errorMessage: res.errorMessage } : {}),
-          ...(res.platform ? { platform: res.platform } : {}),
-        });
-      },
-      (err: unknown) => {
-        finish({
-          status: 'error',
-          errorMessage: `invoke threw: ${err instanceof Error ? err.message : String(err)}`,
-        });
-      },
+    const req = new InFlight(options.workload, options.input, arrival.seq, arrival.at, sentAt, arrival.warmup);
+    if (tail) {
+      tail.next = req;
+      req.prev = tail;
+    } else head = req;
+    tail = req;
+    inFlight++;
+    let answer: Promise<InvokeResult>;
+    try {
+      answer = platform.invoke(req);
+    } catch (err) {
+      threw(req, err);
+      return sentAt;
+    }
+    answer.then(
+      (res) => complete(req, res),
+      (err: unknown) => threw(req, err),
     );
     return sentAt;
   };
 
   const progressEvery = options.progressInterval ?? 1;
   let nextProgress = clock.now() + progressEvery;
-  const reportProgress = () => {
-    const now = clock.now();
+  const reportProgress = (now: number) => {
     if (!options.onProgress || now < nextProgress) return;
     nextProgress = now + progressEvery;
     options.onProgress({
       elapsed: now,
       sent: counts.sent,
-      inFlight: pending.size,
+      inFlight,
       counts: { ...counts },
       p50: latency.at(50),
       p99: latency.at(99),
     });
   };
 
-  const drive = async (): Promise<OpenLoopResult> => {
-    const iterator = options.schedule[Symbol.iterator]();
-    let next = iterator.next();
-    let batchStart = clock.now();
-    let yielded = false;
-    let lastMeasuredSentAt: number | null = null;
-    while (!next.done) {
-      if (signal?.aborted) break;
-      const arrival = next.value;
-      const wait = arrival.at - clock.now();
-      if (wait > SLEEP_MARGIN) {
-        reportProgress();
-        await sleep(wait - SLEEP_MARGIN, signal);
-        batchStart = clock.now();
-        continue;
-      }
-      if (wait > SPIN_BELOW) {
-        if (!yielded) {
-          // let responses and writes run once before the nap
-          await yieldToLoop();
-          yielded = true;
-          batchStart = clock.now();
-          continue;
+  const iterator = options.schedule[Symbol.iterator]();
+  let next = iterator.next();
+  let lastMeasuredSentAt: number | null = null;
+
+  /**
+   * The scheduler: one callback, no promise per arrival. Each tick sends every arrival that is
+   * due, then re-arms itself: a timer when the next arrival is > 2 ms away, otherwise one
+   * setImmediate (responses and writes run) and then a kernel nap until the arrival is due.
+   * A batch yields after 2 ms of sending. Resolves when the schedule is exhausted or aborted.
+   */
+  const sendAll = () =>
+    new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | null = null;
+      let immediate: NodeJS.Immediate | null = null;
+      let yielded = false;
+      let stopped = false;
+      const stop = () => {
+        if (stopped) return;
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        if (immediate) clearImmediate(immediate);
+        signal?.removeEventListener('abort', stop);
+        resolve();
+      };
+      const tick = () => {
+        timer = null;
+        immediate = null;
+        if (stopped) return;
+        try {
+          let batchStart = -1;
+          for (;;) {
+            if (next.done || signal?.aborted) return stop();
+            const arrival = next.value;
+            const now = clock.now();
+            if (batchStart < 0) batchStart = now;
+            let wait = arrival.at - now;
+            if (wait > SLEEP_MARGIN) {
+              reportProgress(now);
+              yielded = false;
+              timer = setTimeout(tick, (wait - SLEEP_MARGIN) * 1000);
+              return;
+            }
+            if (wait > 0 && !yielded && (wait > YIELD_BEFORE_NAP || now - batchStart > YIELD_EVERY)) {
+              // let responses and writes run before a nap (a short one only every YIELD_EVERY)
+              yielded = true;
+              immediate = setImmediate(tick);
+              return;
+            }
+            // nap in the kernel instead of spinning: the CPU stays free for the platform, a
+            // sleeping process is woken promptly where a spinning one is preempted, and a spin
+            // allocates (every clock read makes garbage: it is what the young-generation GC
+            // pauses, which set the p99 send lag, were made of)
+            while (wait > 0) {
+              Atomics.wait(napCell, 0, 0, wait * 1000);
+              wait = arrival.at - clock.now();
+            }
+            const sentAt = fire(arrival);
+            yielded = false;
+            if (!arrival.warmup) {
+              if (lastMeasuredSentAt !== null) gaps.push(sentAt - lastMeasuredSentAt);
+              lastMeasuredSentAt = sentAt;
+              firstMeasuredAt ??= arrival.at;
+              lastMeasuredAt = arrival.at;
+              measuredScheduled++;
+            }
+            next = iterator.next();
+            if (sentAt - batchStart > MAX_BATCH_TIME) {
+              reportProgress(sentAt);
+              immediate = setImmediate(tick);
+              return;
+            }
+          }
+        } catch (err) {
+          stop();
+          reject(err);
         }
-        // nap in the kernel instead of spinning: the CPU stays free for the platform, and a
-        // sleeping process is woken promptly by the scheduler where a spinning one is preempted
-        if (wait > NAP_ABOVE) Atomics.wait(napCell, 0, 0, (wait - NAP_MARGIN) * 1000);
-      }
-      // bounded spin: at most SPIN_BELOW (50 µs)
-      while (clock.now() < arrival.at) {
-        /* busy-wait for sub-millisecond accuracy */
-      }
-      const sentAt = fire(arrival);
-      yielded = false;
-      if (!arrival.warmup) {
-        if (lastMeasuredSentAt !== null) gaps.push(sentAt - lastMeasuredSentAt);
-        lastMeasuredSentAt = sentAt;
-        firstMeasuredAt ??= arrival.at;
-        lastMeasuredAt = arrival.at;
-        measuredScheduled++;
-      }
-      next = iterator.next();
-      if (clock.now() - batchStart > MAX_BATCH_TIME) {
-        await yieldToLoop();
-        reportProgress();
-        batchStart = clock.now();
-      }
-    }
+      };
+      signal?.addEventListener('abort', stop, { once: true });
+      tick();
+    });
+
+  const drive = async (): Promise<OpenLoopResult> => {
+    await sendAll();
     const aborted = signal?.aborted ?? false;
     if (aborted) {
       while (!next.done) {
@@ -292,7 +366,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     }
 
     // drain: wait for in-flight requests, up to drainTimeout (immediately on abort)
-    if (pending.size > 0 && !aborted) {
+    if (inFlight > 0 && !aborted) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.drainTimeout * 1000);
         const onAbort = () => resolve();
@@ -305,9 +379,8 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
       });
       drainWaiter = null;
     }
-    for (const { abort } of [...pending.values()]) {
-      abort(aborted ? 'aborted (interrupt)' : `drain timeout after ${options.drainTimeout} s`);
-    }
+    const reason = aborted ? 'aborted (interrupt)' : `drain timeout after ${options.drainTimeout} s`;
+    while (head !== null) expire(head, reason);
     while (writes.size > 0) await Promise.all([...writes]);
     if (writeError) throw writeError;
     return {

@@ -18,6 +18,7 @@ import type { Platform, RoutingPolicy } from '../../platforms/types.js';
 import { type ModelInputs, type PointSummary, RESULTS_SCHEMA_VERSION } from '../../results/types.js';
 import { type Arrival, arrivalSchedule } from '../arrivals.js';
 import { createPointClock } from '../clock.js';
+import { FaasmarkError } from '../errors.js';
 import { writeJsonAtomic } from '../fs-atomic.js';
 import { JsonlWriter } from '../jsonl.js';
 import { onShutdown } from '../lifecycle.js';
@@ -143,14 +144,23 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
       clock,
     );
     await platform.deploy(point.workload);
-    modelInputs = await modelInputsFor(
-      suite.modelInputs,
-      platform,
-      clock,
-      point.workload,
-      ctx.input,
-      suite.requestTimeout,
-    );
+    try {
+      modelInputs = await modelInputsFor(
+        suite.modelInputs,
+        platform,
+        clock,
+        point.workload,
+        ctx.input,
+        suite.requestTimeout,
+        { keepAlive: point.keepAlive, signal: ctx.signal },
+      );
+    } catch (err) {
+      // interrupted in the profile's idle gaps: incomplete, like an interrupt during the load
+      if (!(err instanceof FaasmarkError && err.code === 'FM_ABORTED')) throw err;
+      await finalizeIncomplete('interrupted (signal)');
+      unregister();
+      return (await import('./read.js')).readPointSummary(finalDir);
+    }
 
     // the schedule starts after profiling: shift it by the offset (all times stay on the point clock)
     const offset = clock.now() + START_LEAD;

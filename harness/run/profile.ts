@@ -1,10 +1,16 @@
 /**
- * Model inputs measured in the same run, through the platform itself, just before the point
- * (the thesis measured them with sequential blocking calls: Table 4.1, thesis-data README).
+ * Model inputs measured in the same run, through the platform itself, just before the point,
+ * the way the thesis measured them (Table 4.1, thesis-data README): sequential blocking calls,
+ * warm ones after `priming` discarded calls and an idle gap of `spacing` apart (thesis: 2
+ * priming calls, 2 s apart). Calls back to back underestimate the service time of an isolated
+ * request (caches, CPU frequency and the HTTP connection stay hot), which is what a point at
+ * low λ sees; the gap reproduces that.
  *
  * Containers: on a freshly set-up platform the first call cold-starts an executor (the cold
- * service time c); `runs` sequential calls after it are warm (their mean is w). Each call is
- * timed on both clocks:
+ * service time c); then `priming` warm calls are discarded and `runs` warm calls measured
+ * (their mean is w). Every call after the first is preceded by an idle gap
+ * gap = min(spacing, keepAlive / 2) (`profileGap`), so the gap never lets the point's
+ * keep-alive expire the warm executor. Each call is timed on both clocks:
  * - client: elapsed from send to response at the load generator (includes the HTTP hop);
  * - platform: (endAt − startAt) + waitTime (harness/records.ts `platformRespTime`, the
  *   thesis's OpenWhisk duration + waitTime).
@@ -12,19 +18,77 @@
  * carried startAt/endAt), w and c are the PLATFORM-side times — the clock of the measured
  * running/runningWarm/idle (service intervals [startAt − waitTime, endAt], DESIGN.md "Metric
  * definitions") and of the thesis's SMP inputs — and `clientOverhead` = mean(client −
- * platform) over the warm calls: the one bridge to the client-side respTime (predict.ts).
- * Without platform-side times w and c are client times (`clock: 'client'`, no overhead).
+ * platform) over the measured warm calls: the one bridge to the client-side respTime
+ * (predict.ts). Without platform-side times w and c are client times (`clock: 'client'`).
  *
- * Wasm: every call is alike; E[S] is the mean client time of `runs` calls after one discarded
- * call — the same clock as the Wasm metrics (client respTime and client-side inFlight).
+ * Wasm: every call is alike; E[S] is the mean client time of `runs` calls after `priming`
+ * discarded ones (lazy compilation, first instance), gap = spacing (no keep-alive) — the same
+ * clock as the Wasm metrics (client respTime and client-side inFlight).
  * Executors created here live on into the point's warm-up, which absorbs them.
  */
 
-import type { Platform, PointClock } from '../../platforms/types.js';
+import type { ExecutorKind, Platform, PointClock } from '../../platforms/types.js';
 import type { ModelInputs } from '../../results/types.js';
-import { PlatformError } from '../errors.js';
+import { FaasmarkError, PlatformError } from '../errors.js';
 import { platformRespTime } from '../records.js';
 import type { GivenServiceTimes, ModelInputsSpec } from '../suite/types.js';
+
+/**
+ * The idle gap before each profile call after the first (s): `spacing`, capped for container
+ * platforms at keepAlive / 2 so the warm executor outlives the gap with margin for timer
+ * jitter (the thesis's 2 s spacing assumed keep-alive ≥ 60 s).
+ */
+export function profileGap(
+  spacing: number,
+  executor: ExecutorKind,
+  keepAlive: number | null | undefined,
+): number {
+  if (executor === 'container' && keepAlive !== null && keepAlive !== undefined)
+    return Math.min(spacing, keepAlive / 2);
+  return spacing;
+}
+
+/** Number of calls a profile makes: containers 1 cold + priming + runs; Wasm priming + runs. */
+export function profileCalls(spec: ModelInputsSpec, executor: ExecutorKind): number {
+  if (spec.source === 'given') return 0;
+  return (executor === 'container' ? 1 : 0) + spec.priming + spec.runs;
+}
+
+/** Idle time a profile spends in its gaps (s), for the plan's estimate: gap × (calls − 1). */
+export function profileIdleSeconds(
+  spec: ModelInputsSpec,
+  executor: ExecutorKind,
+  keepAlive: number | null | undefined,
+): number {
+  const calls = profileCalls(spec, executor);
+  return calls > 1 ? (calls - 1) * profileGap(spec.spacing, executor, keepAlive) : 0;
+}
+
+export interface ProfileOptions {
+  /** The point's keep-alive (s); caps a container platform's gap at keepAlive / 2. */
+  keepAlive?: number | null;
+  /** Aborts the profile (SIGINT): the wait ends and the profile throws FM_ABORTED. */
+  signal?: AbortSignal;
+  /** Waits `seconds` (default: a real timer, ended early by `signal`); tests pass a manual clock's. */
+  sleep?: (seconds: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Wait `seconds` on a real timer; resolves at once if `signal` is (or becomes) aborted. */
+export function abortableSleep(seconds: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const t = setTimeout(done, Math.max(0, seconds * 1000));
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 interface TimedCall {
   /** Client elapsed time (s). */
@@ -62,6 +126,8 @@ async function timed(
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const ms = (s: number) => `${Number((s * 1000).toFixed(3))} ms`;
+const sec = (s: number) => `${Number(s.toFixed(3))} s`;
 
 /** Measure (or take from the suite) the service times the models need for one point. */
 export async function modelInputsFor(
@@ -71,52 +137,73 @@ export async function modelInputsFor(
   workload: string,
   input: unknown,
   requestTimeout: number,
+  options: ProfileOptions = {},
 ): Promise<ModelInputs> {
   if (spec.source === 'given') {
     const g: GivenServiceTimes = spec.given[workload] ?? {};
     return { ...g, source: 'given in the suite (modelInputs.given)' };
   }
+  const sleep = options.sleep ?? abortableSleep;
+  const { signal } = options;
+  const gap = profileGap(spec.spacing, platform.executor, options.keepAlive);
+  let first = true;
+  /** One sequential call, after the idle gap unless it is the profile's first. */
+  const call = async (): Promise<TimedCall> => {
+    if (!first && gap > 0) await sleep(gap, signal);
+    first = false;
+    if (signal?.aborted)
+      throw new FaasmarkError('FM_ABORTED', `interrupted while profiling ${workload} on ${platform.name}`);
+    return timed(platform, clock, workload, input, requestTimeout);
+  };
+  const measured = async (): Promise<TimedCall[]> => {
+    for (let i = 0; i < spec.priming; i++) await call(); // discarded
+    const xs: TimedCall[] = [];
+    for (let i = 0; i < spec.runs; i++) xs.push(await call());
+    return xs;
+  };
+  const capped = gap < spec.spacing ? ` (spacing ${sec(spec.spacing)} capped at keepAlive / 2)` : '';
+  const spacing = `idle gap ${sec(gap)}${capped} before each call after the first`;
+
   if (platform.executor === 'container') {
-    const first = await timed(platform, clock, workload, input, requestTimeout);
-    const warm: TimedCall[] = [];
-    for (let i = 0; i < spec.runs; i++)
-      warm.push(await timed(platform, clock, workload, input, requestTimeout));
+    const cold = await call();
+    const warm = await measured();
     const flag =
-      first.cold === undefined
+      cold.cold === undefined
         ? 'cold flag not reported'
-        : first.cold
+        : cold.cold
           ? 'cold-started'
           : 'NOT cold (an executor was already warm)';
-    const calls = `1 first call (${flag}) + ${spec.runs} sequential warm calls`;
+    const calls = `1 first call (${flag}) + ${spec.priming} discarded + ${spec.runs} measured warm calls, ${spacing}`;
     const platformSide =
-      platform.capabilities.platformTimes && [first, ...warm].every((c) => c.platform !== undefined);
+      platform.capabilities.platformTimes && [cold, ...warm].every((c) => c.platform !== undefined);
     if (platformSide) {
       const w = mean(warm.map((c) => c.platform as number));
+      const overhead = mean(warm.map((c) => c.elapsed - (c.platform as number)));
       return {
-        cold: first.platform as number,
+        cold: cold.platform as number,
         warm: w,
         clock: 'platform',
-        clientOverhead: mean(warm.map((c) => c.elapsed - (c.platform as number))),
-        source: `profile through ${platform.name}: ${calls}, platform-side time (endAt − startAt + waitTime); clientOverhead = mean client − platform time of the warm calls`,
+        clientOverhead: overhead,
+        spacing: gap,
+        source: `profile through ${platform.name}: ${calls}; platform-side time (endAt − startAt + waitTime), w = ${ms(w)}; clientOverhead = mean client − platform time of the measured warm calls = ${ms(overhead)}`,
       };
     }
     const why = platform.capabilities.platformTimes
       ? 'a call reported no platform-side start/end'
       : 'the platform reports no platform-side times';
     return {
-      cold: first.elapsed,
+      cold: cold.elapsed,
       warm: mean(warm.map((c) => c.elapsed)),
       clock: 'client',
-      source: `profile through ${platform.name}: ${calls}, client time (${why})`,
+      spacing: gap,
+      source: `profile through ${platform.name}: ${calls}; client time (${why})`,
     };
   }
-  await timed(platform, clock, workload, input, requestTimeout); // discarded: lazy compilation, first instance
-  const xs: number[] = [];
-  for (let i = 0; i < spec.runs; i++)
-    xs.push((await timed(platform, clock, workload, input, requestTimeout)).elapsed);
+  const xs = (await measured()).map((c) => c.elapsed);
   return {
     wasm: mean(xs),
     clock: 'client',
-    source: `profile through ${platform.name}: ${spec.runs} sequential calls after 1 discarded, client time`,
+    spacing: gap,
+    source: `profile through ${platform.name}: ${spec.priming} discarded + ${spec.runs} measured sequential calls, ${spacing}; client time`,
   };
 }

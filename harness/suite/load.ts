@@ -20,6 +20,12 @@ import type { GivenServiceTimes, PlatformEntry, Suite } from './types.js';
 
 export const SUITES_DIR = rootPath('harness', 'suites');
 
+/** Profile defaults, as the thesis measured Table 4.1: 2 priming calls, calls 2 s apart. */
+export const PROFILE_SPACING_DEFAULT = 2;
+export const PROFILE_PRIMING_DEFAULT = 2;
+/** Largest accepted `modelInputs.spacing` (s): the profile runs before every point. */
+export const PROFILE_SPACING_MAX = 60;
+
 /** Names of the shipped suites (harness/suites/*.yaml). */
 export function shippedSuites(): string[] {
   if (!existsSync(SUITES_DIR)) return [];
@@ -146,8 +152,16 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
   const mi = (s.modelInputs ?? {}) as {
     source?: 'profile' | 'given';
     runs?: number;
+    spacing?: number | string;
+    priming?: number;
     given?: Record<string, GivenServiceTimes>;
   };
+  let spacing = PROFILE_SPACING_DEFAULT;
+  try {
+    spacing = parseDuration(`${file}: modelInputs.spacing`, mi.spacing ?? PROFILE_SPACING_DEFAULT);
+  } catch (err) {
+    problems.push(err instanceof Error ? err.message : String(err));
+  }
   const suite: Suite = {
     name: s.name as string,
     ...(typeof s.description === 'string' ? { description: s.description } : {}),
@@ -173,7 +187,13 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
       maxRateShortfall: thresholds.maxRateShortfall ?? 0.05,
       errorBudget: thresholds.errorBudget ?? 0.01,
     },
-    modelInputs: { source: mi.source ?? 'profile', runs: mi.runs ?? 5, given: mi.given ?? {} },
+    modelInputs: {
+      source: mi.source ?? 'profile',
+      runs: mi.runs ?? 5,
+      spacing,
+      priming: mi.priming ?? PROFILE_PRIMING_DEFAULT,
+      given: mi.given ?? {},
+    },
   };
 
   // cross-field rules
@@ -213,6 +233,10 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
     if (!suite.workloads.includes(w))
       problems.push(`${file}: workloadInput.${w}: ${w} is not in workloads (${suite.workloads.join(', ')})`);
   }
+  if (spacing > PROFILE_SPACING_MAX)
+    problems.push(
+      `${file}: modelInputs.spacing must be at most ${PROFILE_SPACING_MAX} s (an idle gap between profile calls), got ${JSON.stringify(mi.spacing)}; the thesis used 2s`,
+    );
   if (suite.modelInputs.source === 'given') {
     for (const w of suite.workloads) {
       const g = suite.modelInputs.given[w] ?? {};

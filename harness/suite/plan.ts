@@ -8,6 +8,7 @@
 
 import type { ExecutorKind } from '../../platforms/types.js';
 import { type ArrivalSpec, expectedArrivals } from '../arrivals.js';
+import { profileIdleSeconds } from '../run/profile.js';
 import type { Suite } from './types.js';
 
 /**
@@ -37,7 +38,10 @@ export interface PlannedPoint {
   arrivals: ArrivalSpec;
   /** Expected arrivals (warm-up + measurement). */
   expectedRequests: number;
-  /** Estimated wall time (s): warm-up + duration + a drain allowance + setup/profile overhead. */
+  /**
+   * Estimated wall time (s): warm-up + duration + setup/profile/drain overhead + the profile's
+   * idle gaps (modelInputs.spacing, capped at keepAlive / 2 on containers).
+   */
   estimatedSeconds: number;
 }
 
@@ -90,7 +94,11 @@ export function planSuite(suite: Suite): PlannedPoint[] {
         seed: suite.seed + repetition,
         arrivals,
         expectedRequests: Math.round(expectedArrivals(arrivals)),
-        estimatedSeconds: suite.warmup + suite.duration + POINT_OVERHEAD_SECONDS,
+        estimatedSeconds:
+          suite.warmup +
+          suite.duration +
+          POINT_OVERHEAD_SECONDS +
+          profileIdleSeconds(suite.modelInputs, b.executor, b.keepAlive),
       });
     }
   }

@@ -13,12 +13,12 @@ import {
   closeServer,
   epochMs,
   listenLoopback,
-  readBody,
+  readBodyThen,
   sendJson,
   workloadFromPath,
 } from '../http-endpoint.js';
 import type { LocalWasmConfig } from './config.js';
-import type { WorkerPool } from './worker-pool.js';
+import type { RunOutcome, WorkerPool } from './worker-pool.js';
 
 /** One step of the in-flight step function: from `atMs` (epoch ms) on, `inFlight` requests. */
 export interface InFlightStep {
@@ -67,7 +67,11 @@ export class WasmHost {
     this.server = undefined;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * One request, in callbacks rather than a promise chain (body → admission → worker → answer):
+   * this runs on the main thread, which under load is the bottleneck shared with the HTTP parser.
+   */
+  private handle(req: IncomingMessage, res: ServerResponse): void {
     const arrivalMs = epochMs();
     if (req.method !== 'POST') {
       req.resume();
@@ -82,31 +86,35 @@ export class WasmHost {
       });
       return;
     }
-    let body: Buffer;
-    try {
-      body = await readBody(req, this.config.bodyLimitBytes);
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) {
-        this.counters.tooLarge++;
-        sendJson(res, 413, { error: err.message }, { connection: 'close' });
+    readBodyThen(req, this.config.bodyLimitBytes, (err, body) => {
+      if (err) {
+        if (err instanceof BodyTooLargeError) {
+          this.counters.tooLarge++;
+          sendJson(res, 413, { error: err.message }, { connection: 'close' });
+        } else res.destroy(err);
         return;
       }
-      throw err;
-    }
-    this.counters.requests++;
-    if (!(await this.admit())) {
-      this.counters.rejected++;
-      sendJson(res, 429, {
-        error: `too many requests in flight (maxConcurrency ${this.config.maxConcurrency})`,
-      });
-      return;
-    }
-    let outcome: Awaited<ReturnType<WorkerPool['run']>>;
-    try {
-      outcome = await this.pool.run(name, body, this.config.requestTimeout);
-    } finally {
-      this.release();
-    }
+      this.counters.requests++;
+      const run = () =>
+        this.pool.submit(name, body as Buffer, this.config.requestTimeout, (outcome) => {
+          this.release();
+          this.respond(res, outcome, arrivalMs);
+        });
+      const admitted = this.admit();
+      if (admitted === true) run();
+      else if (admitted === false) this.reject(res);
+      else void admitted.then((ok) => (ok ? run() : this.reject(res)));
+    });
+  }
+
+  private reject(res: ServerResponse): void {
+    this.counters.rejected++;
+    sendJson(res, 429, {
+      error: `too many requests in flight (maxConcurrency ${this.config.maxConcurrency})`,
+    });
+  }
+
+  private respond(res: ServerResponse, outcome: RunOutcome, arrivalMs: number): void {
     const activation = activationHeader({
       startMs: outcome.startMs,
       endMs: outcome.endMs,
@@ -115,11 +123,9 @@ export class WasmHost {
     });
     if (outcome.status === 'ok') {
       this.counters.ok++;
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        'content-length': outcome.stdout.length,
-        ...activation,
-      });
+      activation['content-type'] = 'application/json';
+      activation['content-length'] = String(outcome.stdout.length);
+      res.writeHead(200, activation);
       res.end(outcome.stdout);
     } else if (outcome.status === 'timeout') {
       this.counters.timeouts++;

@@ -5,7 +5,7 @@
  * in-process baseline, by bench/platforms.bench.ts.
  */
 
-import { createWasiShim, OutputTooLarge, ProcExit } from './wasi-shim.js';
+import { createWasiHost, OutputTooLarge, ProcExit, type WasiHost } from './wasi-shim.js';
 import { type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js';
 
 export interface InstanceOutcome {
@@ -18,8 +18,34 @@ export interface InstanceOutcome {
   instantiateTime: number;
 }
 
+/** Runs requests of one module, each in a fresh instance, reusing the WASI host functions. */
+export type InstanceRunner = (stdin: Uint8Array) => InstanceOutcome;
+
+/**
+ * A runner for `module` (one per worker thread and module): the WASI import object is built
+ * once (wasi-shim.ts `createWasiHost`); every call still creates a FRESH instance, with its own
+ * fresh memory, and drops it. Calls must not overlap (they cannot: a Wasm call is synchronous).
+ */
+export function createInstanceRunner(module: WasmModule, name: string): InstanceRunner {
+  const host = createWasiHost(module, [name]);
+  return (stdin) => {
+    host.begin(stdin);
+    try {
+      return runFresh(module, host);
+    } finally {
+      host.end();
+    }
+  };
+}
+
+/** One request in a fresh instance with a new WASI host (no reuse at all). */
 export function runInstance(module: WasmModule, stdin: Uint8Array, name: string): InstanceOutcome {
-  const shim = createWasiShim(module, stdin, [name]);
+  const host = createWasiHost(module, [name]);
+  host.begin(stdin);
+  return runFresh(module, host);
+}
+
+function runFresh(module: WasmModule, shim: WasiHost): InstanceOutcome {
   const t0 = performance.now();
   const instance = new wasmApi.Instance(module, shim.imports);
   const instantiateTime = (performance.now() - t0) / 1000;

@@ -4,6 +4,14 @@
  * FIFO. A request that exceeds its timeout has its worker terminated (that is the only way to
  * stop a running Wasm function) and replaced; a worker that dies is replaced too. Both events
  * are counted.
+ *
+ * Prefetch (default on): when every worker is busy and requests wait, each busy worker is
+ * also handed the head of the FIFO as its *next* request, so it starts it the moment the
+ * current one ends instead of idling for the done → dispatch round trip through the main
+ * thread (which, under load, also serves HTTP). The prefetched request has not started: its
+ * timeout starts when the pool sees the previous one finish, and if the worker is terminated
+ * (timeout, crash) it goes back to the head of the FIFO. Cost: a prefetched request is bound
+ * to its worker, so behind a long request it waits longer than it would for another worker.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +41,10 @@ interface Task {
 interface Slot {
   id: number;
   worker: Worker;
+  /** The request the worker is running (or, after dispatch to an idle worker, about to). */
   task: Task | undefined;
+  /** Prefetched: posted to the worker, starts when `task` ends. */
+  next: Task | undefined;
   timer: NodeJS.Timeout | undefined;
   /** Booted (its 'ready' message arrived); requests are dispatched to ready workers only. */
   ready: boolean;
@@ -69,10 +80,16 @@ export class WorkerPool {
   private nextTaskId = 1;
   private nextSlotId = 0;
   private closed = false;
+  private readonly prefetch: boolean;
   readonly counters: PoolCounters = { workersStarted: 0, workerTimeouts: 0, workerCrashes: 0 };
 
-  constructor(size: number) {
+  /**
+   * @param size worker threads
+   * @param options.prefetch hand busy workers their next request while requests wait (default true)
+   */
+  constructor(size: number, options: { prefetch?: boolean } = {}) {
     this.size = size;
+    this.prefetch = options.prefetch ?? true;
     for (let i = 0; i < size; i++) this.slots.push(this.startWorker());
   }
 
@@ -93,14 +110,17 @@ export class WorkerPool {
 
   /** Run one request in a fresh instance; never rejects. */
   run(name: string, stdin: Uint8Array, timeoutS: number): Promise<RunOutcome> {
-    return new Promise((resolve) => {
-      if (this.closed) {
-        resolve({ status: 'error', stdout: new Uint8Array(0), error: 'platform torn down', workerId: -1 });
-        return;
-      }
-      this.queue.push({ id: this.nextTaskId++, name, stdin, timeoutMs: timeoutS * 1000, resolve });
-      this.dispatch();
-    });
+    return new Promise((resolve) => this.submit(name, stdin, timeoutS, resolve));
+  }
+
+  /** {@link run} with a callback (the HTTP host's hot path: no promise per request). */
+  submit(name: string, stdin: Uint8Array, timeoutS: number, done: (o: RunOutcome) => void): void {
+    if (this.closed) {
+      done({ status: 'error', stdout: new Uint8Array(0), error: 'platform torn down', workerId: -1 });
+      return;
+    }
+    this.queue.push({ id: this.nextTaskId++, name, stdin, timeoutMs: timeoutS * 1000, resolve: done });
+    this.dispatch();
   }
 
   /** Requests waiting for a worker. */
@@ -116,14 +136,16 @@ export class WorkerPool {
     await Promise.all(
       this.slots.map(async (slot) => {
         if (slot.timer) clearTimeout(slot.timer);
-        const task = slot.task;
+        for (const task of [slot.task, slot.next]) {
+          task?.resolve({
+            status: 'error',
+            stdout: new Uint8Array(0),
+            error: 'platform torn down',
+            workerId: slot.id,
+          });
+        }
         slot.task = undefined;
-        task?.resolve({
-          status: 'error',
-          stdout: new Uint8Array(0),
-          error: 'platform torn down',
-          workerId: slot.id,
-        });
+        slot.next = undefined;
         await slot.worker.terminate();
       }),
     );
@@ -131,7 +153,14 @@ export class WorkerPool {
 
   private startWorker(): Slot {
     const worker = spawnWorker();
-    const slot: Slot = { id: this.nextSlotId++, worker, task: undefined, timer: undefined, ready: false };
+    const slot: Slot = {
+      id: this.nextSlotId++,
+      worker,
+      task: undefined,
+      next: undefined,
+      timer: undefined,
+      ready: false,
+    };
     this.counters.workersStarted++;
     for (const msg of this.loads.values()) worker.postMessage(msg);
     worker.on('message', (msg: WorkerDone | { type: 'ready' }) => {
@@ -146,27 +175,56 @@ export class WorkerPool {
   }
 
   private dispatch(): void {
+    const queue = this.queue;
+    // idle workers first, then (prefetch) one waiting request per busy worker
     for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
+      if (queue.length === 0) return;
       if (slot.task || !slot.ready) continue;
-      const task = this.queue.shift() as Task;
+      const task = queue.shift() as Task;
       slot.task = task;
-      slot.timer = setTimeout(() => this.onTimeout(slot, task), task.timeoutMs);
-      slot.worker.postMessage({
-        type: 'run',
-        id: task.id,
-        name: task.name,
-        stdin: task.stdin,
-      } satisfies WorkerIn);
+      this.startTimer(slot, task);
+      this.post(slot, task);
     }
+    if (!this.prefetch) return;
+    for (const slot of this.slots) {
+      if (queue.length === 0) return;
+      if (!slot.task || slot.next || !slot.ready) continue;
+      const task = queue.shift() as Task;
+      slot.next = task;
+      this.post(slot, task);
+    }
+  }
+
+  private startTimer(slot: Slot, task: Task): void {
+    slot.timer = setTimeout(() => this.onTimeout(slot, task), task.timeoutMs);
+  }
+
+  /**
+   * Post a run message. Structured clone copies a typed array's whole underlying ArrayBuffer,
+   * and a small Node Buffer is a view into an 8 KiB pool slab: so the input is first copied into
+   * an exactly sized buffer (once; kept for a re-send after a worker restart). Not transferred,
+   * since a prefetched request may have to be re-sent to a replacement worker.
+   */
+  private post(slot: Slot, task: Task): void {
+    const stdin = task.stdin;
+    if (stdin.byteOffset !== 0 || stdin.byteLength !== stdin.buffer.byteLength) task.stdin = stdin.slice();
+    slot.worker.postMessage({
+      type: 'run',
+      id: task.id,
+      name: task.name,
+      stdin: task.stdin,
+    } satisfies WorkerIn);
   }
 
   private onDone(slot: Slot, msg: WorkerDone): void {
     const task = slot.task;
     if (!task || task.id !== msg.id) return;
     clearTimeout(slot.timer);
-    slot.task = undefined;
     slot.timer = undefined;
+    const next = slot.next;
+    slot.task = next;
+    slot.next = undefined;
+    if (next) this.startTimer(slot, next); // the worker has just started it
     const outcome: RunOutcome = {
       status: msg.exitCode === 0 ? 'ok' : 'error',
       stdout: msg.stdout,
@@ -207,6 +265,9 @@ export class WorkerPool {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     this.slots.splice(i, 1);
+    // a prefetched request never started on this worker: back to the head of the FIFO
+    if (slot.next) this.queue.unshift(slot.next);
+    slot.next = undefined;
     slot.worker.removeAllListeners();
     void slot.worker.terminate();
     if (!this.closed) this.slots.push(this.startWorker());

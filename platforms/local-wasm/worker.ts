@@ -9,7 +9,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { type ComponentGlue, installPromisingFallback, runComponent } from './run-component.js';
-import { runInstance } from './run-instance.js';
+import { createInstanceRunner, type InstanceRunner } from './run-instance.js';
 import type { WasmModule } from './wasm-api.js';
 
 export type WorkerIn =
@@ -30,7 +30,7 @@ export interface WorkerDone {
 }
 
 type Loaded =
-  | { kind: 'module'; module: WasmModule }
+  | { kind: 'module'; run: InstanceRunner }
   | { kind: 'component'; glue: Promise<ComponentGlue>; modules: Record<string, WasmModule> };
 
 const loaded = new Map<string, Loaded>();
@@ -44,7 +44,7 @@ function now(): number {
 
 out.on('message', (msg: WorkerIn) => {
   if (msg.type === 'load') {
-    loaded.set(msg.name, { kind: 'module', module: msg.module });
+    loaded.set(msg.name, { kind: 'module', run: createInstanceRunner(msg.module, msg.name) });
     return;
   }
   if (msg.type === 'load-component') {
@@ -54,11 +54,31 @@ out.on('message', (msg: WorkerIn) => {
     loaded.set(msg.name, { kind: 'component', glue, modules: msg.modules });
     return;
   }
-  void run(msg);
+  const entry = loaded.get(msg.name);
+  if (entry?.kind === 'module') runModule(msg, entry.run);
+  else void run(msg);
 });
 // tell the pool this thread has booted (loader + imports done): request timers start after this
 out.postMessage({ type: 'ready' });
 
+/** The hot path: a WASI module, synchronous (no promise per request). */
+function runModule(msg: Extract<WorkerIn, { type: 'run' }>, runner: InstanceRunner): void {
+  const startMs = now();
+  const outcome = runner(msg.stdin);
+  const done: WorkerDone = {
+    type: 'done',
+    id: msg.id,
+    exitCode: outcome.exitCode,
+    stdout: outcome.stdout,
+    startMs,
+    endMs: now(),
+    instantiateTime: outcome.instantiateTime,
+  };
+  if (outcome.error !== undefined) done.error = outcome.error;
+  out.postMessage(done, [done.stdout.buffer as ArrayBuffer]);
+}
+
+/** Components (and unknown workloads): the glue import is asynchronous. */
 async function run(msg: Extract<WorkerIn, { type: 'run' }>): Promise<void> {
   const entry = loaded.get(msg.name);
   let startMs = now();
@@ -71,7 +91,7 @@ async function run(msg: Extract<WorkerIn, { type: 'run' }>): Promise<void> {
       instantiateTime: 0,
     };
   } else if (entry.kind === 'module') {
-    outcome = runInstance(entry.module, msg.stdin, msg.name);
+    outcome = entry.run(msg.stdin);
   } else {
     let glue: ComponentGlue | undefined;
     try {

@@ -49,7 +49,7 @@ describe('books balance when executors are killed (local-container)', () => {
         arrivalRate: 15,
         keepAlive: 5,
         workloads: ['aes'],
-        modelInputs: { runs: 2 },
+        modelInputs: { runs: 2, spacing: '50ms' },
         thresholds: { maxRateShortfall: 0.5, errorBudget: 1 },
         platforms: [{ name: 'local-container', routing: 'random' }],
       },

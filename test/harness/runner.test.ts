@@ -35,7 +35,8 @@ const RAW = {
   arrivalRate: 20,
   keepAlive: [0.2, 1],
   workloads: ['aes'],
-  modelInputs: { runs: 2 },
+  // profile gaps: 150 ms, capped at keepAlive / 2 = 100 ms for the 0.2 s point
+  modelInputs: { runs: 2, spacing: '150ms' },
   // a short point has large sampling noise in its count: judge integrity loosely here
   thresholds: { maxRateShortfall: 0.5, errorBudget: 0.2 },
   platforms: [{ name: 'local-container', routing: 'mru' }, { name: 'local-wasm' }],
@@ -95,6 +96,7 @@ describe('runSuite with fake platforms', () => {
         assert.deepEqual(schemaProblems('executor-span', s), []);
       assert.ok(point.ks && point.ks.n > 0);
       assert.ok(point.modelInputs?.source.startsWith('profile through fake'));
+      assert.equal(point.modelInputs?.spacing, point.keepAlive === 0.2 ? 0.1 : 0.15);
       if (point.executor === 'container') {
         assert.equal(point.primaryModel, 'smp');
         assert.ok(typeof point.predicted.respTime === 'number');
@@ -141,7 +143,14 @@ describe('runSuite with fake platforms', () => {
     const created: Platform[] = [];
     const resolver = fakeResolver({ warm: 0.01, cold: 0.02 }, created);
     const suite = await validateSuite(
-      { ...structuredClone(RAW), duration: '5s', keepAlive: 1, platforms: [{ name: 'local-container' }] },
+      {
+        ...structuredClone(RAW),
+        duration: '5s',
+        keepAlive: 1,
+        // calls back to back: the interrupt at 600 ms lands in the open loop, not the profile
+        modelInputs: { runs: 2, spacing: 0 },
+        platforms: [{ name: 'local-container' }],
+      },
       { file: 't.yaml', resolver },
     );
     const out = join(tmp(), 'run');
@@ -163,6 +172,42 @@ describe('runSuite with fake platforms', () => {
     assert.ok((point.unsent ?? 0) > 0);
     const short = await validateSuite(
       { ...structuredClone(RAW), keepAlive: 1, platforms: [{ name: 'local-container' }] },
+      { file: 't.yaml', resolver },
+    );
+    const resumed = await runSuite({ suite: short, out, resolver, resume: true });
+    assert.deepEqual(resumed.skipped, []);
+    assert.equal(resumed.summary.points[0]?.status, 'complete');
+  });
+
+  it("an interrupt in the profile's idle gaps ends the wait, marks the point incomplete, and resume reruns it", async () => {
+    const created: Platform[] = [];
+    const resolver = fakeResolver({ warm: 0.01, cold: 0.02 }, created);
+    const raw = {
+      ...structuredClone(RAW),
+      keepAlive: 60,
+      modelInputs: { runs: 2, spacing: '30s' }, // gaps of 30 s: never waited out
+      platforms: [{ name: 'local-container' }],
+    };
+    const suite = await validateSuite(raw, { file: 't.yaml', resolver });
+    const out = join(tmp(), 'run');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    await assert.rejects(
+      runSuite({ suite, out, resolver, signal: controller.signal }),
+      (e: unknown) => e instanceof FaasmarkError && e.code === 'FM_ABORTED',
+    );
+    assert.equal((created[0] as FakePlatform).tornDown, 1);
+    // the cold call, then the abort inside the first gap: no further call was made
+    assert.equal((created[0] as FakePlatform).invocations, 1);
+    const point = JSON.parse(
+      readFileSync(join(out, 'points', 'local-container.aes.rate20.ka60.rep0', 'summary.json'), 'utf8'),
+    ) as PointSummary;
+    assert.deepEqual(schemaProblems('point-summary', point), []);
+    assert.equal(point.status, 'incomplete');
+    assert.deepEqual(point.invalidReasons, ['interrupted (signal)']);
+    assert.equal(point.requests.sent, 0);
+    const short = await validateSuite(
+      { ...raw, modelInputs: { runs: 2, spacing: '50ms' } },
       { file: 't.yaml', resolver },
     );
     const resumed = await runSuite({ suite: short, out, resolver, resume: true });

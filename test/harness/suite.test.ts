@@ -132,6 +132,36 @@ describe('suite loading', () => {
     ],
     ['bad workload input', (r) => (r.workloadInput = { aes: { iterations: -1 } }), /workloadInput\.aes: /],
     [
+      'profile spacing not a duration',
+      (r) => (r.modelInputs = { spacing: 'fast' }),
+      /suite.yaml: modelInputs.spacing must be a duration like 30, "500ms"/,
+    ],
+    [
+      'negative profile spacing',
+      (r) => (r.modelInputs = { spacing: -1 }),
+      /suite.yaml: modelInputs.spacing must be >= 0, got -1/,
+    ],
+    [
+      'profile spacing too long',
+      (r) => (r.modelInputs = { spacing: '2m' }),
+      /suite.yaml: modelInputs.spacing must be at most 60 s .*got "2m"/,
+    ],
+    [
+      'negative priming',
+      (r) => (r.modelInputs = { priming: -1 }),
+      /suite.yaml: modelInputs.priming must be >= 0, got -1/,
+    ],
+    [
+      'fractional priming',
+      (r) => (r.modelInputs = { priming: 1.5 }),
+      /suite.yaml: modelInputs.priming must be integer, got 1.5/,
+    ],
+    [
+      'misspelt spacing',
+      (r) => (r.modelInputs = { spcing: '1s' }),
+      /suite.yaml: modelInputs: unknown key "spcing" \(did you mean "spacing"\?\)/,
+    ],
+    [
       'given inputs incomplete',
       (r) => (r.modelInputs = { source: 'given', given: { aes: { warm: 0.02 } } }),
       /modelInputs.given.aes.cold is required/,
@@ -148,6 +178,32 @@ describe('suite loading', () => {
       );
     });
   }
+
+  it('profile spacing and priming: thesis defaults (2 s, 2), durations parsed once', async () => {
+    const d = await validate(base());
+    assert.deepEqual(d.modelInputs, { source: 'profile', runs: 5, spacing: 2, priming: 2, given: {} });
+    const raw = base();
+    raw.modelInputs = { runs: 3, spacing: '500ms', priming: 0 };
+    const s = await validate(raw);
+    assert.deepEqual(s.modelInputs, { source: 'profile', runs: 3, spacing: 0.5, priming: 0, given: {} });
+  });
+
+  it("the plan's estimate includes the profile's gaps (capped at keepAlive / 2 on containers)", async () => {
+    const raw = base();
+    raw.modelInputs = { runs: 5, spacing: '2s', priming: 2 };
+    const points = planSuite(await validate(raw));
+    const run = 10 + 60 + 5; // warm-up + duration + POINT_OVERHEAD_SECONDS
+    // containers: 1 + 2 + 5 calls → 7 gaps of min(2, τ/2); Wasm: 2 + 5 calls → 6 gaps of 2 s
+    assert.deepEqual(
+      points.map((p) => [p.id, p.estimatedSeconds]),
+      [
+        ['local-container.aes.rate1.ka1.rep0', run + 7 * 0.5],
+        ['local-container.aes.rate1.ka5.rep0', run + 7 * 2],
+        ['local-container.aes.rate1.ka30.rep0', run + 7 * 2],
+        ['local-wasm.aes.rate1.rep0', run + 6 * 2],
+      ],
+    );
+  });
 
   it('reports every problem at once', async () => {
     const raw = base();

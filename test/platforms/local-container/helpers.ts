@@ -1,7 +1,11 @@
 /** Shared helpers of the embedded-platform tests (not a test file). */
+
+import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createPointClock } from '../../../harness/clock.js';
 import type { PlatformContext } from '../../../platforms/registry.js';
+import type { Platform } from '../../../platforms/types.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 export const ACTION_SERVER = `${FIXTURES}action-server.mjs`;
@@ -44,4 +48,17 @@ export function fixtureWorkload(tag: string, extraArgs: string[] = []) {
 export function at(t0: number, seconds: number): Promise<void> {
   const wait = t0 + seconds * 1000 - performance.now();
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+}
+
+/** Set up, deploy the real aes workload, encrypt and decrypt once, tear down: the round trip must hold. */
+export async function assertAesRoundTrip(p: Platform): Promise<void> {
+  await p.setup({}, createPointClock());
+  await p.deploy('aes');
+  const r = await p.invoke({
+    workload: 'aes',
+    input: { message: 'faasmark aes message', iterations: 100 },
+  });
+  assert.equal(r.status, 'ok', r.errorMessage);
+  assert.equal((r.body as { roundTrip: boolean }).roundTrip, true);
+  await p.teardown();
 }

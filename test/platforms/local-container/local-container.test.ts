@@ -15,7 +15,7 @@ import { platformValidate } from '../../../harness/suite/schema.js';
 import { configSchema, DEFAULT_IMAGE } from '../../../platforms/local-container/config.js';
 import { CONTAINER_LABEL } from '../../../platforms/local-container/docker-executor.js';
 import { create, type LocalContainerPlatform } from '../../../platforms/local-container/index.js';
-import { at, context, fixtureWorkload, pidsWith } from './helpers.js';
+import { assertAesRoundTrip, at, context, fixtureWorkload, pidsWith } from './helpers.js';
 
 after(async () => {
   await runCleanups();
@@ -365,15 +365,7 @@ describe('local-container pool', () => {
     skip: aesBuilt ? false : 'aes not built (npm run build:workloads)',
   }, async () => {
     const p = create({ name: 'local-container' }, context);
-    await p.setup({}, createPointClock());
-    await p.deploy('aes');
-    const r = await p.invoke({
-      workload: 'aes',
-      input: { message: 'faasmark aes message', iterations: 100 },
-    });
-    assert.equal(r.status, 'ok', r.errorMessage);
-    assert.equal((r.body as { roundTrip: boolean }).roundTrip, true);
-    await p.teardown();
+    await assertAesRoundTrip(p);
   });
 });
 

@@ -14,7 +14,7 @@ import { platformValidate } from '../../../harness/suite/schema.js';
 import { configSchema } from '../../../platforms/local-wasm/config.js';
 import { create, type LocalWasmPlatform } from '../../../platforms/local-wasm/index.js';
 import { handleFloat } from '../../../workloads/float/kernel.js';
-import { context, FIXTURES } from '../local-container/helpers.js';
+import { assertAesRoundTrip, context, FIXTURES } from '../local-container/helpers.js';
 
 after(async () => {
   await runCleanups();
@@ -216,15 +216,7 @@ describe('local-wasm host', () => {
     skip: aesBuilt ? false : 'aes not built (npm run build:workloads)',
   }, async () => {
     const p = create({ name: 'local-wasm', workers: 1, warmupRuns: 1 }, context) as LocalWasmPlatform;
-    await p.setup({}, createPointClock());
-    await p.deploy('aes');
-    const r = await p.invoke({
-      workload: 'aes',
-      input: { message: 'faasmark aes message', iterations: 100 },
-    });
-    assert.equal(r.status, 'ok', r.errorMessage);
-    assert.equal((r.body as { roundTrip: boolean }).roundTrip, true);
-    await p.teardown();
+    await assertAesRoundTrip(p);
   });
 
   const floatBuilt = existsSync(`${context.buildDir}/float/wasm/transpiled/float-fn.js`);

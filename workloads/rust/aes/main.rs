@@ -219,12 +219,6 @@ fn handle(input: &BTreeMap<String, Value>) -> Result<Value, String> {
     Ok(obj(fields))
 }
 
-#[cfg(target_arch = "wasm32")]
 fn main() {
-    faas_core::wasi_main(handle)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn main() {
-    faas_core::native_main(handle)
+    faas_core::run_main(handle)
 }

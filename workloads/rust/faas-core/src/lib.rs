@@ -476,6 +476,15 @@ pub fn native_main(handler: Handler) {
     server::main(handler)
 }
 
+/// A workload binary's entry point (`fn main() { faas_core::run_main(handle) }`):
+/// [`wasi_main`] on wasm32, [`native_main`] (the action server) elsewhere.
+pub fn run_main(handler: Handler) {
+    #[cfg(target_arch = "wasm32")]
+    wasi_main(handler);
+    #[cfg(not(target_arch = "wasm32"))]
+    native_main(handler);
+}
+
 /// Exposed for the server module: run a parsed `/run` body.
 pub fn run_action_body(handler: Handler, body: &str) -> Result<String, String> {
     let trimmed = body.trim();
