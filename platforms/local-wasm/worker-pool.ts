@@ -119,7 +119,13 @@ export class WorkerPool {
       done({ status: 'error', stdout: new Uint8Array(0), error: 'platform torn down', workerId: -1 });
       return;
     }
-    this.queue.push({ id: this.nextTaskId++, name, stdin, timeoutMs: timeoutS * 1000, resolve: done });
+    // Structured clone copies a typed array's *whole* underlying ArrayBuffer, and a request body
+    // is a view into the socket's read buffer (up to 64 KiB) or Node's 8 KiB pool: copy the
+    // input once to its own size (also so a queued request does not pin that buffer). Not
+    // transferred: a prefetched request may be re-sent to a replacement worker.
+    const own =
+      stdin.byteOffset === 0 && stdin.byteLength === stdin.buffer.byteLength ? stdin : stdin.slice();
+    this.queue.push({ id: this.nextTaskId++, name, stdin: own, timeoutMs: timeoutS * 1000, resolve: done });
     this.dispatch();
   }
 
@@ -199,15 +205,7 @@ export class WorkerPool {
     slot.timer = setTimeout(() => this.onTimeout(slot, task), task.timeoutMs);
   }
 
-  /**
-   * Post a run message. Structured clone copies a typed array's whole underlying ArrayBuffer,
-   * and a small Node Buffer is a view into an 8 KiB pool slab: so the input is first copied into
-   * an exactly sized buffer (once; kept for a re-send after a worker restart). Not transferred,
-   * since a prefetched request may have to be re-sent to a replacement worker.
-   */
   private post(slot: Slot, task: Task): void {
-    const stdin = task.stdin;
-    if (stdin.byteOffset !== 0 || stdin.byteLength !== stdin.buffer.byteLength) task.stdin = stdin.slice();
     slot.worker.postMessage({
       type: 'run',
       id: task.id,

@@ -194,4 +194,134 @@ describe('runOpenLoop', () => {
     const spans = await fake.executorSpans();
     assert.equal(spans.filter((s) => s.cause === 'crash').length, killed);
   });
+
+  it('aborts the signal of a timed-out request, also when the platform reads it only afterwards', async () => {
+    // the AbortController is created on first read of `signal`: a late reader must still see the abort
+    const seen: { early: AbortSignal | undefined; late?: AbortSignal } = { early: undefined };
+    const requests: { signal?: AbortSignal }[] = [];
+    const platform = {
+      invoke(req: { signal?: AbortSignal }) {
+        requests.push(req);
+        if (requests.length === 1) seen.early = req.signal;
+        return new Promise<never>(() => {}); // never answers
+      },
+    };
+    const records: RequestRecord[] = [];
+    const res = await runOpenLoop({
+      platform: platform as never,
+      schedule: [
+        { seq: 0, at: 0, warmup: false },
+        { seq: 1, at: 0.001, warmup: false },
+      ],
+      clock: createPointClock(),
+      pointId: 'p',
+      workload: 'aes',
+      input: {},
+      requestTimeout: 0.03,
+      drainTimeout: 5,
+      onRecord: (r) => {
+        records.push(r);
+      },
+    });
+    seen.late = requests[1]?.signal;
+    assert.equal(res.counts.timeout, 2);
+    assert.equal(seen.early?.aborted, true, 'a signal read at invoke time is aborted at the timeout');
+    assert.equal(seen.late?.aborted, true, 'a signal first read after the timeout is already aborted');
+    assert.ok(seen.late?.reason instanceof Error);
+    assert.match(seen.late.reason.message, /request timeout after 0.03 s/);
+    assert.deepEqual(records.map((r) => r.seq).sort(), [0, 1]);
+  });
+
+  it('records an invoke that throws synchronously as an error and keeps sending', async () => {
+    let calls = 0;
+    const platform = {
+      invoke() {
+        calls++;
+        if (calls === 1) throw new Error('boom');
+        return Promise.resolve({ status: 'ok' as const, httpStatus: 200 });
+      },
+    };
+    const records: RequestRecord[] = [];
+    const res = await runOpenLoop({
+      platform,
+      schedule: [0, 0.001, 0.002].map((at, seq) => ({ seq, at, warmup: false })),
+      clock: createPointClock(),
+      pointId: 'p',
+      workload: 'aes',
+      input: {},
+      requestTimeout: 5,
+      drainTimeout: 5,
+      onRecord: (r) => {
+        records.push(r);
+      },
+    });
+    assert.deepEqual(res.counts, { sent: 3, ok: 2, error: 1, timeout: 0, rejected: 0 });
+    const failed = records.find((r) => r.seq === 0);
+    assert.equal(failed?.status, 'error');
+    assert.equal(failed?.errorMessage, 'invoke threw: boom');
+  });
+
+  it('writes records with the documented keys in a fixed order', async () => {
+    const records: RequestRecord[] = [];
+    await runOpenLoop({
+      platform: {
+        invoke: () =>
+          Promise.resolve({
+            status: 'ok' as const,
+            httpStatus: 200,
+            platform: { cold: true, startAt: 0, endAt: 0 },
+          }),
+      },
+      schedule: [{ seq: 0, at: 0, warmup: true }],
+      clock: createPointClock(),
+      pointId: 'p',
+      workload: 'aes',
+      input: {},
+      requestTimeout: 5,
+      drainTimeout: 5,
+      onRecord: (r) => {
+        records.push(r);
+      },
+    });
+    assert.deepEqual(Object.keys(records[0] ?? {}), [
+      'seq',
+      'pointId',
+      'workload',
+      'intendedAt',
+      'sentAt',
+      'doneAt',
+      'respTime',
+      'warmup',
+      'status',
+      'httpStatus',
+      'platform',
+    ]);
+  });
+
+  it('sends arrivals that are already due in one batch, never before their time', async () => {
+    // 2,000 arrivals 10 µs apart: most are due by the time the previous one has gone out
+    const schedule: Arrival[] = Array.from({ length: 2000 }, (_, seq) => ({
+      seq,
+      at: 0.01 + seq * 1e-5,
+      warmup: false,
+    }));
+    const records: RequestRecord[] = [];
+    const res = await runOpenLoop({
+      platform: { invoke: () => Promise.resolve({ status: 'ok' as const }) },
+      schedule,
+      clock: createPointClock(),
+      pointId: 'p',
+      workload: 'aes',
+      input: {},
+      requestTimeout: 5,
+      drainTimeout: 5,
+      onRecord: (r) => {
+        records.push(r);
+      },
+    });
+    assert.equal(res.counts.ok, 2000);
+    assert.equal(res.sendLag.count, 2000);
+    assert.equal(records.length, 2000);
+    for (const r of records) assert.ok(r.sentAt >= r.intendedAt, `seq ${r.seq} sent early`);
+  });
 });

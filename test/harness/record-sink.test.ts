@@ -21,4 +21,41 @@ describe('RecordSink', () => {
     for (const [i, l] of lines.entries()) assert.equal((JSON.parse(l) as { i: number }).i, i);
     assert.equal(sink.count, 50_000);
   });
+
+  it('writes what one event-loop turn pushed in chunks of 256, in order', async () => {
+    const calls: [number, number][] = [];
+    const written: unknown[] = [];
+    const writer = {
+      async writeMany(records: readonly unknown[], from: number, to: number) {
+        calls.push([from, to]);
+        written.push(...records.slice(from, to));
+      },
+      async close() {},
+    };
+    const sink = new RecordSink(writer as unknown as JsonlWriter);
+    for (let i = 0; i < 600; i++) sink.push(i);
+    await sink.close();
+    assert.deepEqual(calls, [
+      [0, 256],
+      [256, 512],
+      [512, 600],
+    ]);
+    assert.deepEqual(
+      written,
+      Array.from({ length: 600 }, (_, i) => i),
+    );
+  });
+
+  it('rethrows a write error from close()', async () => {
+    const writer = {
+      async writeMany() {
+        throw new Error('disk full');
+      },
+      async close() {},
+    };
+    const sink = new RecordSink(writer as unknown as JsonlWriter);
+    sink.push({ a: 1 });
+    await assert.rejects(sink.close(), /disk full/);
+    assert.equal(sink.count, 1);
+  });
 });
