@@ -13,6 +13,20 @@ async function setupFake(fake: FakePlatform, keepAlive = 1) {
   return clock;
 }
 
+/** This file's defaults for runOpenLoop: a point of aes, 5 s timeouts, every record pushed to `records`. */
+function defaults(records: RequestRecord[]) {
+  return {
+    pointId: 'p',
+    workload: 'aes',
+    input: {},
+    requestTimeout: 5,
+    drainTimeout: 5,
+    onRecord: (r: RequestRecord) => {
+      records.push(r);
+    },
+  };
+}
+
 function balanced(c: { sent: number; ok: number; error: number; timeout: number; rejected: number }) {
   return c.sent === c.ok + c.error + c.timeout + c.rejected;
 }
@@ -26,17 +40,11 @@ describe('runOpenLoop', () => {
       ...arrivalSchedule({ process: 'poisson', rate: 100, warmup: 0.1, duration: 0.4 }, createRng(7)),
     ];
     const res = await runOpenLoop({
+      ...defaults(records),
       platform: fake,
       schedule,
       clock,
       pointId: 'p1',
-      workload: 'aes',
-      input: {},
-      requestTimeout: 5,
-      drainTimeout: 5,
-      onRecord: (r) => {
-        records.push(r);
-      },
     });
     await fake.teardown();
     assert.equal(res.counts.sent, schedule.length);
@@ -68,17 +76,11 @@ describe('runOpenLoop', () => {
       { seq: 1, at: 0.02, warmup: false },
     ];
     const res = await runOpenLoop({
+      ...defaults(records),
       platform: fake,
       schedule,
       clock,
-      pointId: 'p',
-      workload: 'aes',
-      input: {},
       requestTimeout: 0.05,
-      drainTimeout: 5,
-      onRecord: (r) => {
-        records.push(r);
-      },
     });
     assert.equal(res.counts.timeout, 2);
     assert.equal(records.length, 2);
@@ -90,17 +92,12 @@ describe('runOpenLoop', () => {
     const clock = await setupFake(fake);
     const records: RequestRecord[] = [];
     const res = await runOpenLoop({
+      ...defaults(records),
       platform: fake,
       schedule: [{ seq: 0, at: 0, warmup: false }],
       clock,
-      pointId: 'p',
-      workload: 'aes',
-      input: {},
       requestTimeout: 30,
       drainTimeout: 0.05,
-      onRecord: (r) => {
-        records.push(r);
-      },
     });
     await fake.teardown();
     assert.equal(res.counts.timeout, 1);
@@ -113,15 +110,10 @@ describe('runOpenLoop', () => {
     await fake.setup({ keepAlive: 1, maxConcurrency: 1 }, clock);
     const schedule: Arrival[] = [0, 0.001, 0.002].map((at, seq) => ({ seq, at, warmup: false }));
     const res = await runOpenLoop({
+      ...defaults([]),
       platform: fake,
       schedule,
       clock,
-      pointId: 'p',
-      workload: 'aes',
-      input: {},
-      requestTimeout: 5,
-      drainTimeout: 5,
-      onRecord: () => {},
     });
     await fake.teardown();
     assert.equal(res.counts.ok, 1);
@@ -139,18 +131,11 @@ describe('runOpenLoop', () => {
       ...arrivalSchedule({ process: 'deterministic', rate: 100, warmup: 0, duration: 10 }, createRng(1)),
     ];
     const res = await runOpenLoop({
+      ...defaults(records),
       platform: fake,
       schedule,
       clock,
-      pointId: 'p',
-      workload: 'aes',
-      input: {},
-      requestTimeout: 5,
-      drainTimeout: 5,
       signal: controller.signal,
-      onRecord: (r) => {
-        records.push(r);
-      },
     });
     await fake.teardown();
     assert.equal(res.aborted, true);
@@ -172,17 +157,10 @@ describe('runOpenLoop', () => {
       ...arrivalSchedule({ process: 'poisson', rate: 150, warmup: 0, duration: 0.6 }, createRng(3)),
     ];
     const res = await runOpenLoop({
+      ...defaults(records),
       platform: fake,
       schedule,
       clock,
-      pointId: 'p',
-      workload: 'aes',
-      input: {},
-      requestTimeout: 5,
-      drainTimeout: 5,
-      onRecord: (r) => {
-        records.push(r);
-      },
     });
     clearInterval(killer);
     await fake.teardown();
@@ -208,20 +186,14 @@ describe('runOpenLoop', () => {
     };
     const records: RequestRecord[] = [];
     const res = await runOpenLoop({
+      ...defaults(records),
       platform: platform as never,
       schedule: [
         { seq: 0, at: 0, warmup: false },
         { seq: 1, at: 0.001, warmup: false },
       ],
       clock: createPointClock(),
-      pointId: 'p',
-      workload: 'aes',
-      input: {},
       requestTimeout: 0.03,
-      drainTimeout: 5,
-      onRecord: (r) => {
-        records.push(r);
-      },
     });
     seen.late = requests[1]?.signal;
     assert.equal(res.counts.timeout, 2);
@@ -243,17 +215,10 @@ describe('runOpenLoop', () => {
     };
     const records: RequestRecord[] = [];
     const res = await runOpenLoop({
+      ...defaults(records),
       platform,
       schedule: [0, 0.001, 0.002].map((at, seq) => ({ seq, at, warmup: false })),
       clock: createPointClock(),
-      pointId: 'p',
-      workload: 'aes',
-      input: {},
-      requestTimeout: 5,
-      drainTimeout: 5,
-      onRecord: (r) => {
-        records.push(r);
-      },
     });
     assert.deepEqual(res.counts, { sent: 3, ok: 2, error: 1, timeout: 0, rejected: 0 });
     const failed = records.find((r) => r.seq === 0);
@@ -264,6 +229,7 @@ describe('runOpenLoop', () => {
   it('writes records with the documented keys in a fixed order', async () => {
     const records: RequestRecord[] = [];
     await runOpenLoop({
+      ...defaults(records),
       platform: {
         invoke: () =>
           Promise.resolve({
@@ -274,14 +240,6 @@ describe('runOpenLoop', () => {
       },
       schedule: [{ seq: 0, at: 0, warmup: true }],
       clock: createPointClock(),
-      pointId: 'p',
-      workload: 'aes',
-      input: {},
-      requestTimeout: 5,
-      drainTimeout: 5,
-      onRecord: (r) => {
-        records.push(r);
-      },
     });
     assert.deepEqual(Object.keys(records[0] ?? {}), [
       'seq',
@@ -307,17 +265,10 @@ describe('runOpenLoop', () => {
     }));
     const records: RequestRecord[] = [];
     const res = await runOpenLoop({
+      ...defaults(records),
       platform: { invoke: () => Promise.resolve({ status: 'ok' as const }) },
       schedule,
       clock: createPointClock(),
-      pointId: 'p',
-      workload: 'aes',
-      input: {},
-      requestTimeout: 5,
-      drainTimeout: 5,
-      onRecord: (r) => {
-        records.push(r);
-      },
     });
     assert.equal(res.counts.ok, 2000);
     assert.equal(res.sendLag.count, 2000);
