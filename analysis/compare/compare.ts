@@ -11,7 +11,6 @@
  *                  run with --repeat ≥ 2), or an undefined ratio (baseline 0)
  */
 import { InputError } from '../../harness/errors.js';
-import type { RequestRecord } from '../../harness/records.js';
 import type { PointSummary } from '../../results/types.js';
 import { createRng } from '../random.js';
 import {
@@ -22,6 +21,7 @@ import {
   measuredRequests,
   readRequests,
 } from '../report/load-results.js';
+import { requestSeries } from '../report/request-series.js';
 import {
   type BootstrapOptions,
   bootstrapRatioCi,
@@ -122,15 +122,9 @@ async function loadSide(run: LoadedRun, points: PointSummary[], issues: JsonlIss
       });
     }
     issues.push(...read.issues);
-    const reqs: RequestRecord[] = measuredRequests(read.records, p.window);
-    latencies.push(
-      reqs.filter((r) => r.status === 'ok' && Number.isFinite(r.respTime)).map((r) => r.respTime),
-    );
-    colds.push(
-      reqs
-        .filter((r) => r.status === 'ok' && typeof r.platform?.cold === 'boolean')
-        .map((r) => (r.platform?.cold ? 1 : 0)),
-    );
+    const series = requestSeries(measuredRequests(read.records, p.window));
+    latencies.push(series.resp);
+    colds.push(series.cold);
   }
   return { points, latencies, colds };
 }
@@ -144,20 +138,33 @@ function summaryValue(p: PointSummary, metric: 'totalExecutors' | 'idle' | 'cold
   return m[metric] ?? null;
 }
 
-/** The comparison of a metric that one side lacks: no numbers, verdict inconclusive. */
-function oneSideMissing(metric: CompareMetric, note: string): MetricComparison {
-  return {
+/** A comparison without a bootstrap CI or a p-value. */
+function withoutCi(
+  metric: CompareMetric,
+  baseline: number | null,
+  candidate: number | null,
+  ratio: number | null,
+  verdict: Verdict,
+  note?: string,
+): MetricComparison {
+  const out: MetricComparison = {
     metric,
-    baseline: null,
-    candidate: null,
-    ratio: null,
+    baseline,
+    candidate,
+    ratio,
     lo: null,
     hi: null,
     pValue: null,
     unit: 'none',
-    verdict: 'inconclusive',
-    note,
+    verdict,
   };
+  if (note !== undefined) out.note = note;
+  return out;
+}
+
+/** The comparison of a metric that one side lacks: no numbers, verdict inconclusive. */
+function oneSideMissing(metric: CompareMetric, note: string): MetricComparison {
+  return withoutCi(metric, null, null, null, 'inconclusive', note);
 }
 
 /** Bootstrap settings of one metric: its own seeded stream (seed + offset), 95 % unless set. */
@@ -220,35 +227,18 @@ function compareSummaryMetric(
   }
   const b = mean(bv);
   const c = mean(cv);
-  if (b === 0 && c === 0) {
-    return {
-      metric,
-      baseline: b,
-      candidate: c,
-      ratio: null,
-      lo: null,
-      hi: null,
-      pValue: null,
-      unit: 'none',
-      verdict: 'no difference',
-    };
-  }
+  if (b === 0 && c === 0) return withoutCi(metric, b, c, null, 'no difference');
   const byRep = bv.length >= 2 && cv.length >= 2;
   if (!byRep) {
     const ratio = b === 0 ? null : c / b;
-    const out: MetricComparison = {
+    return withoutCi(
       metric,
-      baseline: b,
-      candidate: c,
+      b,
+      c,
       ratio,
-      lo: null,
-      hi: null,
-      pValue: null,
-      unit: 'none',
-      verdict: verdictFor(ratio, null, null, opts.threshold),
-    };
-    out.note = 'time-averaged over the run: one repetition gives no CI (use --repeat >= 2)';
-    return out;
+      verdictFor(ratio, null, null, opts.threshold),
+      'time-averaged over the run: one repetition gives no CI (use --repeat >= 2)',
+    );
   }
   const ci = bootstrapRatioCi(
     singletonUnits(bv),

@@ -4,6 +4,7 @@
  * (analysis/metrics/measure.ts) and the predicted side (SMP, M/G/∞, simulator) both produce
  * objects keyed by these names, so comparison is field by field.
  */
+import type { SmpOutputName } from '../models/smp-outputs.js';
 
 export type MetricKey =
   | 'respTime'
@@ -28,18 +29,8 @@ export interface MetricDefinition {
   mginf?: 'meanServiceTime' | 'meanInSystem';
 }
 
-export type SmpOutputKey =
-  | 'avgServerCount'
-  | 'avgServerCountTotal'
-  | 'avgRunningCount'
-  | 'avgRunningWarmCount'
-  | 'avgRunningColdCount'
-  | 'avgIdleCount'
-  | 'coldProb'
-  | 'avgUtilization'
-  | 'avgRespTime'
-  | 'rejectionProb'
-  | 'rejectionRate';
+/** The SMP's outputs (pacsltk names), declared once in analysis/models/smp-outputs.ts. */
+export type SmpOutputKey = SmpOutputName;
 
 export const METRICS: readonly MetricDefinition[] = [
   {

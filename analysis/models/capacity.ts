@@ -25,7 +25,7 @@
  *    probability exceeds a threshold, found by bracketing and bisection.
  */
 import { InputError } from '../../harness/errors.js';
-import { type SmpInput, type SmpResult, solveSmp } from './smp.js';
+import { SMP_DEFAULT_MAX_CONCURRENCY, type SmpInput, type SmpResult, solveSmp } from './smp.js';
 import { requireFraction, requireInteger, requirePositive } from './validate.js';
 
 /** Erlang B blocking probability B(c, a) by the stable recursion (no factorials). */
@@ -166,7 +166,7 @@ export interface SmpSaturationResult {
 export function smpSaturation(input: SmpSaturationInput): SmpSaturationResult {
   const threshold = requireFraction('threshold', input.threshold ?? 0.01);
   const { threshold: _t, ...rest } = input;
-  const maxConcurrency = input.maxConcurrency ?? 1000;
+  const maxConcurrency = input.maxConcurrency ?? SMP_DEFAULT_MAX_CONCURRENCY;
   const w = requirePositive('warm', input.warm);
   let solves = 0;
   const rejection = (arrivalRate: number): number => {

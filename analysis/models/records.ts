@@ -5,7 +5,13 @@
 import { type CoresResult, solveCores } from './capacity.js';
 import { type MginfResult, solveMginf } from './mginf.js';
 import type { KeepAliveAdvice, KeepAliveAdviceInput } from './recommend.js';
-import { type SmpInput, type SmpResult, type SmpVariant, solveSmp } from './smp.js';
+import {
+  SMP_DEFAULT_MAX_CONCURRENCY,
+  type SmpInput,
+  type SmpResult,
+  type SmpVariant,
+  solveSmp,
+} from './smp.js';
 import { SMP_OUTPUT_KEYS, type SmpOutputs } from './smp-outputs.js';
 
 export interface SmpRecord extends SmpOutputs {
@@ -28,7 +34,7 @@ export function smpRecord(input: SmpInput, result: SmpResult): SmpRecord {
     warm: input.warm,
     cold: input.cold,
     keepAlive: input.keepAlive,
-    maxConcurrency: input.maxConcurrency ?? 1000,
+    maxConcurrency: input.maxConcurrency ?? SMP_DEFAULT_MAX_CONCURRENCY,
     variant: input.variant ?? 'thesis',
   };
   if (input.fasterSolution === false) record.fasterSolution = false;
@@ -76,7 +82,7 @@ export function keepAliveRecord(input: KeepAliveAdviceInput, advice: KeepAliveAd
     arrivalRate: input.arrivalRate,
     warm: input.warm,
     cold: input.cold,
-    maxConcurrency: input.maxConcurrency ?? 1000,
+    maxConcurrency: input.maxConcurrency ?? SMP_DEFAULT_MAX_CONCURRENCY,
     variant: input.variant ?? 'thesis',
     tolerance: advice.tolerance,
     keepAlive: advice.keepAlive,

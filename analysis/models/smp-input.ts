@@ -6,7 +6,7 @@
  * Every item is validated before anything is solved; errors name the source, item and field.
  */
 import { InputError } from '../../harness/errors.js';
-import { SMP_OUTPUT_KEYS, SMP_VARIANTS, type SmpInput, solveSmp } from './smp.js';
+import { checkSmpInput, SMP_OUTPUT_KEYS, SMP_VARIANTS, type SmpInput } from './smp.js';
 
 const INPUT_KEYS = [
   'arrivalRate',
@@ -79,8 +79,8 @@ function toInput(item: unknown, where: string): SmpInput {
   if (record.variant !== undefined) input.variant = record.variant as SmpInput['variant'];
   if (record.fasterSolution !== undefined) input.fasterSolution = record.fasterSolution as boolean;
   try {
-    // validation only (the solve is cheap): the solver's checks are the single source of rules
-    solveSmp(input);
+    // the solver's checks are the single source of rules
+    checkSmpInput(input);
   } catch (err) {
     if (err instanceof InputError)
       throw new InputError(`${where}: ${err.message}`, { hint: variantHint(err) });

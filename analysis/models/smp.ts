@@ -32,8 +32,11 @@ import { requireChoice, requireInteger, requirePositive } from './validate.js';
 export type SmpVariant = 'thesis' | 'original';
 export const SMP_VARIANTS: readonly SmpVariant[] = ['thesis', 'original'];
 
-/** Largest maximum concurrency accepted (pacsltk's default is 1000). */
+/** Largest maximum concurrency accepted. */
 export const SMP_MAX_CONCURRENCY_LIMIT = 1_000_000;
+
+/** Maximum concurrency when none is given (pacsltk's default). */
+export const SMP_DEFAULT_MAX_CONCURRENCY = 1000;
 
 export interface SmpInput {
   /** λ, requests per second (> 0). */
@@ -84,23 +87,40 @@ const RESCALE_ABOVE = 1e250;
 const RESCALE_BY = 1e-250;
 
 /**
+ * The input checks of {@link solveSmp}, without solving: the validated numbers.
+ * @throws InputError naming the field (see solveSmp).
+ */
+export function checkSmpInput(input: SmpInput): {
+  lambda: number;
+  w: number;
+  c: number;
+  tau: number;
+  maxConc: number;
+  thesis: boolean;
+} {
+  return {
+    lambda: requirePositive('arrivalRate', input.arrivalRate),
+    w: requirePositive('warm', input.warm),
+    c: requirePositive('cold', input.cold),
+    tau: requirePositive('keepAlive', input.keepAlive),
+    maxConc: requireInteger(
+      'maxConcurrency',
+      input.maxConcurrency ?? SMP_DEFAULT_MAX_CONCURRENCY,
+      1,
+      SMP_MAX_CONCURRENCY_LIMIT,
+    ),
+    thesis: requireChoice('variant', input.variant ?? 'thesis', SMP_VARIANTS) === 'thesis',
+  };
+}
+
+/**
  * Solve the SMP for one point. Validates the input first.
  * @throws InputError naming the field when an input is missing, non-finite, ≤ 0, or
  *   maxConcurrency is not an integer in [1, 1e6], or the variant is unknown.
  * @example solveSmp({ arrivalRate: 1, warm: 0.0259, cold: 2.5849, keepAlive: 1 }).avgRespTime // 1.4976…
  */
 export function solveSmp(input: SmpInput): SmpResult {
-  const lambda = requirePositive('arrivalRate', input.arrivalRate);
-  const w = requirePositive('warm', input.warm);
-  const c = requirePositive('cold', input.cold);
-  const tau = requirePositive('keepAlive', input.keepAlive);
-  const maxConc = requireInteger(
-    'maxConcurrency',
-    input.maxConcurrency ?? 1000,
-    1,
-    SMP_MAX_CONCURRENCY_LIMIT,
-  );
-  const thesis = requireChoice('variant', input.variant ?? 'thesis', SMP_VARIANTS) === 'thesis';
+  const { lambda, w, c, tau, maxConc, thesis } = checkSmpInput(input);
   const fast = input.fasterSolution ?? true;
   const notes: string[] = [];
 

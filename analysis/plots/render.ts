@@ -5,9 +5,11 @@
  * same on every machine instead of depending on whatever system fonts resvg finds.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
+import { writeFileAtomic, writeJsonAtomic } from '../../harness/fs-atomic.js';
 import { type Figure, vegaLiteSpec } from './figure.js';
 
 /** Where Debian's fonts-dejavu-core puts the face the figures use. */
@@ -64,4 +66,22 @@ export async function renderFigure(fig: Figure): Promise<RenderedFigure> {
   const spec = vegaLiteSpec(fig);
   const svg = await specToSvg(spec);
   return { id: fig.id, svg, png: svgToPng(svg), spec };
+}
+
+/**
+ * Draw one figure and write `<dir>/<id>.svg` and `.png` (with `spec`, also the Vega-Lite spec
+ * as `.vl.json`), atomically. Returns the SVG text and the [svg, png] paths.
+ */
+export async function writeFigure(
+  fig: Figure,
+  dir: string,
+  opts: { spec?: boolean } = {},
+): Promise<{ svg: string; files: [string, string] }> {
+  const r = await renderFigure(fig);
+  const svgPath = join(dir, `${fig.id}.svg`);
+  const pngPath = join(dir, `${fig.id}.png`);
+  await writeFileAtomic(svgPath, r.svg);
+  await writeFileAtomic(pngPath, r.png);
+  if (opts.spec) await writeJsonAtomic(join(dir, `${fig.id}.vl.json`), r.spec);
+  return { svg: r.svg, files: [svgPath, pngPath] };
 }

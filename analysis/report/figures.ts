@@ -13,8 +13,9 @@ import type { PointSummary } from '../../results/types.js';
 import type { MetricKey } from '../metrics/definitions.js';
 import type { SmpVariant } from '../models/smp.js';
 import type { Figure, FigurePoint, FigureSeries } from '../plots/figure.js';
+import { mean } from '../stats/bootstrap.js';
 import { batchMeansCi, meanCi } from '../stats/t-interval.js';
-import { capacityValue, curve, grid, mginfValue, smpCurve } from './model-curves.js';
+import { capacityValue, curve, grid, level, mginfValue, smpCurve } from './model-curves.js';
 
 /** Figure metrics in the thesis's order (Figs 4.1-4.7). */
 export const FIGURE_METRICS: { key: MetricKey; label: string; title: string }[] = [
@@ -75,6 +76,25 @@ function pointWithCi(
   return { x, y };
 }
 
+/** `pick(p)` of the points with an x on `axis`, grouped by x (ascending); undefined picks are left out. */
+function groupByX<T>(
+  points: PointSummary[],
+  axis: 'keepAlive' | 'arrivalRate',
+  pick: (p: PointSummary) => T | undefined,
+): [number, T[]][] {
+  const byX = new Map<number, T[]>();
+  for (const p of points) {
+    const x = axis === 'keepAlive' ? p.keepAlive : p.arrivalRate;
+    if (x === null) continue;
+    const v = pick(p);
+    if (v === undefined) continue;
+    const group = byX.get(x);
+    if (group) group.push(v);
+    else byX.set(x, [v]);
+  }
+  return [...byX.entries()].sort((a, b) => a[0] - b[0]);
+}
+
 export function measuredSeries(
   name: string,
   points: PointSummary[],
@@ -82,14 +102,7 @@ export function measuredSeries(
   metric: MetricKey,
   ctx: FigureContext,
 ): FigureSeries | null {
-  const byX = new Map<number, PointSummary[]>();
-  for (const p of points) {
-    const x = axis === 'keepAlive' ? p.keepAlive : p.arrivalRate;
-    if (x === null || !p.valid) continue;
-    byX.set(x, [...(byX.get(x) ?? []), p]);
-  }
-  const pts = [...byX.entries()]
-    .sort((a, b) => a[0] - b[0])
+  const pts = groupByX(points, axis, (p) => (p.valid ? p : undefined))
     .map(([x, reps]) => pointWithCi(x, reps, metric, ctx))
     .filter((p): p is FigurePoint => p !== null);
   return pts.length ? { name, kind: 'measured', points: pts } : null;
@@ -116,7 +129,6 @@ export function containerInputs(
     }
   }
   if (ws.length === 0) return null;
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs);
   const warm = mean(ws);
   const cold = mean(cs);
@@ -130,16 +142,10 @@ function predictedSeries(
   axis: 'keepAlive' | 'arrivalRate',
   metric: MetricKey,
 ): FigureSeries | null {
-  const byX = new Map<number, number[]>();
-  for (const p of points) {
-    const x = axis === 'keepAlive' ? p.keepAlive : p.arrivalRate;
+  const pts = groupByX(points, axis, (p) => {
     const y = p.predicted?.[metric];
-    if (x === null || typeof y !== 'number' || !Number.isFinite(y)) continue;
-    byX.set(x, [...(byX.get(x) ?? []), y]);
-  }
-  const pts = [...byX.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([x, ys]) => ({ x, y: ys.reduce((a, b) => a + b, 0) / ys.length }));
+    return typeof y === 'number' && Number.isFinite(y) ? y : undefined;
+  }).map(([x, ys]) => ({ x, y: mean(ys) }));
   return pts.length ? { name, kind: 'model', points: pts } : null;
 }
 
@@ -182,6 +188,7 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
       if (kas.length < 2) continue;
       const xs = grid(kas[0] as number, kas[kas.length - 1] as number, 80);
       const wasmAtRate = wasm.filter((p) => p.arrivalRate === rate);
+      const inputs = containerInputs(atRate);
       for (const fm of FIGURE_METRICS) {
         const series: FigureSeries[] = [];
         for (const pl of platforms) {
@@ -194,7 +201,6 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
           );
           if (s) series.push(s);
         }
-        const inputs = containerInputs(atRate);
         if (inputs) {
           series.push({
             name: smpLabel(wl, inputs),
@@ -219,10 +225,7 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
             series.push({
               name: `${pl} ${wl} (measured; no keep-alive)`,
               kind: 'model',
-              points: [
-                { x: xs[0] as number, y: v },
-                { x: xs[xs.length - 1] as number, y: v },
-              ],
+              points: level(xs[0] as number, xs[xs.length - 1] as number, v),
             });
           }
         }
@@ -232,10 +235,7 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
             series.push({
               name: `M/G/∞ ${wl}`,
               kind: 'model',
-              points: [
-                { x: xs[0] as number, y },
-                { x: xs[xs.length - 1] as number, y },
-              ],
+              points: level(xs[0] as number, xs[xs.length - 1] as number, y),
             });
           }
         }
@@ -262,6 +262,7 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
       const atKa = ka === null ? [] : cont.filter((p) => p.keepAlive === ka);
       const rates = distinct([...atKa.map((p) => p.arrivalRate), ...wasm.map((p) => p.arrivalRate)]);
       const xs = grid(rates[0] as number, rates[rates.length - 1] as number, 80);
+      const inputs = containerInputs(atKa);
       for (const fm of FIGURE_METRICS) {
         const series: FigureSeries[] = [];
         for (const pl of platforms) {
@@ -274,7 +275,6 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
           );
           if (s) series.push(s);
         }
-        const inputs = containerInputs(atKa);
         if (inputs && ka !== null) {
           series.push({
             name: smpLabel(wl, inputs, ` τ = ${ka} s`),

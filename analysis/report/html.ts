@@ -9,6 +9,7 @@ import {
   type LedgerRow,
   MAPE_HEAD,
   type MapeRow,
+  mapeCells,
   type ServiceTimeRow,
 } from './tables.js';
 
@@ -99,13 +100,7 @@ export function comparisonTableHtml(rows: ComparisonRow[], threshold: number): s
 export function mapeTableHtml(rows: MapeRow[]): string {
   return table(
     MAPE_HEAD,
-    rows.map((r) => [
-      escapeHtml(r.platform),
-      escapeHtml(r.workload),
-      r.metric,
-      pct(r.mape).replace('+', ''),
-      String(r.n),
-    ]),
+    rows.map((r) => mapeCells(r, '').map(escapeHtml)),
     (i) => (rows[i]?.overThreshold ? 'bad' : ''),
   );
 }

@@ -6,9 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../../harness/fs-atomic.js';
+import { writeFileAtomic } from '../../harness/fs-atomic.js';
 import { fmt, renderTable } from '../../harness/table.js';
-import { renderFigure } from '../plots/render.js';
+import { writeFigure } from '../plots/render.js';
 import { toCsv } from './csv.js';
 import { FIGURE_METRICS, runFigures } from './figures.js';
 import {
@@ -102,14 +102,9 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
     });
     const figDir = join(dir, 'figures');
     for (const fig of figs) {
-      const r = await renderFigure(fig);
-      const svgPath = join(figDir, `${fig.id}.svg`);
-      const pngPath = join(figDir, `${fig.id}.png`);
-      await writeFileAtomic(svgPath, r.svg);
-      await writeFileAtomic(pngPath, r.png);
-      await writeJsonAtomic(join(figDir, `${fig.id}.vl.json`), r.spec);
-      figurePaths.push(svgPath, pngPath);
-      figureBlocks.push(figureHtml(r.svg, fig.title, fig.caption));
+      const { svg, files } = await writeFigure(fig, figDir, { spec: true });
+      figurePaths.push(...files);
+      figureBlocks.push(figureHtml(svg, fig.title, fig.caption));
     }
   }
 

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../harness/errors.js';
 import { readJsonl } from '../../harness/jsonl.js';
-import type { ExecutorSpan, RequestRecord } from '../../harness/records.js';
+import type { RequestRecord } from '../../harness/records.js';
 import type { PointSummary, RunManifest, RunSummary } from '../../results/types.js';
 
 export interface LoadedRun {
@@ -150,10 +150,6 @@ export function requestsPath(dir: string, pointId: string): string {
   return join(dir, 'points', pointId, 'requests.jsonl');
 }
 
-export function executorsPath(dir: string, pointId: string): string {
-  return join(dir, 'points', pointId, 'executors.jsonl');
-}
-
 /** A point's requests; an absent file gives null (the caller decides whether that is fatal). */
 export async function readRequests(
   dir: string,
@@ -162,15 +158,6 @@ export async function readRequests(
   const file = requestsPath(dir, pointId);
   if (!existsSync(file)) return null;
   return readJsonlFile<RequestRecord>(file);
-}
-
-export async function readExecutors(
-  dir: string,
-  pointId: string,
-): Promise<{ records: ExecutorSpan[]; issues: JsonlIssue[] } | null> {
-  const file = executorsPath(dir, pointId);
-  if (!existsSync(file)) return null;
-  return readJsonlFile<ExecutorSpan>(file);
 }
 
 /** Requests that count for metrics: not warm-up, arrival (intended send) inside the window. */

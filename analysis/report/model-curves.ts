@@ -6,7 +6,13 @@
 import type { MetricKey } from '../metrics/definitions.js';
 import { solveCores } from '../models/capacity.js';
 import { solveMginf } from '../models/mginf.js';
-import { type SmpResult, type SmpVariant, smpMetrics, solveSmp } from '../models/smp.js';
+import {
+  SMP_DEFAULT_MAX_CONCURRENCY,
+  type SmpResult,
+  type SmpVariant,
+  smpMetrics,
+  solveSmp,
+} from '../models/smp.js';
 import type { FigurePoint } from '../plots/figure.js';
 
 /** `n` points from lo to hi, evenly spaced (or log-spaced when `log`). */
@@ -38,7 +44,7 @@ export function smpValue(
       warm: inp.warm,
       cold: inp.cold,
       variant: inp.variant ?? 'thesis',
-      maxConcurrency: inp.maxConcurrency ?? 1000,
+      maxConcurrency: inp.maxConcurrency ?? SMP_DEFAULT_MAX_CONCURRENCY,
     });
   } catch {
     return null;
@@ -105,4 +111,12 @@ export function curve(xs: number[], f: (x: number) => number | null): FigurePoin
     if (y !== null && Number.isFinite(y)) pts.push({ x, y });
   }
   return pts;
+}
+
+/** A horizontal line at `y` from `lo` to `hi` (a quantity that does not depend on x). */
+export function level(lo: number, hi: number, y: number): FigurePoint[] {
+  return [
+    { x: lo, y },
+    { x: hi, y },
+  ];
 }

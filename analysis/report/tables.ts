@@ -7,6 +7,7 @@
 
 import type { PointSummary } from '../../results/types.js';
 import { type MetricKey, metricsFor, relativeError } from '../metrics/definitions.js';
+import { mean } from '../stats/bootstrap.js';
 
 export interface ComparisonRow {
   pointId: string;
@@ -85,7 +86,7 @@ export function mape(rows: ComparisonRow[], threshold: number): MapeRow[] {
     groups.set(k, g);
   }
   return [...groups.values()].map((g) => {
-    const m = g.errs.reduce((a, b) => a + b, 0) / g.errs.length;
+    const m = mean(g.errs);
     return {
       platform: g.platform,
       workload: g.workload,
@@ -108,7 +109,7 @@ export interface ServiceTimeRow {
 }
 
 function avg(xs: number[]): number | null {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  return xs.length ? mean(xs) : null;
 }
 
 /**

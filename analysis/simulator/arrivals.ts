@@ -4,7 +4,7 @@
  * times (s) in non-decreasing order, then +Infinity when exhausted.
  */
 import { InputError } from '../../harness/errors.js';
-import type { Rng } from '../random.js';
+import { exponential, type Rng } from '../random.js';
 
 export type ArrivalSpec =
   /** Poisson process of `rate` req/s: independent exponential gaps, first arrival after one gap. */
@@ -39,7 +39,7 @@ export function createArrivals(spec: ArrivalSpec, rng: Rng, where = 'arrivals'):
       return {
         rate,
         next: () => {
-          t += -Math.log1p(-rng.next()) / rate;
+          t += exponential(rng, rate);
           return t;
         },
       };

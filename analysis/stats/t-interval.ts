@@ -4,6 +4,8 @@
  * e-Handbook of Statistical Methods, §1.3.6.7.2); for df > 30 the normal 1.96 is used
  * (error < 2.1% at df = 31, vanishing beyond).
  */
+import { mean } from './bootstrap.js';
+
 const T975 = [
   12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
   2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
@@ -26,7 +28,7 @@ export interface MeanCi {
 export function meanCi(values: number[]): MeanCi | null {
   const n = values.length;
   if (n < 2) return null;
-  const m = values.reduce((a, b) => a + b, 0) / n;
+  const m = mean(values);
   const s2 = values.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1);
   const half = t975(n - 1) * Math.sqrt(s2 / n);
   return { mean: m, lo: m - half, hi: m + half, n };
@@ -44,11 +46,11 @@ export function batchMeansCi(series: number[], batches = 10): MeanCi | null {
   const means: number[] = [];
   for (let b = 0; b < batches; b++) {
     const chunk = series.slice(b * size, b === batches - 1 ? series.length : (b + 1) * size);
-    means.push(chunk.reduce((a, c) => a + c, 0) / chunk.length);
+    means.push(mean(chunk));
   }
   const ci = meanCi(means);
   if (!ci) return null;
-  const overall = series.reduce((a, c) => a + c, 0) / series.length;
+  const overall = mean(series);
   return {
     ...ci,
     mean: overall,

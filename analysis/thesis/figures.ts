@@ -8,7 +8,8 @@
 import type { MetricKey } from '../metrics/definitions.js';
 import type { SmpVariant } from '../models/smp.js';
 import type { Figure, FigurePoint, FigureSeries } from '../plots/figure.js';
-import { capacityValue, curve, grid, mginfValue, smpValue } from '../report/model-curves.js';
+import { capacityValue, curve, grid, level, mginfValue, smpValue } from '../report/model-curves.js';
+import { mean } from '../stats/bootstrap.js';
 import { THESIS_FUNCTIONS, type ThesisData, type ThesisFunction, type XY } from './data.js';
 
 /** Relative agreement required for "coincides" (MODELS.md: reproduce pacsltk to 1e-9 relative). */
@@ -130,14 +131,6 @@ function xyPoints(xy: XY | undefined): FigurePoint[] {
   return (xy ?? []).map(([x, y]) => ({ x, y }));
 }
 
-/** A horizontal line at `y` from `lo` to `hi` (a quantity that does not depend on x). */
-function level(lo: number, hi: number, y: number): FigurePoint[] {
-  return [
-    { x: lo, y },
-    { x: hi, y },
-  ];
-}
-
 function closeness(
   label: string,
   theirs: XY | undefined,
@@ -167,9 +160,14 @@ function smp(
   return smpValue(metric, { warm, cold, arrivalRate, keepAlive, variant, maxConcurrency: 1000 });
 }
 
+/** `n` points from lo to hi plus the published x values, sorted, without repeats. */
+function gridWith(lo: number, hi: number, n: number, published: XY | undefined): number[] {
+  return [...new Set([...grid(lo, hi, n), ...(published ?? []).map(([x]) => x)])].sort((a, b) => a - b);
+}
+
 /** Keep-alive grid: 1 … 150 s (the thesis's range), 100 points, plus the published keep-alives. */
 function kaGrid(published: XY | undefined): number[] {
-  return [...new Set([...grid(1, 150, 100), ...(published ?? []).map(([x]) => x)])].sort((a, b) => a - b);
+  return gridWith(1, 150, 100, published);
 }
 
 function keepAliveFigures(data: ThesisData, overlay: MeasuredOverlay): ThesisFigure[] {
@@ -249,9 +247,7 @@ function floatLoadFigures(data: ThesisData, overlay: MeasuredOverlay): ThesisFig
   const wasm = data.table41.float.wasm;
   return LOAD_METRICS.map((m) => {
     const published = data.floatLoad.model[m.key];
-    const xs = [...new Set([...grid(0.5, 16, 80), ...(published ?? []).map(([x]) => x)])].sort(
-      (a, b) => a - b,
-    );
+    const xs = gridWith(0.5, 16, 80, published);
     const series: FigureSeries[] = [
       {
         name: 'OpenWhisk float (thesis, measured)',
@@ -339,7 +335,7 @@ function wasmLoadFigures(data: ThesisData, overlay: MeasuredOverlay): ThesisFigu
       const below = measured.respTime
         .filter(([x]) => (inflight.get(x) ?? Number.POSITIVE_INFINITY) < THESIS_SPIN_CORES)
         .map(([, y]) => y);
-      if (below.length) belowCap = below.reduce((a, b) => a + b, 0) / below.length;
+      if (below.length) belowCap = mean(below);
     }
     const maxRate = measured ? Math.max(...measured.respTime.map(([x]) => x)) : THESIS_SPIN_CORES / nominal;
     const xs = grid(0.5, Math.max(maxRate, 1), 100);

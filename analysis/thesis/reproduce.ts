@@ -11,7 +11,7 @@ import { fmt, renderTable } from '../../harness/table.js';
 import type { PointSummary } from '../../results/types.js';
 import type { MetricKey } from '../metrics/definitions.js';
 import type { FigureSeries } from '../plots/figure.js';
-import { renderFigure } from '../plots/render.js';
+import { writeFigure } from '../plots/render.js';
 import { measuredSeries } from '../report/figures.js';
 import { escapeHtml, figureHtml, page } from '../report/html.js';
 import { loadRun } from '../report/load-results.js';
@@ -57,39 +57,35 @@ async function overlayFor(dir: string): Promise<MeasuredOverlay> {
   const points: PointSummary[] = run.summary.points;
   const { requests } = await loadRequestSeries(dir, points);
   const ctx = { requests };
-  const platforms = (pts: PointSummary[]) => [...new Set(pts.map((p) => p.platform))];
+  /** One measured series per platform of `pts`. */
+  const perPlatform = (
+    pts: PointSummary[],
+    axis: 'keepAlive' | 'arrivalRate',
+    metric: MetricKey,
+  ): FigureSeries[] =>
+    [...new Set(pts.map((p) => p.platform))]
+      .map((pl) =>
+        measuredSeries(
+          `faasmark ${pl} (measured)`,
+          pts.filter((p) => p.platform === pl),
+          axis,
+          metric,
+          ctx,
+        ),
+      )
+      .filter((s): s is FigureSeries => s !== null);
   return {
     keepAlive(fn: string, metric: MetricKey): FigureSeries[] {
       const pts = points.filter(
         (p) => p.workload === fn && p.executor === 'container' && p.arrivalRate === 1,
       );
-      return platforms(pts)
-        .map((pl) =>
-          measuredSeries(
-            `faasmark ${pl} (measured)`,
-            pts.filter((p) => p.platform === pl),
-            'keepAlive',
-            metric,
-            ctx,
-          ),
-        )
-        .filter((s): s is FigureSeries => s !== null);
+      return perPlatform(pts, 'keepAlive', metric);
     },
     load(fn: string, metric: MetricKey, ka: number | null): FigureSeries[] {
       const pts = points.filter(
         (p) => p.workload === fn && (p.executor === 'wasm' || (ka !== null && p.keepAlive === ka)),
       );
-      return platforms(pts)
-        .map((pl) =>
-          measuredSeries(
-            `faasmark ${pl} (measured)`,
-            pts.filter((p) => p.platform === pl),
-            'arrivalRate',
-            metric,
-            ctx,
-          ),
-        )
-        .filter((s): s is FigureSeries => s !== null);
+      return perPlatform(pts, 'arrivalRate', metric);
     },
   };
 }
@@ -119,13 +115,9 @@ export async function reproduceThesis(opts: ReproduceOptions): Promise<Reproduce
     const blocks: string[] = [];
     if (opts.figures !== false) {
       for (const fig of f.figures) {
-        const r = await renderFigure(fig);
-        const svgPath = join(opts.out, 'figures', `${fig.id}.svg`);
-        const pngPath = join(opts.out, 'figures', `${fig.id}.png`);
-        await writeFileAtomic(svgPath, r.svg);
-        await writeFileAtomic(pngPath, r.png);
-        files.push(svgPath, pngPath);
-        blocks.push(figureHtml(r.svg, fig.title));
+        const { svg, files: written } = await writeFigure(fig, join(opts.out, 'figures'));
+        files.push(...written);
+        blocks.push(figureHtml(svg, fig.title));
       }
     }
     const st = statusOf(f);
