@@ -1,6 +1,7 @@
 /**
  * The part the injectable command runners share (platforms/openwhisk/runner.ts for helm,
- * kubectl, kind and docker; platforms/spin/spinkube/runner.ts for kubectl, helm and kind):
+ * kubectl, kind and docker; platforms/spin/spinkube/runner.ts for kubectl, helm and kind;
+ * local-container's `docker version` check):
  * run a command to completion through execa with no shell, `reject: false`, a bounded
  * timeout and LC_ALL=C, turning a missing binary and a timeout into the caller's errors.
  */

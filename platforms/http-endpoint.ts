@@ -167,3 +167,28 @@ export function workloadFromPath(url: string | undefined): string | undefined {
   const name = decodeURIComponent(path.replace(/^\/+|\/+$/g, ''));
   return name === '' || name === 'run' ? undefined : name;
 }
+
+/**
+ * The deployed workload a request is for (its path, or the only one deployed for `/` and
+ * `/run`); otherwise answers 405 (not POST) or 404 (nothing deployed there) and returns undefined.
+ */
+export function deployedWorkloadFor(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deployed: { readonly size: number; has(name: string): boolean; keys(): IterableIterator<string> },
+): string | undefined {
+  if (req.method !== 'POST') {
+    req.resume();
+    sendJson(res, 405, { error: 'use POST /<workload> with the input JSON as body' }, { allow: 'POST' });
+    return undefined;
+  }
+  const name = workloadFromPath(req.url) ?? (deployed.size === 1 ? [...deployed.keys()][0] : undefined);
+  if (name === undefined || !deployed.has(name)) {
+    req.resume();
+    sendJson(res, 404, {
+      error: `no deployed workload at ${req.url}; deployed: ${[...deployed.keys()].map((w) => `/${w}`).join(', ') || 'none'}`,
+    });
+    return undefined;
+  }
+  return name;
+}

@@ -12,6 +12,7 @@ import type {
   WorkloadArtifacts,
   WorkloadDefinition,
 } from '../workloads/types.js';
+import { checkKnownOptions } from './local-config.js';
 
 /** A workload given directly in a platform config (paths relative to the working directory). */
 export interface WorkloadOverride {
@@ -75,10 +76,7 @@ export function checkWorkloadOverrides(value: unknown, where: string, problems: 
       continue;
     }
     const e = entry as Record<string, unknown>;
-    for (const key of Object.keys(e)) {
-      if (!['wasm', 'native', 'warmupInput'].includes(key))
-        problems.push(`${at}.${key} is not a known option`);
-    }
+    checkKnownOptions(e, workloadOverridesSchema.additionalProperties.properties, at, problems);
     if (e.wasm === undefined && e.native === undefined)
       problems.push(`${at} needs wasm (a .wasm path) or native`);
     if (e.wasm !== undefined && (typeof e.wasm !== 'string' || e.wasm === '')) {

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { Pool } from 'undici';
 import { MissingToolError, PlatformError } from '../../harness/errors.js';
+import { runToCompletion } from '../command-runner.js';
 import { postInit, ServerExecutor } from './executor.js';
 
 export interface DockerExecutorOptions {
@@ -34,28 +35,21 @@ export const DOCKER_HINT =
  * @throws MissingToolError without a docker CLI; PlatformError without an engine or image.
  */
 export async function checkDocker(docker: string, image: string): Promise<string> {
-  let version: string;
-  try {
-    const res = await execa(docker, ['version', '--format', '{{.Server.Version}}'], {
-      timeout: 10_000,
-      reject: false,
-    });
-    if (res.failed && (res as { code?: string }).code === 'ENOENT')
-      throw new MissingToolError('docker', DOCKER_HINT);
-    if (res.exitCode !== 0) {
-      throw new PlatformError(`no Docker engine reachable: ${String(res.stderr).trim().split('\n')[0]}`, {
+  const res = await runToCompletion(docker, ['version', '--format', '{{.Server.Version}}'], {
+    timeout: 10,
+    execa: {},
+    missing: () => new MissingToolError('docker', DOCKER_HINT),
+    timedOut: () =>
+      new PlatformError('no Docker engine reachable: `docker version` did not answer within 10 s', {
         hint: DOCKER_HINT,
-      });
-    }
-    version = String(res.stdout).trim();
-  } catch (err) {
-    if (err instanceof PlatformError || err instanceof MissingToolError) throw err;
-    const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') throw new MissingToolError('docker', DOCKER_HINT);
-    throw new PlatformError(`no Docker engine reachable: ${err instanceof Error ? err.message : err}`, {
+      }),
+  });
+  if (res.exitCode !== 0) {
+    throw new PlatformError(`no Docker engine reachable: ${res.stderr.trim().split('\n')[0]}`, {
       hint: DOCKER_HINT,
     });
   }
+  const version = res.stdout.trim();
   const inspect = await execa(docker, ['image', 'inspect', '--format', '{{.Id}}', image], { reject: false });
   if (inspect.exitCode !== 0) {
     throw new PlatformError(`Docker image ${image} not found`, {

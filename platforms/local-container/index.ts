@@ -17,10 +17,10 @@ import {
   activationHeader,
   BodyTooLargeError,
   closeServer,
+  deployedWorkloadFor,
   listenLoopback,
   readBody,
   sendJson,
-  workloadFromPath,
 } from '../http-endpoint.js';
 import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
 import { applyEndpointOptions, endpointDetails } from '../local-config.js';
@@ -138,20 +138,9 @@ export class LocalContainerPlatform implements Platform {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST') {
-      req.resume();
-      sendJson(res, 405, { error: 'use POST /<workload> with the input JSON as body' }, { allow: 'POST' });
-      return;
-    }
-    const name = workloadFromPath(req.url) ?? (this.pools.size === 1 ? [...this.pools.keys()][0] : undefined);
-    const pool = name === undefined ? undefined : this.pools.get(name);
-    if (!pool) {
-      req.resume();
-      sendJson(res, 404, {
-        error: `no deployed workload at ${req.url}; deployed: ${[...this.pools.keys()].map((w) => `/${w}`).join(', ') || 'none'}`,
-      });
-      return;
-    }
+    const name = deployedWorkloadFor(req, res, this.pools);
+    if (name === undefined) return;
+    const pool = this.pools.get(name) as ContainerPool;
     let text: string;
     try {
       text = (await readBody(req, this.config.bodyLimitBytes)).toString('utf8');

@@ -11,11 +11,11 @@ import {
   activationHeader,
   BodyTooLargeError,
   closeServer,
+  deployedWorkloadFor,
   epochMs,
   listenLoopback,
   readBodyThen,
   sendJson,
-  workloadFromPath,
 } from '../http-endpoint.js';
 import type { LocalWasmConfig } from './config.js';
 import type { RunOutcome, WorkerPool } from './worker-pool.js';
@@ -73,19 +73,8 @@ export class WasmHost {
    */
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const arrivalMs = epochMs();
-    if (req.method !== 'POST') {
-      req.resume();
-      sendJson(res, 405, { error: 'use POST /<workload> with the input JSON as body' }, { allow: 'POST' });
-      return;
-    }
-    const name = workloadFromPath(req.url) ?? (this.deployed.size === 1 ? [...this.deployed][0] : undefined);
-    if (name === undefined || !this.deployed.has(name)) {
-      req.resume();
-      sendJson(res, 404, {
-        error: `no deployed workload at ${req.url}; deployed: ${[...this.deployed].map((w) => `/${w}`).join(', ') || 'none'}`,
-      });
-      return;
-    }
+    const name = deployedWorkloadFor(req, res, this.deployed);
+    if (name === undefined) return;
     readBodyThen(req, this.config.bodyLimitBytes, (err, body) => {
       if (err) {
         if (err instanceof BodyTooLargeError) {

@@ -56,7 +56,7 @@ out.on('message', (msg: WorkerIn) => {
   }
   const entry = loaded.get(msg.name);
   if (entry?.kind === 'module') runModule(msg, entry.run);
-  else void run(msg);
+  else void run(msg, entry);
 });
 // tell the pool this thread has booted (loader + imports done): request timers start after this
 out.postMessage({ type: 'ready' });
@@ -79,8 +79,10 @@ function runModule(msg: Extract<WorkerIn, { type: 'run' }>, runner: InstanceRunn
 }
 
 /** Components (and unknown workloads): the glue import is asynchronous. */
-async function run(msg: Extract<WorkerIn, { type: 'run' }>): Promise<void> {
-  const entry = loaded.get(msg.name);
+async function run(
+  msg: Extract<WorkerIn, { type: 'run' }>,
+  entry: Extract<Loaded, { kind: 'component' }> | undefined,
+): Promise<void> {
   let startMs = now();
   let outcome: Omit<WorkerDone, 'type' | 'id' | 'startMs' | 'endMs'>;
   if (!entry) {
@@ -90,8 +92,6 @@ async function run(msg: Extract<WorkerIn, { type: 'run' }>): Promise<void> {
       error: `workload ${msg.name} is not deployed`,
       instantiateTime: 0,
     };
-  } else if (entry.kind === 'module') {
-    outcome = entry.run(msg.stdin);
   } else {
     let glue: ComponentGlue | undefined;
     try {

@@ -6,6 +6,7 @@
 import { execa } from 'execa';
 import { MissingToolError, TimeoutError } from '../../harness/errors.js';
 import { type CommandResult, runToCompletion } from '../command-runner.js';
+import { killGroup } from '../process-group.js';
 
 export type { CommandResult } from '../command-runner.js';
 
@@ -80,22 +81,18 @@ export function execaRunner(): CommandRunner {
         () => undefined,
         () => undefined,
       );
-      const killGroup = (signal: NodeJS.Signals) => {
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, signal);
-        } catch {
-          // already gone
-        }
+      const signalGroup = (signal: NodeJS.Signals) => {
+        if (child.pid !== undefined) killGroup(child.pid, signal);
       };
       return {
         async stop() {
-          if (child.exitCode === null) killGroup('SIGTERM');
+          if (child.exitCode === null) signalGroup('SIGTERM');
           const settled = await Promise.race([
             done.then(() => true),
             new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref()),
           ]);
           if (!settled) {
-            killGroup('SIGKILL');
+            signalGroup('SIGKILL');
             await done;
           }
           if (rest) onLine(rest);

@@ -166,8 +166,8 @@ export const configSchema: Record<string, unknown> = {
   },
 };
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-const validate = ajv.compile(configSchema);
+/** Compiled on first use: the suite loader imports this module for {@link configSchema} alone. */
+let validator: ReturnType<Ajv2020['compile']> | undefined;
 
 function dotPath(where: string, err: ErrorObject): string {
   const path = err.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -205,6 +205,8 @@ function reuseRangeOk(where: string, raw: ReuseCount | undefined, problems: stri
  * @throws ConfigError listing every problem with its dot path (`where` prefixes them).
  */
 export function resolveSpinConfig(raw: unknown, where = 'platform'): SpinConfig {
+  validator ??= new Ajv2020({ allErrors: true, strict: false }).compile(configSchema);
+  const validate = validator;
   if (!validate(raw)) {
     throw new ConfigError(
       `${where}: invalid spin platform config`,

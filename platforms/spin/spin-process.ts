@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { request } from 'undici';
 import { PlatformError, TimeoutError } from '../../harness/errors.js';
+import { groupAlive, killGroup } from '../process-group.js';
 
 const TAIL_BYTES = 8 * 1024;
 /** Wasmtime's pooling-allocator refusal as Spin logs it ("maximum concurrent component instance limit of N reached"). */
@@ -25,26 +26,6 @@ function installExitHook(): void {
   process.on('exit', () => {
     for (const pgid of live) killGroup(pgid, 'SIGKILL');
   });
-}
-
-/** Signal a whole process group; false when it no longer exists. */
-export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** True while any process of group `pgid` is alive. */
-export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface SpinExit {

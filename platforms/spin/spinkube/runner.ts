@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { MissingToolError, PlatformError, TimeoutError } from '../../../harness/errors.js';
 import { type CommandResult, runToCompletion } from '../../command-runner.js';
-import { groupAlive, killGroup } from '../spin-process.js';
+import { groupAlive, killGroup } from '../../process-group.js';
 
 export type { CommandResult } from '../../command-runner.js';
 
