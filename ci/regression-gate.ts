@@ -15,6 +15,7 @@ import { loadRun } from '../analysis/report/load-results.js';
 import { comparisonRows, ledger, mape } from '../analysis/report/tables.js';
 import { parseThreshold } from '../harness/commands/compare.js';
 import { exitCodeFor, formatError, UsageError } from '../harness/errors.js';
+import { parseNumber } from '../harness/options.js';
 import { compareMarkdown, runSummaryMarkdown } from './markdown.js';
 
 export interface GateArgs {
@@ -45,9 +46,7 @@ export function parseGateArgs(argv: string[]): GateArgs {
     });
   }
   if (!values.candidate) throw new UsageError('--candidate <results-dir> is required');
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0)
-    throw new UsageError(`--seed must be an integer >= 0, got ${JSON.stringify(values.seed)}`);
+  const seed = parseNumber('--seed', values.seed ?? '1', { integer: true, min: 0 });
   return {
     candidate: values.candidate,
     ...(values.baseline ? { baseline: values.baseline } : {}),

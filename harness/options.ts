@@ -56,6 +56,12 @@ export function parseNumberList(flag: string, raw: string | number, rule: Number
   });
 }
 
+/** The value of a flag that must be given; `context` ends the message (" in --mode wasm"). */
+export function requiredFlag(flag: string, value: string | undefined, context = ''): string {
+  if (value === undefined) throw new UsageError(`${flag} is required${context}`);
+  return value;
+}
+
 /** Parse one of `accepted` for `flag`. */
 export function parseChoice<T extends string>(flag: string, raw: string, accepted: readonly T[]): T {
   if ((accepted as readonly string[]).includes(raw)) return raw as T;
@@ -88,4 +94,11 @@ export function parseDuration(where: string, raw: string | number): number {
     );
   }
   return total;
+}
+
+/** {@link parseDuration}, and the duration must be > 0 (timeouts, probe lengths). */
+export function parsePositiveDuration(where: string, raw: string | number): number {
+  const seconds = parseDuration(where, raw);
+  if (!(seconds > 0)) throw new UsageError(`${where} must be > 0, got ${JSON.stringify(raw)}`);
+  return seconds;
 }

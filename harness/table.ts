@@ -1,8 +1,17 @@
 /** Human-readable tables for stdout (cli-table3), and number formatting shared by renderers. */
 import Table from 'cli-table3';
 
-export function renderTable(head: string[], rows: (string | number | null | undefined)[][]): string {
-  const table = new Table({ head, style: { head: [], border: [] } });
+/** `compact`: no separator lines between rows (for tables where one item spans several rows). */
+export function renderTable(
+  head: string[],
+  rows: (string | number | null | undefined)[][],
+  { compact = false }: { compact?: boolean } = {},
+): string {
+  const table = new Table({
+    head,
+    style: { head: [], border: [] },
+    ...(compact ? { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } } : {}),
+  });
   for (const row of rows)
     table.push(row.map((cell) => (cell === null || cell === undefined ? '—' : String(cell))));
   return table.toString();

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { SmpInput, SmpVariant } from '../../analysis/models/smp.js';
 import { InputError, UsageError } from '../errors.js';
 import { out, outJson } from '../io.js';
-import { parseChoice, parseNumber, parseNumberList } from '../options.js';
+import { parseChoice, parseNumber, parseNumberList, requiredFlag } from '../options.js';
 import { fmt, renderTable } from '../table.js';
 
 const VARIANTS: readonly SmpVariant[] = ['thesis', 'original'];
@@ -26,11 +26,6 @@ export interface SmpFlags {
   json?: boolean;
 }
 
-function required(flag: string, value: string | undefined, alternative = ''): string {
-  if (value === undefined) throw new UsageError(`${flag} is required${alternative}`);
-  return value;
-}
-
 function parseMaxConcurrency(raw: string | undefined): number | undefined {
   return raw === undefined
     ? undefined
@@ -46,14 +41,14 @@ export function parseSmpFlags(flags: SmpFlags): { inputs: SmpInput[]; sweep: boo
   const alt = ' (or give --input FILE)';
   const rates = parseNumberList(
     '--arrival-rate',
-    required('--arrival-rate', flags.arrivalRate, alt),
+    requiredFlag('--arrival-rate', flags.arrivalRate, alt),
     POSITIVE,
   );
-  const warm = parseNumber('--warm', required('--warm', flags.warm, alt), POSITIVE);
-  const cold = parseNumber('--cold', required('--cold', flags.cold, alt), POSITIVE);
+  const warm = parseNumber('--warm', requiredFlag('--warm', flags.warm, alt), POSITIVE);
+  const cold = parseNumber('--cold', requiredFlag('--cold', flags.cold, alt), POSITIVE);
   const keepAlives = parseNumberList(
     '--keep-alive',
-    required('--keep-alive', flags.keepAlive, alt),
+    requiredFlag('--keep-alive', flags.keepAlive, alt),
     POSITIVE,
   );
   const maxConcurrency = parseMaxConcurrency(flags.maxConcurrency);
@@ -158,8 +153,16 @@ export interface MginfFlags {
 
 /** Parse `predict mginf` flags. @throws UsageError naming the flag. */
 export function parseMginfFlags(flags: MginfFlags): { rates: number[]; serviceTime: number; cores?: number } {
-  const rates = parseNumberList('--arrival-rate', required('--arrival-rate', flags.arrivalRate), POSITIVE);
-  const serviceTime = parseNumber('--service-time', required('--service-time', flags.serviceTime), POSITIVE);
+  const rates = parseNumberList(
+    '--arrival-rate',
+    requiredFlag('--arrival-rate', flags.arrivalRate),
+    POSITIVE,
+  );
+  const serviceTime = parseNumber(
+    '--service-time',
+    requiredFlag('--service-time', flags.serviceTime),
+    POSITIVE,
+  );
   if (flags.cores === undefined) return { rates, serviceTime };
   const cores = parseNumber('--cores', flags.cores, { integer: true, min: 1, max: 1_000_000 });
   return { rates, serviceTime, cores };
@@ -212,9 +215,9 @@ export interface CapacityFlags {
 /** Parse `predict capacity` flags. @throws UsageError naming the flag. */
 export function parseCapacityFlags(flags: CapacityFlags) {
   return {
-    warm: parseNumber('--warm', required('--warm', flags.warm), POSITIVE),
-    cold: parseNumber('--cold', required('--cold', flags.cold), POSITIVE),
-    keepAlive: parseNumber('--keep-alive', required('--keep-alive', flags.keepAlive), POSITIVE),
+    warm: parseNumber('--warm', requiredFlag('--warm', flags.warm), POSITIVE),
+    cold: parseNumber('--cold', requiredFlag('--cold', flags.cold), POSITIVE),
+    keepAlive: parseNumber('--keep-alive', requiredFlag('--keep-alive', flags.keepAlive), POSITIVE),
     maxConcurrency: parseMaxConcurrency(flags.maxConcurrency) ?? 1000,
     variant: parseChoice('--variant', flags.variant ?? 'thesis', VARIANTS),
     threshold: parseNumber('--threshold', flags.threshold ?? '0.01', { greaterThan: 0, max: 0.999 }),

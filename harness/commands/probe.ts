@@ -3,7 +3,7 @@
  * platform's HTTP endpoint to find its maximum throughput, and the load-sweep rates to use.
  */
 import type { Command } from 'commander';
-import { parseDuration, parseNumber } from '../options.js';
+import { parseNumber, parsePositiveDuration } from '../options.js';
 
 export interface ProbeFlags {
   platform: string;
@@ -26,11 +26,7 @@ export default function register(program: Command): void {
     .option('--connections <n>', 'concurrent connections (closed loop)', '10')
     .option('--json', 'print the result as JSON')
     .action(async (flags: ProbeFlags) => {
-      const duration = parseDuration('--duration', flags.duration);
-      if (duration <= 0)
-        throw new (await import('../errors.js')).UsageError(
-          `--duration must be > 0, got ${JSON.stringify(flags.duration)}`,
-        );
+      const duration = parsePositiveDuration('--duration', flags.duration);
       const connections = parseNumber('--connections', flags.connections, {
         integer: true,
         min: 1,

@@ -5,9 +5,8 @@
 import type { Command } from 'commander';
 import type { KeepAliveAdviceInput } from '../../analysis/models/recommend.js';
 import type { SmpVariant } from '../../analysis/models/smp.js';
-import { UsageError } from '../errors.js';
 import { out, outJson } from '../io.js';
-import { parseChoice, parseNumber } from '../options.js';
+import { parseChoice, parseNumber, requiredFlag } from '../options.js';
 import { fmt, renderTable } from '../table.js';
 
 const VARIANTS: readonly SmpVariant[] = ['thesis', 'original'];
@@ -23,19 +22,14 @@ export interface KeepAliveFlags {
   json?: boolean;
 }
 
-function required(flag: string, value: string | undefined): string {
-  if (value === undefined) throw new UsageError(`${flag} is required`);
-  return value;
-}
-
 /** Parse `recommend keep-alive` flags. @throws UsageError naming the flag and accepted values. */
 export function parseKeepAliveFlags(flags: KeepAliveFlags): KeepAliveAdviceInput {
   const input: KeepAliveAdviceInput = {
-    arrivalRate: parseNumber('--arrival-rate', required('--arrival-rate', flags.arrivalRate), {
+    arrivalRate: parseNumber('--arrival-rate', requiredFlag('--arrival-rate', flags.arrivalRate), {
       greaterThan: 0,
     }),
-    warm: parseNumber('--warm', required('--warm', flags.warm), { greaterThan: 0 }),
-    cold: parseNumber('--cold', required('--cold', flags.cold), { greaterThan: 0 }),
+    warm: parseNumber('--warm', requiredFlag('--warm', flags.warm), { greaterThan: 0 }),
+    cold: parseNumber('--cold', requiredFlag('--cold', flags.cold), { greaterThan: 0 }),
     tolerance: parseNumber('--tolerance', flags.tolerance ?? '0.05', { greaterThan: 0, max: 0.999 }),
     variant: parseChoice('--variant', flags.variant ?? 'thesis', VARIANTS),
   };

@@ -6,11 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { ROUTING_POLICIES } from '../../platforms/types.js';
 import { UsageError } from '../errors.js';
 import { log, out, outJson } from '../io.js';
-import { parseChoice, parseDuration, parseNumber } from '../options.js';
+import { parseChoice, parseDuration, parseNumber, parsePositiveDuration } from '../options.js';
 
 export const SERVE_PLATFORMS = ['local-wasm', 'local-container'] as const;
 export type ServePlatform = (typeof SERVE_PLATFORMS)[number];
@@ -77,12 +76,8 @@ export function parseServeFlags(
     config.overflow = parseChoice('--overflow', flags.overflow, ['reject', 'queue']);
   if (flags.workers !== undefined)
     config.workers = parseNumber('--workers', flags.workers, { integer: true, min: 1, max: 256 });
-  if (flags.requestTimeout !== undefined) {
-    const t = parseDuration('--request-timeout', flags.requestTimeout);
-    if (!(t > 0))
-      throw new UsageError(`--request-timeout must be > 0, got ${JSON.stringify(flags.requestTimeout)}`);
-    config.requestTimeout = t;
-  }
+  if (flags.requestTimeout !== undefined)
+    config.requestTimeout = parsePositiveDuration('--request-timeout', flags.requestTimeout);
   return { platform, workload: flags.workload, config };
 }
 
@@ -93,6 +88,7 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   } catch (err) {
     throw new UsageError(`--config ${path}: cannot read (${err instanceof Error ? err.message : err})`);
   }
+  const { parse: parseYaml } = await import('yaml');
   let parsed: unknown;
   try {
     parsed = parseYaml(text);

@@ -10,7 +10,7 @@ import type { ContainerSimParams, SimResult, WasmSimParams } from '../../analysi
 import { ROUTING_POLICIES, type RoutingPolicy } from '../../platforms/types.js';
 import { UsageError } from '../errors.js';
 import { out, outJson } from '../io.js';
-import { parseChoice, parseNumber, parseNumberList } from '../options.js';
+import { parseChoice, parseNumber, parseNumberList, requiredFlag } from '../options.js';
 import { fmt, renderTable } from '../table.js';
 
 export const SIM_MODES = ['container', 'wasm'] as const;
@@ -45,11 +45,6 @@ export interface SimulatePoint {
   seed: number;
 }
 
-function required(flag: string, value: string | undefined, mode: SimMode): string {
-  if (value === undefined) throw new UsageError(`${flag} is required in --mode ${mode}`);
-  return value;
-}
-
 function forbid(flags: SimulateFlags, keys: (keyof SimulateFlags)[], names: string[], mode: SimMode): void {
   keys.forEach((k, i) => {
     if (flags[k] !== undefined) {
@@ -67,9 +62,10 @@ function forbid(flags: SimulateFlags, keys: (keyof SimulateFlags)[], names: stri
  */
 export function parseSimulateFlags(flags: SimulateFlags): { points: SimulatePoint[]; sweep: boolean } {
   const mode = parseChoice('--mode', flags.mode ?? 'container', SIM_MODES);
+  const inMode = ` in --mode ${mode}`;
   const rates = parseNumberList(
     '--arrival-rate',
-    required('--arrival-rate', flags.arrivalRate, mode),
+    requiredFlag('--arrival-rate', flags.arrivalRate, inMode),
     POSITIVE,
   );
   const requests = parseNumber('--requests', flags.requests ?? DEFAULT_REQUESTS, {
@@ -111,7 +107,7 @@ export function parseSimulateFlags(flags: SimulateFlags): { points: SimulatePoin
     );
     const serviceTime = parseNumber(
       '--service-time',
-      required('--service-time', flags.serviceTime, mode),
+      requiredFlag('--service-time', flags.serviceTime, inMode),
       POSITIVE,
     );
     const cores =
@@ -145,11 +141,11 @@ export function parseSimulateFlags(flags: SimulateFlags): { points: SimulatePoin
   }
 
   forbid(flags, ['serviceTime', 'cores'], ['--service-time', '--cores'], mode);
-  const warm = parseNumber('--warm', required('--warm', flags.warm, mode), POSITIVE);
-  const cold = parseNumber('--cold', required('--cold', flags.cold, mode), POSITIVE);
+  const warm = parseNumber('--warm', requiredFlag('--warm', flags.warm, inMode), POSITIVE);
+  const cold = parseNumber('--cold', requiredFlag('--cold', flags.cold, inMode), POSITIVE);
   const keepAlives = parseNumberList(
     '--keep-alive',
-    required('--keep-alive', flags.keepAlive, mode),
+    requiredFlag('--keep-alive', flags.keepAlive, inMode),
     POSITIVE,
   );
   const routing: RoutingPolicy = parseChoice('--routing', flags.routing ?? 'mru', ROUTING_POLICIES);

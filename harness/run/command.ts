@@ -3,7 +3,7 @@ import { parseRunFlags, type RunFlags } from '../commands/run.js';
 import { UsageError } from '../errors.js';
 import { log, out, outJson, progress, progressDone } from '../io.js';
 import { loadSuite } from '../suite/load.js';
-import { filterPoints, planSuite } from '../suite/plan.js';
+import { estimatePlanSeconds, filterPoints, planSuite } from '../suite/plan.js';
 import { formatSeconds, renderComparison, renderPlan } from './render.js';
 import { defaultOutDir, runSuite } from './runner.js';
 
@@ -37,9 +37,7 @@ export async function runCommand(suiteArg: string, flags: RunFlags): Promise<voi
     },
     onProgress: (point, index, total, p) => {
       const pointTotal = point.arrivals.warmup + point.arrivals.duration;
-      const left =
-        plan.slice(index + 1).reduce((a, x) => a + x.estimatedSeconds, 0) +
-        Math.max(0, pointTotal - p.elapsed);
+      const left = estimatePlanSeconds(plan.slice(index + 1)) + Math.max(0, pointTotal - p.elapsed);
       const c = p.counts;
       const ms = (x: number | null) => (x === null ? '—' : `${(x * 1000).toFixed(1)} ms`);
       progress(

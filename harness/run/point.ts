@@ -59,7 +59,7 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
   await mkdir(partialDir, { recursive: true });
 
   const entry = suite.platforms[point.platformIndex];
-  const routing = (entry?.config.routing as RoutingPolicy | undefined) ?? undefined;
+  const routing = entry?.config.routing as RoutingPolicy | undefined;
   const clock = createPointClock();
   const base: Omit<
     PointSummary,
@@ -93,16 +93,16 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
   let liveCounts = { sent: 0, ok: 0, error: 0, timeout: 0, rejected: 0 };
   let modelInputs: ModelInputs | undefined;
   let finalized = false;
-  let finalizing: Promise<void> | undefined;
+  let finalizing: Promise<PointSummary> | undefined;
   let loadPromise: Promise<OpenLoopResult> | undefined;
   let window = { start: 0, end: 0 };
 
   // memoised: the runner and the SIGINT cleanup may both ask; both wait for the same write
-  const finalizeIncomplete = (reason: string): Promise<void> => {
+  const finalizeIncomplete = (reason: string): Promise<PointSummary> => {
     finalizing ??= writeIncomplete(reason);
     return finalizing;
   };
-  const writeIncomplete = async (reason: string) => {
+  const writeIncomplete = async (reason: string): Promise<PointSummary> => {
     finalized = true;
     await requestsSink?.close().catch(() => {});
     const counts = loadResult?.counts ?? liveCounts;
@@ -124,6 +124,7 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
     await writeJsonAtomic(join(partialDir, 'summary.json'), summary);
     await rm(finalDir, { recursive: true, force: true });
     await rename(partialDir, finalDir);
+    return summary;
   };
   // on SIGINT: let the generator stop (it aborts and records what is in flight), then write
   const unregister = onShutdown(`point ${point.id}: mark incomplete`, async () => {
@@ -157,9 +158,9 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
     } catch (err) {
       // interrupted in the profile's idle gaps: incomplete, like an interrupt during the load
       if (!(err instanceof FaasmarkError && err.code === 'FM_ABORTED')) throw err;
-      await finalizeIncomplete('interrupted (signal)');
+      const summary = await finalizeIncomplete('interrupted (signal)');
       unregister();
-      return (await import('./read.js')).readPointSummary(finalDir);
+      return summary;
     }
 
     // the schedule starts after profiling: shift it by the offset (all times stay on the point clock)
@@ -202,15 +203,15 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
     });
     loadResult = await loadPromise;
     if (loadResult.aborted) {
-      await finalizeIncomplete('interrupted (signal)');
+      const summary = await finalizeIncomplete('interrupted (signal)');
       unregister();
-      return (await import('./read.js')).readPointSummary(finalDir);
+      return summary;
     }
     await sink.close();
 
     const spans: ExecutorSpan[] = await platform.executorSpans();
     const spansWriter = await JsonlWriter.open(join(partialDir, 'executors.jsonl'));
-    for (const s of spans) await spansWriter.write(s);
+    await spansWriter.writeMany(spans);
     await spansWriter.close();
 
     const m = measurer.finish(spans);

@@ -55,6 +55,19 @@ export interface Prediction {
 
 const why = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err));
 
+/**
+ * The simulator's arrivals, warm-up and stop for replaying the point's own schedule (its
+ * other random streams take seed + 1).
+ */
+function replayOf(sim: NonNullable<PredictInput['simulate']>) {
+  const times = arrivalSchedule(sim.arrivals, createRng(sim.seed));
+  return {
+    arrivals: { kind: 'generator' as const, next: () => times.next().value?.at },
+    warmup: { time: sim.arrivals.warmup },
+    stop: { time: sim.arrivals.warmup + sim.arrivals.duration },
+  };
+}
+
 /** Move a model's platform-side respTime to the client clock: + the profile's client overhead. */
 function toClientClock(m: MetricValues, overhead: number | undefined): MetricValues {
   if (overhead === undefined || typeof m.respTime !== 'number') return m;
@@ -91,18 +104,15 @@ export async function predictPoint(input: PredictInput): Promise<Prediction> {
       if (input.simulate) {
         try {
           const { simulate } = await import('../../analysis/simulator/index.js');
-          const times = arrivalSchedule(input.simulate.arrivals, createRng(input.simulate.seed));
           const r = simulate(
             {
               mode: 'container',
-              arrivals: { kind: 'generator', next: () => times.next().value?.at },
+              ...replayOf(input.simulate),
               warm: { kind: 'deterministic', value: mi.warm },
               cold: { kind: 'deterministic', value: mi.cold },
               keepAlive: input.keepAlive,
               routing: input.routing ?? 'mru',
               maxConcurrency: input.maxConcurrency,
-              warmup: { time: input.simulate.arrivals.warmup },
-              stop: { time: input.simulate.arrivals.warmup + input.simulate.arrivals.duration },
             },
             createRng(input.simulate.seed + 1),
           );
@@ -146,15 +156,12 @@ export async function predictPoint(input: PredictInput): Promise<Prediction> {
   if (input.simulate) {
     try {
       const { simulate } = await import('../../analysis/simulator/index.js');
-      const times = arrivalSchedule(input.simulate.arrivals, createRng(input.simulate.seed));
       const r = simulate(
         {
           mode: 'wasm',
-          arrivals: { kind: 'generator', next: () => times.next().value?.at },
+          ...replayOf(input.simulate),
           service: { kind: 'deterministic', value: mi.wasm },
           cores: input.cores,
-          warmup: { time: input.simulate.arrivals.warmup },
-          stop: { time: input.simulate.arrivals.warmup + input.simulate.arrivals.duration },
         },
         createRng(input.simulate.seed + 1),
       );

@@ -2,12 +2,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isPlatformName, PLATFORM_NAMES } from '../../platforms/registry.js';
+import { PLATFORM_NAMES } from '../../platforms/registry.js';
 import { createPointClock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import { log, out, outJson } from '../io.js';
 import { onShutdown, shutdownSignal } from '../lifecycle.js';
 import { probeCapacity } from '../loadgen/capacity-probe.js';
+import { parseChoice } from '../options.js';
 import { rootPath } from '../paths.js';
 import { type PlatformResolver, registryResolver } from '../suite/platform-resolver.js';
 import { fmt, renderTable } from '../table.js';
@@ -22,11 +23,7 @@ export interface ProbeOptions {
 }
 
 export async function probeCommand(o: ProbeOptions): Promise<void> {
-  if (!isPlatformName(o.platform)) {
-    throw new UsageError(
-      `--platform must be one of ${PLATFORM_NAMES.join(', ')}, got ${JSON.stringify(o.platform)}`,
-    );
-  }
+  parseChoice('--platform', o.platform, PLATFORM_NAMES);
   const { getWorkload } = await import('../../workloads/registry.js');
   const def = getWorkload(o.workload);
   const input = def.validateInput(def.defaultInput);

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PointSummary } from '../../results/types.js';
 
-export async function readPointSummary(dir: string): Promise<PointSummary> {
+async function readPointSummary(dir: string): Promise<PointSummary> {
   return JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as PointSummary;
 }
 

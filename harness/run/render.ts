@@ -1,23 +1,11 @@
 /** Renderers for `faasmark run`: the plan (before) and the measured-vs-predicted table (after). */
 
-import Table from 'cli-table3';
-import { type MetricKey, metricsFor } from '../../analysis/metrics/definitions.js';
+import { metricsFor } from '../../analysis/metrics/definitions.js';
 import type { PointSummary } from '../../results/types.js';
 import type { PlannedPoint } from '../suite/plan.js';
 import { estimatePlanSeconds } from '../suite/plan.js';
 import type { Suite } from '../suite/types.js';
 import { fmt, pct, renderTable } from '../table.js';
-
-/** A table without separators between rows (one point spans several metric rows). */
-function compactTable(head: string[], rows: (string | number | null)[][]): string {
-  const table = new Table({
-    head,
-    style: { head: [], border: [] },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-  for (const row of rows) table.push(row.map((c) => (c === null ? '—' : String(c))));
-  return table.toString();
-}
 
 /** "1h02m", "4m05s", "12s". */
 export function formatSeconds(s: number): string {
@@ -45,29 +33,16 @@ export function renderPlan(suite: Suite, plan: PlannedPoint[], skipped: readonly
   return `${head}\n${renderTable(['#', 'point', 'executor', 'λ (req/s)', 'keep-alive (s)', 'requests', 'estimate'], rows)}`;
 }
 
-const LABELS: Record<MetricKey, string> = {
-  respTime: 'respTime (s)',
-  coldProb: 'coldProb',
-  rejectProb: 'rejectProb',
-  runningWarm: 'runningWarm',
-  runningCold: 'runningCold',
-  running: 'running',
-  totalExecutors: 'totalExecutors',
-  idle: 'idle',
-  inFlight: 'inFlight',
-};
-
 /** Measured vs predicted (primary model) and the simulator, one row per point and metric. */
 export function renderComparison(points: PointSummary[]): string {
   const rows: (string | number | null)[][] = [];
   for (const p of points) {
-    const keys = metricsFor(p.executor).map((m) => m.key);
     const status = p.status === 'incomplete' ? 'INCOMPLETE' : p.valid ? 'ok' : 'INVALID';
-    keys.forEach((k, i) => {
+    metricsFor(p.executor).forEach(({ key: k, unit }, i) => {
       rows.push([
         i === 0 ? p.pointId : '',
         i === 0 ? status : '',
-        LABELS[k],
+        unit === 's' ? `${k} (s)` : k,
         fmt(p.measured[k] ?? null),
         fmt(p.predicted[k] ?? null),
         pct(p.error[k] ?? null),
@@ -76,9 +51,10 @@ export function renderComparison(points: PointSummary[]): string {
       ]);
     });
   }
-  const table = compactTable(
+  const table = renderTable(
     ['point', 'valid', 'metric', 'measured', 'predicted', 'error', 'simulator', 'model'],
     rows,
+    { compact: true },
   );
   const invalid = points.filter((p) => !p.valid);
   const notes = invalid.map((p) => `${p.pointId}: ${p.invalidReasons.join('; ')}`);

@@ -95,10 +95,11 @@ export async function runSuite(options: RunOptions): Promise<RunResult> {
   const log = options.log ?? (() => {});
   const out = resolve(options.out ?? defaultOutDir(suite.name));
   const runId = basename(out);
-  const plan = filterPoints(planSuite(suite), options.only);
+  const fullPlan = planSuite(suite);
+  const plan = filterPoints(fullPlan, options.only);
   if (plan.length === 0) {
     throw new UsageError(`--only ${JSON.stringify(options.only)} matches no point of suite ${suite.name}`, {
-      hint: `point ids look like ${planSuite(suite)[0]?.id ?? '<label>.<workload>.rate<λ>.ka<τ>.rep<n>'}; use --dry-run to list them`,
+      hint: `point ids look like ${fullPlan[0]?.id ?? '<label>.<workload>.rate<λ>.ka<τ>.rep<n>'}; use --dry-run to list them`,
     });
   }
 
@@ -146,9 +147,7 @@ export async function runSuite(options: RunOptions): Promise<RunResult> {
       suite: suite.name,
       runId,
       createdAt: new Date().toISOString(),
-      points: planSuite(suite)
-        .map((p) => summaries.get(p.id))
-        .filter((s): s is PointSummary => s !== undefined),
+      points: fullPlan.map((p) => summaries.get(p.id)).filter((s): s is PointSummary => s !== undefined),
     };
     await writeJsonAtomic(join(out, 'summary.json'), summary);
     return summary;

@@ -69,12 +69,13 @@ export function formatAjvErrors(
   for (const e of errors) {
     const path = dotPath(e.instancePath, prefix);
     const where = path === '' ? `${file}:` : `${file}: ${path}`;
+    // before a clause about the key itself: `<file>:` or `<file>: <path>:`
+    const at = path === '' ? `${file}:` : `${where}:`;
     const p = e.params as Record<string, unknown>;
     switch (e.keyword) {
       case 'enum':
         if ((e as { propertyName?: string }).propertyName !== undefined) {
           // from propertyNames: the key itself is wrong
-          const at = path === '' ? `${file}:` : `${file}: ${path}:`;
           lines.push(
             `${at} key ${show((e as { propertyName?: string }).propertyName)} must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`,
           );
@@ -93,14 +94,12 @@ export function formatAjvErrors(
       case 'additionalProperties': {
         const key = String(p.additionalProperty);
         const near = suggest(key, knownKeys(e.parentSchema));
-        const at = path === '' ? `${file}:` : `${file}: ${path}:`;
         lines.push(
           `${at} unknown key ${JSON.stringify(key)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`,
         );
         break;
       }
       case 'required': {
-        const at = path === '' ? `${file}:` : `${file}: ${path}:`;
         lines.push(`${at} missing required key ${JSON.stringify(p.missingProperty)}`);
         break;
       }

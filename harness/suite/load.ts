@@ -15,7 +15,7 @@ import { rootPath } from '../paths.js';
 import { formatAjvErrors } from './errors-format.js';
 import { executorKindOf } from './plan.js';
 import { type PlatformResolver, registryResolver } from './platform-resolver.js';
-import { platformValidate, suiteSchema, suiteValidate } from './schema.js';
+import { platformValidate, suiteValidate } from './schema.js';
 import type { GivenServiceTimes, PlatformEntry, Suite } from './types.js';
 
 export const SUITES_DIR = rootPath('harness', 'suites');
@@ -139,9 +139,9 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
     );
 
   // normalise (types are guaranteed by the schema from here on)
-  const dur = (key: string, fallback: number | string) => {
+  const dur = (where: string, value: unknown, fallback: number | string) => {
     try {
-      return parseDuration(`${file}: ${key}`, (s[key] as number | string | undefined) ?? fallback);
+      return parseDuration(`${file}: ${where}`, (value as number | string | undefined) ?? fallback);
     } catch (err) {
       problems.push(err instanceof Error ? err.message : String(err));
       return 0;
@@ -156,22 +156,17 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
     priming?: number;
     given?: Record<string, GivenServiceTimes>;
   };
-  let spacing = PROFILE_SPACING_DEFAULT;
-  try {
-    spacing = parseDuration(`${file}: modelInputs.spacing`, mi.spacing ?? PROFILE_SPACING_DEFAULT);
-  } catch (err) {
-    problems.push(err instanceof Error ? err.message : String(err));
-  }
+  const spacing = dur('modelInputs.spacing', mi.spacing, PROFILE_SPACING_DEFAULT);
   const suite: Suite = {
     name: s.name as string,
     ...(typeof s.description === 'string' ? { description: s.description } : {}),
     file: options.file,
     seed: (s.seed as number | undefined) ?? 204,
     arrivals: ((s.arrivals as ArrivalProcess | undefined) ?? 'poisson') as ArrivalProcess,
-    warmup: dur('warmup', 0) * scale,
-    duration: dur('duration', 0) * scale,
-    drainTimeout: dur('drainTimeout', '30s'),
-    requestTimeout: dur('requestTimeout', '60s'),
+    warmup: dur('warmup', s.warmup, 0) * scale,
+    duration: dur('duration', s.duration, 0) * scale,
+    drainTimeout: dur('drainTimeout', s.drainTimeout, '30s'),
+    requestTimeout: dur('requestTimeout', s.requestTimeout, '60s'),
     sweep: (s.sweep as 'keep-alive' | 'load' | undefined) ?? 'keep-alive',
     arrivalRate: asList(s.arrivalRate),
     keepAlive: s.keepAlive === undefined ? [] : asList(s.keepAlive),
@@ -210,8 +205,8 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
     }
     labels.set(p.label, i);
   });
-  const needsKeepAlive = platforms.some((p) => executorKindOf(p.name, p.config) === 'container');
-  if (needsKeepAlive && suite.keepAlive.length === 0) {
+  const kinds = new Set(platforms.map((p) => executorKindOf(p.name, p.config)));
+  if (kinds.has('container') && suite.keepAlive.length === 0) {
     problems.push(`${file}: keepAlive is required for container platforms (e.g. keepAlive: [1, 5, 30])`);
   }
   if (suite.arrivals === 'trace') {
@@ -241,8 +236,8 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
     for (const w of suite.workloads) {
       const g = suite.modelInputs.given[w] ?? {};
       const needs: (keyof GivenServiceTimes)[] = [];
-      if (platforms.some((p) => executorKindOf(p.name, p.config) === 'container')) needs.push('warm', 'cold');
-      if (platforms.some((p) => executorKindOf(p.name, p.config) === 'wasm')) needs.push('wasm');
+      if (kinds.has('container')) needs.push('warm', 'cold');
+      if (kinds.has('wasm')) needs.push('wasm');
       for (const k of needs)
         if (g[k] === undefined)
           problems.push(`${file}: modelInputs.given.${w}.${k} is required with source: given`);
@@ -270,9 +265,4 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
       problems,
     );
   return suite;
-}
-
-/** The suite schema's own top-level keys (for docs and did-you-mean). */
-export function suiteKeys(): string[] {
-  return Object.keys((suiteSchema().properties as Record<string, unknown>) ?? {});
 }
