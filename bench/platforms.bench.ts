@@ -36,17 +36,17 @@ import { create as createWasm, type LocalWasmPlatform } from '../platforms/local
 import { createInstanceRunner } from '../platforms/local-wasm/run-instance.js';
 import { wasmApi } from '../platforms/local-wasm/wasm-api.js';
 import { WorkerPool } from '../platforms/local-wasm/worker-pool.js';
+import { artifactPaths, DEFAULT_BUILD_DIR, WORKLOADS } from '../workloads/registry.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.env.BENCH_N ?? 400);
 const BLOCK = 25;
 /** A full GC between measurement blocks (bench/index.ts runs benches with --expose-gc). */
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-const context = { buildDir: `${ROOT}workloads/build`, workDir: '/tmp', log: () => {} };
+const context = { buildDir: DEFAULT_BUILD_DIR, workDir: '/tmp', log: () => {} };
 
-const aesWasm = `${ROOT}workloads/build/aes/wasm/aes.wasm`;
-const aesServer = `${ROOT}workloads/build/aes/native/aes-server`;
-const aesInput = { message: 'faasmark aes message', iterations: 2500 };
+const { wasm: aesWasm, native: aesServer } = artifactPaths('aes');
+const aesInput = WORKLOADS.aes.defaultInput;
 const wasmWorkload = existsSync(aesWasm)
   ? { name: 'aes', path: aesWasm, input: aesInput as unknown }
   : { name: 'spin', path: `${ROOT}test/fixtures/wasi/spin.wasm`, input: {} as unknown };
@@ -74,8 +74,7 @@ async function timeSeq(n: number, fn: () => Promise<unknown> | unknown): Promise
 }
 
 /** A heavier input of the same compiled workload: service time ~10–20 ms, so per-request overhead is a small share. */
-const heavyInput: unknown =
-  wasmWorkload.name === 'aes' ? { message: 'faasmark aes message', iterations: 25_000 } : undefined;
+const heavyInput: unknown = wasmWorkload.name === 'aes' ? { ...aesInput, iterations: 25_000 } : undefined;
 
 async function benchWasm(): Promise<void> {
   console.log(`\nlocal-wasm — workload ${wasmWorkload.name} (${wasmWorkload.path.replace(ROOT, '')})`);

@@ -87,13 +87,21 @@ async function listFiles(dir: string, ext: string[]): Promise<string[]> {
   return out;
 }
 
-async function toolVersion(cmd: string, args: string[], fix: string): Promise<string> {
-  try {
-    const { stdout } = await run(cmd, args);
-    return stdout.trim();
-  } catch {
-    throw new Unavailable(`${cmd} not found or not runnable`, fix);
+const toolVersions = new Map<string, Promise<string>>();
+
+/** `cmd --version`, run once per {@link buildWorkloads} call (every Rust workload asks for the same compiler). */
+function toolVersion(cmd: string, fix: string): Promise<string> {
+  let version = toolVersions.get(cmd);
+  if (!version) {
+    version = run(cmd, ['--version']).then(
+      ({ stdout }) => stdout.trim(),
+      () => {
+        throw new Unavailable(`${cmd} not found or not runnable`, fix);
+      },
+    );
+    toolVersions.set(cmd, version);
   }
+  return version;
 }
 
 function errorText(err: unknown): string {
@@ -153,7 +161,7 @@ async function step(
 // ------------------------------------------------------------------------------- Rust
 
 async function rustInputs(workload: WorkloadName, rustc: string, fix: string, target: string[]) {
-  const version = await toolVersion(rustc, ['--version'], fix);
+  const version = await toolVersion(rustc, fix);
   const files = [
     ...(await listFiles(join(RUST_DIR, 'faas-core'), ['.rs'])),
     ...(await listFiles(join(RUST_DIR, workload), ['.rs', '.txt'])),
@@ -307,6 +315,7 @@ export async function buildWorkloads(options: BuildOptions = {}): Promise<BuildO
   const force = options.force ?? false;
   const dryRun = options.dryRun ?? false;
   const outcomes: BuildOutcome[] = [];
+  toolVersions.clear(); // a toolchain installed since the last call is seen
   const report = (o: BuildOutcome) => {
     outcomes.push(o);
     options.log?.(formatOutcome(o));
@@ -352,7 +361,7 @@ export async function buildWorkloads(options: BuildOptions = {}): Promise<BuildO
           paths.wasm,
           paths.functionComponent as string,
           paths.transpiledEntry as string,
-          join(paths.transpiledDir as string, 'float-fn.core.wasm'),
+          paths.transpiledCore as string,
         ],
       );
     }

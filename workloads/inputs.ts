@@ -6,6 +6,7 @@
  * call them directly; these checks give the CLI an early, precise message.
  */
 import { InputError } from '../harness/errors.js';
+import { DEFAULT_POINTS, MAX_POINTS } from './float/kernel.js';
 
 /** Size caps: one request must not exhaust the host (see docs/workloads.md "Limits"). */
 export const CAPS = {
@@ -21,8 +22,8 @@ export const CAPS = {
   matmulReturnN: 64,
   /** whatlang: text length in UTF-8 bytes. */
   whatlangTextBytes: 1_048_576,
-  /** float: number of points. */
-  floatPoints: 10_000_000,
+  /** float: number of points (the kernel's own cap, float/kernel.ts). */
+  floatPoints: MAX_POINTS,
   /** seeds are non-negative integers that survive a JSON round trip exactly. */
   seed: Number.MAX_SAFE_INTEGER,
 } as const;
@@ -201,5 +202,5 @@ export function validateWhatlangInput(raw: unknown): Obj {
 export function validateFloatInput(raw: unknown): Obj {
   const input = asObject('float', raw);
   rejectUnknown('float', input, ['n']);
-  return { n: intField('float', input, 'n', 100_000, 1, CAPS.floatPoints) };
+  return { n: intField('float', input, 'n', DEFAULT_POINTS, 1, CAPS.floatPoints) };
 }

@@ -17,7 +17,7 @@ import { shutdownSignal } from '../harness/lifecycle.js';
 import { startActionServer } from './native-runner.js';
 import { getWorkload } from './registry.js';
 import type { WorkloadName } from './types.js';
-import { compileWasm, invokeWasmRaw, parseResponse } from './wasm-runner.js';
+import { compileWasm, invokeWasmRaw, parseResponse, type WasmResponse } from './wasm-runner.js';
 
 export interface SampleStats {
   mean: number;
@@ -95,6 +95,30 @@ function expectOk(name: WorkloadName, build: string, response: { status: number;
   if (response.status !== 200) parseResponse(name, build, response);
 }
 
+/**
+ * `1 + warmup + runs` timed calls: the first is reported as `first`, the next `warmup` are
+ * discarded, the rest are the samples. `check` runs after each call, outside the timing.
+ */
+async function timedSeries(
+  warmup: number,
+  runs: number,
+  call: () => Promise<WasmResponse>,
+  check: (response: WasmResponse) => void,
+): Promise<PhaseProfile & { first: number }> {
+  const samples: number[] = [];
+  let first = 0;
+  for (let i = 0; i < 1 + warmup + runs; i++) {
+    checkAborted();
+    const t0 = performance.now();
+    const res = await call();
+    const seconds = (performance.now() - t0) / 1000;
+    check(res);
+    if (i === 0) first = seconds;
+    else if (i > warmup) samples.push(seconds);
+  }
+  return { ...summarise(samples), first, samples };
+}
+
 /** Profile one workload (see the module comment for what each phase measures). */
 export async function profileWorkload(name: string, options: ProfileOptions = {}): Promise<WorkloadProfile> {
   const def = getWorkload(name);
@@ -125,20 +149,16 @@ export async function profileWorkload(name: string, options: ProfileOptions = {}
   }
 
   // native warm: one process reused
-  const warm: number[] = [];
-  let warmFirst = 0;
+  let nativeWarm: PhaseProfile & { first: number };
   const server = await startActionServer(def.name, startOpts);
   try {
     await server.init();
-    for (let i = 0; i < 1 + warmup + runs; i++) {
-      checkAborted();
-      const t0 = performance.now();
-      const res = await server.runRaw(input);
-      const seconds = (performance.now() - t0) / 1000;
-      expectOk(def.name, 'native', res);
-      if (i === 0) warmFirst = seconds;
-      else if (i > warmup) warm.push(seconds);
-    }
+    nativeWarm = await timedSeries(
+      warmup,
+      runs,
+      () => server.runRaw(input),
+      (res) => expectOk(def.name, 'native', res),
+    );
   } finally {
     await server.stop();
   }
@@ -146,21 +166,14 @@ export async function profileWorkload(name: string, options: ProfileOptions = {}
 
   // wasm: compile once, fresh instance per request
   const compiled = await compileWasm(def.name, options.buildDir);
-  const wasm: number[] = [];
-  let wasmFirst = 0;
-  for (let i = 0; i < 1 + warmup + runs; i++) {
-    checkAborted();
-    const t0 = performance.now();
-    const res = await invokeWasmRaw(def.name, inputJson, { compiled });
-    const seconds = (performance.now() - t0) / 1000;
-    expectOk(def.name, 'wasm', res);
-    if (i === 0) wasmFirst = seconds;
-    else if (i > warmup) wasm.push(seconds);
-  }
+  const wasmProfile = await timedSeries(
+    warmup,
+    runs,
+    () => invokeWasmRaw(def.name, inputJson, { compiled }),
+    (res) => expectOk(def.name, 'wasm', res),
+  );
   say(`${def.name}: wasm done`);
 
-  const nativeWarm: PhaseProfile = { ...summarise(warm), first: warmFirst, samples: warm };
-  const wasmProfile: PhaseProfile = { ...summarise(wasm), first: wasmFirst, samples: wasm };
   return {
     workload: def.name,
     input,
@@ -172,7 +185,7 @@ export async function profileWorkload(name: string, options: ProfileOptions = {}
     wasm: wasmProfile,
     wasmCompileSeconds: compiled.compileSeconds,
     wasmSlowdown: wasmProfile.mean / nativeWarm.mean,
-    wasmSlowdownFirst: wasmFirst / warmFirst,
+    wasmSlowdownFirst: wasmProfile.first / nativeWarm.first,
     thesis: THESIS_TABLE_4_1[def.name],
     warmupPolicy: `first invocation reported separately; then ${warmup} discarded; then ${runs} measured (native warm: one reused server; wasm: fresh instance per request, module compiled once)`,
   };

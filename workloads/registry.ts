@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { InputError } from '../harness/errors.js';
 import { rootPath } from '../harness/paths.js';
 import {
+  DEFAULT_AES_MESSAGE,
+  DEFAULT_WHATLANG_TEXT,
   validateAesInput,
   validateFloatInput,
   validateMatmulInput,
@@ -43,6 +45,8 @@ export function artifactPaths(name: WorkloadName, buildDir: string = DEFAULT_BUI
       functionComponent: join(dir, 'wasm', 'float-fn.wasm'),
       transpiledDir: join(dir, 'wasm', 'transpiled'),
       transpiledEntry: join(dir, 'wasm', 'transpiled', 'float-fn.js'),
+      /** The core module the transpiled glue instantiates. */
+      transpiledCore: join(dir, 'wasm', 'transpiled', 'float-fn.core.wasm'),
     };
   }
   return {
@@ -88,7 +92,7 @@ export const WORKLOADS: Record<WorkloadName, WorkloadDefinition> = {
     description:
       'AES-128-CFB (CFB128) with a fixed 16-byte key and a random (seedable) IV: encrypt then decrypt a 20-character message 2500 times',
     language: { thesis: 'Go', faasmark: 'Rust (zero crates; native + wasm32-wasi)' },
-    defaultInput: { message: 'faasmark aes message', iterations: 2500 },
+    defaultInput: { message: DEFAULT_AES_MESSAGE, iterations: 2500 },
     validateInput: validateAesInput,
     artifacts: rustArtifacts('aes'),
   },
@@ -107,7 +111,7 @@ export const WORKLOADS: Record<WorkloadName, WorkloadDefinition> = {
       thesis: 'Rust (whatlang crate)',
       faasmark: 'Rust (own trigram detector; native + wasm32-wasi)',
     },
-    defaultInput: { text: 'The quick brown fox jumps over the lazy dog' },
+    defaultInput: { text: DEFAULT_WHATLANG_TEXT },
     validateInput: validateWhatlangInput,
     artifacts: rustArtifacts('whatlang'),
   },

@@ -12,17 +12,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BuildError, PlatformError } from '../harness/errors.js';
+import { installPromisingFallback } from '../platforms/local-wasm/run-component.js';
+import { type WasmImports, type WasmModule, wasmApi } from '../platforms/local-wasm/wasm-api.js';
 import { artifactPaths, DEFAULT_BUILD_DIR, getWorkload } from './registry.js';
 import type { WorkloadName } from './types.js';
 
 export type CompiledWasm =
-  | { kind: 'wasi-module'; name: WorkloadName; module: WebAssembly.Module; compileSeconds: number }
+  | { kind: 'wasi-module'; name: WorkloadName; module: WasmModule; compileSeconds: number }
   | {
       kind: 'js-component';
       name: WorkloadName;
-      module: WebAssembly.Module;
+      module: WasmModule;
       instantiate: (
-        getCoreModule: (path: string) => WebAssembly.Module,
+        getCoreModule: (path: string) => WasmModule,
         imports: Record<string, unknown>,
       ) => { run(input: string): string };
       compileSeconds: number;
@@ -45,28 +47,7 @@ export interface WasmResponse {
   body: string;
 }
 
-/** The WebAssembly global (tsconfig has no DOM lib; @types/node declares only its types). */
-const wasmApi = (
-  globalThis as unknown as {
-    WebAssembly: {
-      compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
-      Instance: new (module: WebAssembly.Module, imports: object) => object;
-      promising?: (f: unknown) => unknown;
-    };
-  }
-).WebAssembly;
-
 const cache = new Map<string, Promise<CompiledWasm>>();
-
-/**
- * jco >= 1.17 glue calls WebAssembly.promising (JSPI) inside a try/catch at every
- * instantiation; Node 20 lacks it and the thrown TypeError is slow (ENVIRONMENT.md). The
- * catch branch uses the plain function, so the identity is the same behaviour, minus the
- * exception. Installed only when missing.
- */
-function installPromisingFallback(): void {
-  if (typeof wasmApi.promising !== 'function') wasmApi.promising = (f: unknown) => f;
-}
 
 function missing(name: WorkloadName, what: string): BuildError {
   return new BuildError(`${name}: the wasm build is missing (${what})`, {
@@ -90,11 +71,11 @@ export function compileWasm(name: WorkloadName, buildDir: string = DEFAULT_BUILD
         return { kind: 'wasi-module', name, module, compileSeconds: (performance.now() - started) / 1000 };
       }
       installPromisingFallback();
-      const entry = artifactPaths(name, buildDir).transpiledEntry as string;
-      const glue = (await import(pathToFileURL(entry).href)) as {
+      const paths = artifactPaths(name, buildDir);
+      const glue = (await import(pathToFileURL(paths.transpiledEntry as string).href)) as {
         instantiate: CompiledWasm['instantiate' & keyof CompiledWasm];
       };
-      const module = await wasmApi.compile(readFileSync(join(artifact.transpiledDir, 'float-fn.core.wasm')));
+      const module = await wasmApi.compile(readFileSync(paths.transpiledCore as string));
       return {
         kind: 'js-component',
         name,
@@ -172,7 +153,7 @@ function runWasiModule(
       stderr: 2,
       returnOnExit: true,
     });
-    const instance = new wasmApi.Instance(compiled.module, wasi.getImportObject());
+    const instance = new wasmApi.Instance(compiled.module, wasi.getImportObject() as WasmImports);
     try {
       code = wasi.start(instance);
     } catch (err) {
