@@ -7,7 +7,7 @@ type Cleanup = () => Promise<void> | void;
 
 const cleanups = new Map<number, { name: string; fn: Cleanup }>();
 let nextId = 1;
-let controller = new AbortController();
+const controller = new AbortController();
 let installed = false;
 
 /** Register a cleanup; returns a function that unregisters it (call it after a normal teardown). */
@@ -38,11 +38,6 @@ export async function runCleanups(): Promise<string[]> {
     }
   }
   return failures;
-}
-
-/** For tests: a fresh abort signal after a simulated interrupt. */
-export function resetShutdownSignal(): void {
-  controller = new AbortController();
 }
 
 function installSignalHandlers(): void {
