@@ -5,7 +5,7 @@
  *
  * Units: seconds.
  */
-import { InputError } from '../harness/errors.js';
+import { InputError } from '../core/errors.js';
 import { exponential, type Rng, standardNormal } from './random.js';
 
 export const DISTRIBUTION_KINDS = ['exponential', 'deterministic', 'lognormal', 'empirical'] as const;

@@ -27,13 +27,13 @@ import { Pool } from 'undici';
 import { PointMeasurer } from '../analysis/metrics/measure.js';
 import { createRng } from '../analysis/random.js';
 import { PercentileRecorder } from '../analysis/stats/percentiles.js';
+import { createPointClock } from '../core/clock.js';
+import { JsonlWriter } from '../core/jsonl.js';
+import type { InvokeRequest, InvokeResult } from '../core/platform.js';
+import type { RequestRecord } from '../core/records.js';
 import { arrivalSchedule } from '../harness/arrivals.js';
-import { createPointClock } from '../harness/clock.js';
-import { JsonlWriter } from '../harness/jsonl.js';
 import { runOpenLoop } from '../harness/loadgen/open-loop.js';
 import { RecordSink } from '../harness/loadgen/record-sink.js';
-import type { RequestRecord } from '../harness/records.js';
-import type { InvokeRequest, InvokeResult } from '../platforms/types.js';
 
 const SERVER = `
 const http = require('node:http');

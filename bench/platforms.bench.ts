@@ -26,8 +26,8 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { createPointClock } from '../harness/clock.js';
-import { runCleanups } from '../harness/lifecycle.js';
+import { createPointClock } from '../core/clock.js';
+import { runCleanups } from '../core/lifecycle.js';
 import {
   create as createContainer,
   type LocalContainerPlatform,

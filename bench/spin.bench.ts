@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { createPointClock } from '../harness/clock.js';
+import { createPointClock } from '../core/clock.js';
 import { create } from '../platforms/spin/index.js';
 import { fakeSpinBinary, fixtureApp } from '../test/platforms/spin/helpers.js';
 

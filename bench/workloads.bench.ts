@@ -4,7 +4,7 @@
  * baseline measured in the same run, beside thesis Table 4.1. Figures only, no assertions.
  * FAASMARK_BENCH_RUNS (default 10) and FAASMARK_BENCH_WARMUP (default 5) set the sizes.
  */
-import { profileWorkload } from '../workloads/profiler.js';
+import { profileWorkload } from '../platforms/direct/profiler.js';
 import { getWorkload } from '../workloads/registry.js';
 import { WORKLOAD_NAMES } from '../workloads/types.js';
 

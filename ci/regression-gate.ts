@@ -13,9 +13,10 @@ import { parseArgs } from 'node:util';
 import { compareRuns } from '../analysis/compare/compare.js';
 import { loadRun } from '../analysis/report/load-results.js';
 import { comparisonRows, ledger, mape } from '../analysis/report/tables.js';
-import { parseThreshold } from '../harness/commands/compare.js';
-import { exitCodeFor, formatError, UsageError } from '../harness/errors.js';
-import { parseNumber } from '../harness/options.js';
+import { UsageError } from '../core/errors.js';
+import { parseThreshold } from '../harness/cli/commands/compare.js';
+import { exitCodeFor, formatError } from '../harness/cli/exit.js';
+import { parseNumber } from '../harness/cli/options.js';
 import { compareMarkdown, runSummaryMarkdown } from './markdown.js';
 
 export interface GateArgs {

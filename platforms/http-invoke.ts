@@ -5,9 +5,9 @@
  * header is put on the point clock.
  */
 import { Pool } from 'undici';
-import type { PlatformSide } from '../harness/records.js';
+import type { InvokeRequest, InvokeResult, PointClock } from '../core/platform.js';
+import type { PlatformSide } from '../core/records.js';
 import { ACTIVATION_HEADER, parseActivationHeader } from './http-endpoint.js';
-import type { InvokeRequest, InvokeResult, PointClock } from './types.js';
 
 export function createLoopbackClient(port: number): Pool {
   return new Pool(`http://127.0.0.1:${port}`, { connections: null, pipelining: 1, keepAliveTimeout: 30_000 });

@@ -3,8 +3,9 @@
  * settings of their HTTP endpoint and admission queue, the JSON Schema of the settings that
  * read the same, and the unknown-option check of normalizeConfig().
  */
+
+import type { SetupOptions } from '../core/platform.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './http-endpoint.js';
-import type { SetupOptions } from './types.js';
 import type { WorkloadOverride } from './workload-source.js';
 
 /** Endpoint and admission settings of an embedded platform (normalised, defaults applied). */

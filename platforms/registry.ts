@@ -3,7 +3,7 @@
  * platform lives in platforms/<name>/: `config.ts` (light: its config type and the JSON
  * Schema of its suite entry) and `index.ts` (heavy: `create(config, context)`).
  */
-import type { Platform } from './types.js';
+import type { Platform } from '../core/platform.js';
 
 export const PLATFORM_NAMES = ['local-container', 'local-wasm', 'sim', 'openwhisk', 'spin'] as const;
 export type PlatformName = (typeof PLATFORM_NAMES)[number];

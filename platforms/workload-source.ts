@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { BuildError, ConfigError, FaasmarkError } from '../harness/errors.js';
+import { BuildError, ConfigError, FaasmarkError } from '../core/errors.js';
 import type {
   NativeArtifact,
   WasmArtifact,

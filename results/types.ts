@@ -8,8 +8,8 @@
  *   <out>/points/<pointId>/{requests.jsonl, executors.jsonl, summary.json}
  *   <out>/report.html, <out>/figures/
  */
-import type { MetricValues } from '../analysis/metrics/definitions.js';
-import type { ExecutorKind } from '../platforms/types.js';
+import type { MetricValues } from '../core/metrics.js';
+import type { ExecutorKind } from '../core/platform.js';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 

@@ -15,8 +15,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { BuildError, UsageError } from '../harness/errors.js';
-import { rootPath } from '../harness/paths.js';
+import { BuildError, UsageError } from '../core/errors.js';
+import { rootPath } from '../core/paths.js';
 import { artifactPaths, DEFAULT_BUILD_DIR } from './registry.js';
 import { WORKLOAD_NAMES, type WorkloadName } from './types.js';
 

@@ -5,7 +5,7 @@
  * The executors (Rust and Node) enforce the same caps themselves, since OpenWhisk and Spin
  * call them directly; these checks give the CLI an early, precise message.
  */
-import { InputError } from '../harness/errors.js';
+import { InputError } from '../core/errors.js';
 import { DEFAULT_POINTS, MAX_POINTS } from './float/kernel.js';
 
 /** Size caps: one request must not exhaust the host (see docs/workloads.md "Limits"). */

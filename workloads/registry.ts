@@ -11,8 +11,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../harness/errors.js';
-import { rootPath } from '../harness/paths.js';
+import { InputError } from '../core/errors.js';
+import { rootPath } from '../core/paths.js';
 import {
   DEFAULT_AES_MESSAGE,
   DEFAULT_WHATLANG_TEXT,

@@ -10,7 +10,7 @@
  *   inconclusive   a change beyond t without a CI (a time-averaged metric from one repetition:
  *                  run with --repeat ≥ 2), or an undefined ratio (baseline 0)
  */
-import { InputError } from '../../harness/errors.js';
+import { InputError } from '../../core/errors.js';
 import type { PointSummary } from '../../results/types.js';
 import { createRng } from '../random.js';
 import {

@@ -1,5 +1,5 @@
 /** Terminal rendering of a comparison (the answer on stdout; warnings go to stderr). */
-import { fmt, renderTable } from '../../harness/table.js';
+import { fmt, renderTable } from '../table.js';
 import type { CompareResult, MetricComparison } from './compare.js';
 
 /** A comparison's numbers as cells: baseline, candidate, ratio, 95% CI, p (shared with ci/markdown.ts). */

@@ -20,12 +20,13 @@
  * Metrics the platform cannot observe (no platform times, no cold flag, no spans) are null.
  * Sampled estimates (thesis): running every 1 s, totals every 2 s (see sampled.ts).
  */
-import type { ExecutorSpan, RequestRecord } from '../../harness/records.js';
-import { platformRespTime, serviceInterval } from '../../harness/records.js';
-import type { ExecutorKind, PlatformCapabilities } from '../../platforms/types.js';
+
+import { type MetricValues, metricsFor } from '../../core/metrics.js';
+import type { ExecutorKind, PlatformCapabilities } from '../../core/platform.js';
+import type { ExecutorSpan, RequestRecord } from '../../core/records.js';
+import { platformRespTime, serviceInterval } from '../../core/records.js';
 import type { Percentiles, RequestCounts } from '../../results/types.js';
 import { PercentileRecorder } from '../stats/percentiles.js';
-import { type MetricValues, metricsFor } from './definitions.js';
 import { SampleGrid } from './sampled.js';
 
 export interface MeasureWindow {

@@ -24,7 +24,7 @@
  *    chain reaches M) and the saturation arrival rate, the smallest λ whose rejection
  *    probability exceeds a threshold, found by bracketing and bisection.
  */
-import { InputError } from '../../harness/errors.js';
+import { InputError } from '../../core/errors.js';
 import { SMP_DEFAULT_MAX_CONCURRENCY, type SmpInput, type SmpResult, solveSmp } from './smp.js';
 import { requireFraction, requireInteger, requirePositive } from './validate.js';
 

@@ -8,8 +8,8 @@
  * not a cold single-run figure. The model ignores capacity: see capacity.ts for c cores.
  */
 
-import { InputError } from '../../harness/errors.js';
-import type { MetricValues } from '../metrics/definitions.js';
+import { InputError } from '../../core/errors.js';
+import type { MetricValues } from '../../core/metrics.js';
 import { POISSON_MAX_MEAN, poissonQuantile } from './poisson.js';
 import { requirePositive } from './validate.js';
 

@@ -18,7 +18,7 @@
  * size m MB they hold avgIdleCount · m/1024 GB, i.e. avgIdleCount · m/1024 · 3600 GB-seconds of
  * idle memory per hour (GB = 1024 MB, the convention of GB-second billing).
  */
-import { InputError } from '../../harness/errors.js';
+import { InputError } from '../../core/errors.js';
 import { type SmpInput, type SmpResult, solveSmp } from './smp.js';
 import { requireFraction, requirePositive } from './validate.js';
 

@@ -2,6 +2,8 @@
  * The JSON shapes `faasmark predict` and `faasmark recommend` print (issue 2, "CLI contract"):
  * inputs first, then outputs, flat, camelCase, seconds and req/s. Pure functions.
  */
+
+import { SMP_OUTPUT_KEYS } from '../../core/metrics.js';
 import { type CoresResult, solveCores } from './capacity.js';
 import { type MginfResult, solveMginf } from './mginf.js';
 import type { KeepAliveAdvice, KeepAliveAdviceInput } from './recommend.js';
@@ -12,7 +14,7 @@ import {
   type SmpVariant,
   solveSmp,
 } from './smp.js';
-import { SMP_OUTPUT_KEYS, type SmpOutputs } from './smp-outputs.js';
+import type { SmpOutputs } from './smp-outputs.js';
 
 export interface SmpRecord extends SmpOutputs {
   arrivalRate: number;

@@ -5,7 +5,7 @@
  * back as is; any other key is an error (a misspelt `keepalive` must not silently default).
  * Every item is validated before anything is solved; errors name the source, item and field.
  */
-import { InputError } from '../../harness/errors.js';
+import { InputError } from '../../core/errors.js';
 import { checkSmpInput, SMP_OUTPUT_KEYS, SMP_VARIANTS, type SmpInput } from './smp.js';
 
 const INPUT_KEYS = [

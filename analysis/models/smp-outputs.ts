@@ -1,24 +1,22 @@
 /**
  * The SMP's 11 outputs (MODELS.md; pacsltk's `get_sls_warm_count_dist` names in camelCase),
- * declared once: the key list for renderers and batch output, and the record type built from it.
+ * the record type built from the key list (core/metrics.ts), and their mapping to metric values.
  */
-
-/** The output names, in pacsltk's order. */
-export const SMP_OUTPUT_KEYS = [
-  'avgServerCount',
-  'avgServerCountTotal',
-  'avgRunningCount',
-  'avgRunningWarmCount',
-  'avgRunningColdCount',
-  'avgIdleCount',
-  'coldProb',
-  'avgUtilization',
-  'avgRespTime',
-  'rejectionProb',
-  'rejectionRate',
-] as const;
-
-export type SmpOutputName = (typeof SMP_OUTPUT_KEYS)[number];
+import { METRICS, type MetricValues, type SmpOutputName } from '../../core/metrics.js';
 
 /** One number per SMP output (counts, probabilities, seconds, req/s). */
 export type SmpOutputs = Record<SmpOutputName, number>;
+
+/**
+ * Map SMP-shaped outputs (pacsltk names; also what the simulator produces) to metric values,
+ * through the `smp` twin declared above — the one mapping used for every container model.
+ */
+export function smpOutputsToMetrics(outputs: Partial<Record<SmpOutputName, number>>): MetricValues {
+  const values: MetricValues = {};
+  for (const m of METRICS) {
+    if (!m.smp || !m.appliesTo.includes('container')) continue;
+    const v = outputs[m.smp];
+    if (v !== undefined) values[m.key] = v;
+  }
+  return values;
+}

@@ -25,8 +25,8 @@
  * Every arithmetic step follows pacsltk's order of operations (ρ = λ/(1/w), the Erlang-B
  * recursion from scratch, x = τ/(1/L)), so results agree to rounding.
  */
-import { type MetricValues, smpOutputsToMetrics } from '../metrics/definitions.js';
-import type { SmpOutputs } from './smp-outputs.js';
+import type { MetricValues } from '../../core/metrics.js';
+import { type SmpOutputs, smpOutputsToMetrics } from './smp-outputs.js';
 import { requireChoice, requireInteger, requirePositive } from './validate.js';
 
 export type SmpVariant = 'thesis' | 'original';
@@ -63,7 +63,7 @@ export interface SmpResult extends SmpOutputs {
 }
 
 /** Same field names as {@link SmpResult}, for renderers and batch output. */
-export { SMP_OUTPUT_KEYS } from './smp-outputs.js';
+export { SMP_OUTPUT_KEYS } from '../../core/metrics.js';
 
 // Scratch buffers reused across solves (grown on demand): Erlang-B per state, blocking rate
 // λB_m, cumulative kill rate K_m, and the unnormalised stationary weights.

@@ -2,7 +2,7 @@
  * Input checks shared by the models. Each failure is an InputError naming the field, the rule
  * and the value (STYLE.md: "where, rule, value"), thrown before any computation.
  */
-import { InputError } from '../../harness/errors.js';
+import { InputError } from '../../core/errors.js';
 
 /** `value` must be a finite number > 0. */
 export function requirePositive(field: string, value: unknown): number {

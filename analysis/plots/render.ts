@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
-import { writeFileAtomic, writeJsonAtomic } from '../../harness/fs-atomic.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../core/fs-atomic.js';
 import { type Figure, vegaLiteSpec } from './figure.js';
 
 /** Where Debian's fonts-dejavu-core puts the face the figures use. */

@@ -9,8 +9,8 @@
  * the point's requests in arrival order (10 batches); otherwise none is drawn.
  */
 
+import type { MetricKey } from '../../core/metrics.js';
 import type { PointSummary } from '../../results/types.js';
-import type { MetricKey } from '../metrics/definitions.js';
 import type { SmpVariant } from '../models/smp.js';
 import type { Figure, FigurePoint, FigureSeries } from '../plots/figure.js';
 import { mean } from '../stats/bootstrap.js';

@@ -2,8 +2,9 @@
  * report.html: one self-contained page (inline CSS and SVG, no scripts, no external assets)
  * that opens offline. Pure: takes the report's data, returns the HTML text.
  */
-import { fmt, pct } from '../../harness/table.js';
+
 import type { RunManifest } from '../../results/types.js';
+import { fmt, pct } from '../table.js';
 import {
   type ComparisonRow,
   type LedgerRow,

@@ -6,9 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../harness/fs-atomic.js';
-import { fmt, renderTable } from '../../harness/table.js';
+import { writeFileAtomic } from '../../core/fs-atomic.js';
 import { writeFigure } from '../plots/render.js';
+import { fmt, renderTable } from '../table.js';
 import { toCsv } from './csv.js';
 import { FIGURE_METRICS, runFigures } from './figures.js';
 import {

@@ -6,9 +6,9 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../harness/errors.js';
-import { readJsonl } from '../../harness/jsonl.js';
-import type { RequestRecord } from '../../harness/records.js';
+import { InputError } from '../../core/errors.js';
+import { readJsonl } from '../../core/jsonl.js';
+import type { RequestRecord } from '../../core/records.js';
 import type { PointSummary, RunManifest, RunSummary } from '../../results/types.js';
 
 export interface LoadedRun {

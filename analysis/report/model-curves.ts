@@ -3,7 +3,7 @@
  * rate (≤ 120 points per curve, so figures render fast). SMP = analysis/models/smp.ts,
  * M/G/∞ = mginf.ts, the capacity companion (M/G/c processor sharing) = capacity.ts.
  */
-import type { MetricKey } from '../metrics/definitions.js';
+import type { MetricKey } from '../../core/metrics.js';
 import { solveCores } from '../models/capacity.js';
 import { solveMginf } from '../models/mginf.js';
 import {

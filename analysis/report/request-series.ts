@@ -1,5 +1,5 @@
 /** Per-request series of every point of a run (for batch-means CIs), and its corrupted JSONL lines. */
-import type { RequestRecord } from '../../harness/records.js';
+import type { RequestRecord } from '../../core/records.js';
 import type { PointSummary } from '../../results/types.js';
 import type { RequestSeries } from './figures.js';
 import { type JsonlIssue, measuredRequests, readRequests } from './load-results.js';

@@ -5,8 +5,8 @@
  * analog; the integrity ledger.
  */
 
+import { type MetricKey, metricsFor, relativeError } from '../../core/metrics.js';
 import type { PointSummary } from '../../results/types.js';
-import { type MetricKey, metricsFor, relativeError } from '../metrics/definitions.js';
 import { mean } from '../stats/bootstrap.js';
 
 export interface ComparisonRow {

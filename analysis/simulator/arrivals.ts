@@ -3,7 +3,7 @@
  * gaps), a given array of arrival times, or a generator. Each source yields absolute arrival
  * times (s) in non-decreasing order, then +Infinity when exhausted.
  */
-import { InputError } from '../../harness/errors.js';
+import { InputError } from '../../core/errors.js';
 import { exponential, type Rng } from '../random.js';
 
 export type ArrivalSpec =

@@ -9,10 +9,10 @@
  *   cold: { kind: 'exponential', mean: 2.5849 }, keepAlive: 1, stop: { requests: 1e6 } }, createRng(1))
  * @throws InputError on bad parameters (naming the field).
  */
-import { InputError, InternalError } from '../../harness/errors.js';
-import { ROUTING_POLICIES } from '../../platforms/types.js';
+import { InputError, InternalError } from '../../core/errors.js';
+import { ROUTING_POLICIES } from '../../core/platform.js';
 import { createDistribution } from '../distributions.js';
-import { smpOutputsToMetrics } from '../metrics/definitions.js';
+import { smpOutputsToMetrics } from '../models/smp-outputs.js';
 import type { Rng } from '../random.js';
 import { createArrivals } from './arrivals.js';
 import { ContainerSim } from './container.js';

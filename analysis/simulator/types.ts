@@ -3,13 +3,14 @@
  * semantics, pacslab/simfaas). Results use the SMP's output names (pacsltk) so a simulation
  * and a prediction compare field by field.
  */
-import type { RoutingPolicy } from '../../platforms/types.js';
+
+import type { MetricValues } from '../../core/metrics.js';
+import type { RoutingPolicy } from '../../core/platform.js';
 import type { DistributionSpec } from '../distributions.js';
-import type { MetricValues } from '../metrics/definitions.js';
 import type { SmpOutputs } from '../models/smp-outputs.js';
 import type { ArrivalSpec } from './arrivals.js';
 
-export type { RoutingPolicy } from '../../platforms/types.js';
+export type { RoutingPolicy } from '../../core/platform.js';
 export type { ArrivalSpec } from './arrivals.js';
 
 /** Warm-up skipped before measuring: the first `requests` arrivals, or everything before `time` (s). */

@@ -5,9 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../harness/errors.js';
-import { rootPath } from '../../harness/paths.js';
-import type { MetricKey } from '../metrics/definitions.js';
+import { InputError } from '../../core/errors.js';
+import type { MetricKey } from '../../core/metrics.js';
+import { rootPath } from '../../core/paths.js';
 
 /** The six thesis functions, in Table 4.1 order. */
 export const THESIS_FUNCTIONS = [

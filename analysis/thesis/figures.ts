@@ -5,7 +5,7 @@
  * SMP and the thesis's own "Model" numbers at the x values it published (they must coincide;
  * MODELS.md asks for 1e-9 relative agreement with pacsltk).
  */
-import type { MetricKey } from '../metrics/definitions.js';
+import type { MetricKey } from '../../core/metrics.js';
 import type { SmpVariant } from '../models/smp.js';
 import type { Figure, FigurePoint, FigureSeries } from '../plots/figure.js';
 import { capacityValue, curve, grid, level, mginfValue, smpValue } from '../report/model-curves.js';

@@ -5,17 +5,17 @@
  * and returns a terminal table of what was reproduced and how close. No platform needed.
  */
 import { join } from 'node:path';
-import { UsageError } from '../../harness/errors.js';
-import { writeFileAtomic, writeJsonAtomic } from '../../harness/fs-atomic.js';
-import { fmt, renderTable } from '../../harness/table.js';
+import { UsageError } from '../../core/errors.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../core/fs-atomic.js';
+import type { MetricKey } from '../../core/metrics.js';
 import type { PointSummary } from '../../results/types.js';
-import type { MetricKey } from '../metrics/definitions.js';
 import type { FigureSeries } from '../plots/figure.js';
 import { writeFigure } from '../plots/render.js';
 import { measuredSeries } from '../report/figures.js';
 import { escapeHtml, figureHtml, page } from '../report/html.js';
 import { loadRun } from '../report/load-results.js';
 import { loadRequestSeries } from '../report/request-series.js';
+import { fmt, renderTable } from '../table.js';
 import { loadThesisData } from './data.js';
 import { COINCIDE_TOLERANCE, type MeasuredOverlay, type ThesisFigure, thesisFigures } from './figures.js';
 

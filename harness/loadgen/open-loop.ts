@@ -30,10 +30,10 @@
  * memory stays flat; an HdrHistogram keeps the tails for the progress display.
  */
 import { PercentileRecorder } from '../../analysis/stats/percentiles.js';
-import type { InvokeRequest, InvokeResult, Platform, PointClock } from '../../platforms/types.js';
+import type { InvokeRequest, InvokeResult, Platform, PointClock } from '../../core/platform.js';
+import type { RequestRecord } from '../../core/records.js';
 import type { RequestCounts } from '../../results/types.js';
 import type { Arrival } from '../arrivals.js';
-import type { RequestRecord } from '../records.js';
 
 export interface OpenLoopOptions {
   platform: Pick<Platform, 'invoke'>;

@@ -10,7 +10,7 @@
  * one async write, one string and one stream request per record. A chunk is serialised
  * synchronously (~0.1 ms for 256 records), so the load generator is never held up long.
  */
-import type { JsonlWriter } from '../jsonl.js';
+import type { JsonlWriter } from '../../core/jsonl.js';
 
 /** Records per stream write (≈ 64 KB of request records). */
 const CHUNK = 256;

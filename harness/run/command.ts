@@ -1,7 +1,8 @@
 /** The implementation of `faasmark run` (harness/commands/run.ts declares the flags). */
-import { parseRunFlags, type RunFlags } from '../commands/run.js';
-import { UsageError } from '../errors.js';
-import { log, out, outJson, progress, progressDone } from '../io.js';
+
+import { UsageError } from '../../core/errors.js';
+import { parseRunFlags, type RunFlags } from '../cli/commands/run.js';
+import { log, out, outJson, progress, progressDone } from '../cli/io.js';
 import { loadSuite } from '../suite/load.js';
 import { estimatePlanSeconds, filterPoints, planSuite } from '../suite/plan.js';
 import { formatSeconds, renderComparison, renderPlan } from './render.js';

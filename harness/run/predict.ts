@@ -20,9 +20,9 @@
  * the point summary's `platformComparison`). Client-clock or given inputs are used unchanged.
  */
 
-import type { MetricValues } from '../../analysis/metrics/definitions.js';
 import { createRng } from '../../analysis/random.js';
-import type { ExecutorKind, RoutingPolicy } from '../../platforms/types.js';
+import type { MetricValues } from '../../core/metrics.js';
+import type { ExecutorKind, RoutingPolicy } from '../../core/platform.js';
 import type { ModelInputs } from '../../results/types.js';
 import { type ArrivalSpec, arrivalSchedule } from '../arrivals.js';
 

@@ -2,16 +2,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fmt, renderTable } from '../../analysis/table.js';
+import { createPointClock } from '../../core/clock.js';
+import { UsageError } from '../../core/errors.js';
+import { onShutdown, shutdownSignal } from '../../core/lifecycle.js';
+import { rootPath } from '../../core/paths.js';
 import { PLATFORM_NAMES } from '../../platforms/registry.js';
-import { createPointClock } from '../clock.js';
-import { UsageError } from '../errors.js';
-import { log, out, outJson } from '../io.js';
-import { onShutdown, shutdownSignal } from '../lifecycle.js';
+import { log, out, outJson } from '../cli/io.js';
+import { parseChoice } from '../cli/options.js';
 import { probeCapacity } from '../loadgen/capacity-probe.js';
-import { parseChoice } from '../options.js';
-import { rootPath } from '../paths.js';
 import { type PlatformResolver, registryResolver } from '../suite/platform-resolver.js';
-import { fmt, renderTable } from '../table.js';
 
 export interface ProbeOptions {
   platform: string;

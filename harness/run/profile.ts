@@ -27,10 +27,10 @@
  * Executors created here live on into the point's warm-up, which absorbs them.
  */
 
-import type { ExecutorKind, Platform, PointClock } from '../../platforms/types.js';
+import { FaasmarkError, PlatformError } from '../../core/errors.js';
+import type { ExecutorKind, Platform, PointClock } from '../../core/platform.js';
+import { platformRespTime } from '../../core/records.js';
 import type { ModelInputs } from '../../results/types.js';
-import { FaasmarkError, PlatformError } from '../errors.js';
-import { platformRespTime } from '../records.js';
 import type { GivenServiceTimes, ModelInputsSpec } from '../suite/types.js';
 
 /**

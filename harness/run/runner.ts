@@ -11,23 +11,23 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { Platform } from '../../platforms/types.js';
+import { FaasmarkError, UsageError } from '../../core/errors.js';
+import { writeJsonAtomic } from '../../core/fs-atomic.js';
+import { onShutdown, shutdownSignal } from '../../core/lifecycle.js';
+import { ROOT, rootPath } from '../../core/paths.js';
+import type { Platform } from '../../core/platform.js';
+import { VERSION } from '../../core/version.js';
 import {
   type PointSummary,
   RESULTS_SCHEMA_VERSION,
   type RunManifest,
   type RunSummary,
 } from '../../results/types.js';
-import { FaasmarkError, UsageError } from '../errors.js';
-import { writeJsonAtomic } from '../fs-atomic.js';
 import { gitCommit, hostFingerprint } from '../host.js';
-import { onShutdown, shutdownSignal } from '../lifecycle.js';
 import type { LoadProgress } from '../loadgen/open-loop.js';
-import { ROOT, rootPath } from '../paths.js';
 import { executorKindOf, filterPoints, type PlannedPoint, planSuite } from '../suite/plan.js';
 import { type PlatformResolver, registryResolver } from '../suite/platform-resolver.js';
 import type { Suite } from '../suite/types.js';
-import { VERSION } from '../version.js';
 import { executePoint } from './point.js';
 import { readPointSummaries } from './read.js';
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
-import { rootPath } from '../paths.js';
+import { rootPath } from '../../core/paths.js';
 import { createAjv } from '../suite/schema.js';
 
 export const RESULT_SCHEMAS = [

@@ -8,10 +8,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { parseDuration } from '../../core/duration.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
+import { rootPath } from '../../core/paths.js';
 import { type ArrivalProcess, parseTraceCounts } from '../arrivals.js';
-import { ConfigError, UsageError } from '../errors.js';
-import { parseDuration } from '../options.js';
-import { rootPath } from '../paths.js';
 import { formatAjvErrors } from './errors-format.js';
 import { executorKindOf } from './plan.js';
 import { type PlatformResolver, registryResolver } from './platform-resolver.js';

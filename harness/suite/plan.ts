@@ -6,7 +6,7 @@
  * point's repetition 1, … so slow drift of the host spreads over all points.
  */
 
-import type { ExecutorKind } from '../../platforms/types.js';
+import type { ExecutorKind } from '../../core/platform.js';
 import { type ArrivalSpec, expectedArrivals } from '../arrivals.js';
 import { profileIdleSeconds } from '../run/profile.js';
 import type { Suite } from './types.js';

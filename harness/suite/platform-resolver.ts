@@ -2,13 +2,14 @@
  * How the engine reaches platforms: the registry by default (lazy imports of
  * platforms/<name>/{config,index}.ts); tests pass a resolver with fakes (same interface).
  */
+
+import type { Platform } from '../../core/platform.js';
 import {
   isPlatformName,
   loadPlatformConfig,
   loadPlatformModule,
   type PlatformContext,
 } from '../../platforms/registry.js';
-import type { Platform } from '../../platforms/types.js';
 
 export interface PlatformResolver {
   /** The platform's suite-entry JSON Schema (throws when the platform is not available). */

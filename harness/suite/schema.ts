@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { rootPath } from '../paths.js';
+import { rootPath } from '../../core/paths.js';
 
 export const SUITE_SCHEMA_PATH = rootPath('results', 'schema', 'suite.schema.json');
 

@@ -1,10 +1,10 @@
 /**
  * local-container's suite entry: its JSON Schema and the normalised config with defaults.
  */
-import { ConfigError } from '../../harness/errors.js';
+import { ConfigError } from '../../core/errors.js';
+import { ROUTING_POLICIES, type RoutingPolicy } from '../../core/platform.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../http-endpoint.js';
 import { checkKnownOptions, type LocalEndpointConfig, localEndpointSchema } from '../local-config.js';
-import { ROUTING_POLICIES, type RoutingPolicy } from '../types.js';
 import {
   checkWorkloadOverrides,
   type WorkloadOverride,

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { Pool } from 'undici';
-import { MissingToolError, PlatformError } from '../../harness/errors.js';
+import { MissingToolError, PlatformError } from '../../core/errors.js';
 import { runToCompletion } from '../command-runner.js';
 import { postInit, ServerExecutor } from './executor.js';
 

@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
-import { PlatformError } from '../../harness/errors.js';
+import { PlatformError } from '../../core/errors.js';
 
 export type RunStatus = 'ok' | 'error' | 'timeout' | 'crash';
 

@@ -9,9 +9,18 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Pool } from 'undici';
 import { createRng } from '../../analysis/random.js';
-import { BuildError, PlatformError } from '../../harness/errors.js';
-import { onShutdown } from '../../harness/lifecycle.js';
-import type { ExecutorSpan } from '../../harness/records.js';
+import { BuildError, PlatformError } from '../../core/errors.js';
+import { onShutdown } from '../../core/lifecycle.js';
+import type {
+  InvokeRequest,
+  InvokeResult,
+  Platform,
+  PlatformCapabilities,
+  PlatformDescription,
+  PointClock,
+  SetupOptions,
+} from '../../core/platform.js';
+import type { ExecutorSpan } from '../../core/records.js';
 import type { NativeArtifact } from '../../workloads/types.js';
 import {
   activationHeader,
@@ -25,15 +34,6 @@ import {
 import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
 import { applyEndpointOptions, endpointDetails } from '../local-config.js';
 import type { PlatformContext } from '../registry.js';
-import type {
-  InvokeRequest,
-  InvokeResult,
-  Platform,
-  PlatformCapabilities,
-  PlatformDescription,
-  PointClock,
-  SetupOptions,
-} from '../types.js';
 import { resolveWorkload } from '../workload-source.js';
 import { type LocalContainerConfig, normalizeConfig } from './config.js';
 import { checkDocker, DockerExecutor } from './docker-executor.js';

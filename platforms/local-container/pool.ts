@@ -13,10 +13,10 @@
  * executor id) and one span per executor (created, ready, destroyed, cause).
  */
 import type { Rng } from '../../analysis/random.js';
-import type { ExecutorCause } from '../../harness/records.js';
+import type { RoutingPolicy } from '../../core/platform.js';
+import type { ExecutorCause } from '../../core/records.js';
 import type { ActivationHeader } from '../http-endpoint.js';
 import { epochMs } from '../http-endpoint.js';
-import type { RoutingPolicy } from '../types.js';
 import type { Executor } from './executor.js';
 
 export interface PoolSettings {

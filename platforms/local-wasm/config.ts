@@ -3,7 +3,7 @@
  * normalised config with defaults applied.
  */
 import { availableParallelism } from 'node:os';
-import { ConfigError } from '../../harness/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../http-endpoint.js';
 import { checkKnownOptions, type LocalEndpointConfig, localEndpointSchema } from '../local-config.js';
 import {

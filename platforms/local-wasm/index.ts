@@ -16,12 +16,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Pool } from 'undici';
-import { BuildError, PlatformError } from '../../harness/errors.js';
-import { onShutdown } from '../../harness/lifecycle.js';
-import type { ExecutorSpan } from '../../harness/records.js';
-import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
-import { applyEndpointOptions, endpointDetails } from '../local-config.js';
-import type { PlatformContext } from '../registry.js';
+import { BuildError, PlatformError } from '../../core/errors.js';
+import { onShutdown } from '../../core/lifecycle.js';
 import type {
   InvokeRequest,
   InvokeResult,
@@ -30,7 +26,11 @@ import type {
   PlatformDescription,
   PointClock,
   SetupOptions,
-} from '../types.js';
+} from '../../core/platform.js';
+import type { ExecutorSpan } from '../../core/records.js';
+import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
+import { applyEndpointOptions, endpointDetails } from '../local-config.js';
+import type { PlatformContext } from '../registry.js';
 import { requireFile, resolveWorkload } from '../workload-source.js';
 import { type LocalWasmConfig, normalizeConfig } from './config.js';
 import { WasmHost } from './host.js';

@@ -3,8 +3,9 @@
  * ms durations; we convert at this edge: instants via clock.fromEpochMs, durations to s.
  * Annotations are looked up by key, never by position (PLATFORMS.md).
  */
-import type { PlatformSide, RequestStatus } from '../../harness/records.js';
-import type { PointClock } from '../types.js';
+
+import type { PointClock } from '../../core/platform.js';
+import type { PlatformSide, RequestStatus } from '../../core/records.js';
 
 export interface ActivationRecord {
   activationId: string;

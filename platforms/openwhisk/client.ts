@@ -6,7 +6,7 @@
  * Authorization header; error texts are built here from status and host, never from it.
  */
 import { Agent, request } from 'undici';
-import { PlatformError } from '../../harness/errors.js';
+import { PlatformError } from '../../core/errors.js';
 import type { ActivationRecord } from './activation.js';
 
 export interface ClientOptions {

@@ -10,7 +10,7 @@
  *   testcontainer) and sets keep-alive per point with `helm upgrade` + invoker restart.
  */
 import { Ajv } from 'ajv';
-import { ConfigError } from '../../harness/errors.js';
+import { ConfigError } from '../../core/errors.js';
 
 /** How a workload is deployed as an OpenWhisk action. */
 export type ActionSpec =

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import openwhisk from 'openwhisk';
-import { BuildError, ConfigError, PlatformError } from '../../harness/errors.js';
+import { BuildError, ConfigError, PlatformError } from '../../core/errors.js';
 import { redact } from './client.js';
 import type { ActionSpec } from './config.js';
 

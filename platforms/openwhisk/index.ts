@@ -4,9 +4,7 @@
  * records give start/end/wait/init (ms → s, epoch → point clock); the invoker log gives
  * executor spans and the container of each activation.
  */
-import { PlatformError } from '../../harness/errors.js';
-import type { ExecutorSpan } from '../../harness/records.js';
-import type { PlatformContext } from '../registry.js';
+import { PlatformError } from '../../core/errors.js';
 import type {
   InvokeRequest,
   InvokeResult,
@@ -15,7 +13,9 @@ import type {
   PlatformDescription,
   PointClock,
   SetupOptions,
-} from '../types.js';
+} from '../../core/platform.js';
+import type { ExecutorSpan } from '../../core/records.js';
+import type { PlatformContext } from '../registry.js';
 import { activationOutcome, toPlatformSide } from './activation.js';
 import { OpenWhiskClient } from './client.js';
 import { normalizeConfig, type OpenWhiskConfig } from './config.js';

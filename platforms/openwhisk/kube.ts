@@ -13,8 +13,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PlatformError, TimeoutError } from '../../harness/errors.js';
-import { onShutdown } from '../../harness/lifecycle.js';
+import { PlatformError, TimeoutError } from '../../core/errors.js';
+import { onShutdown } from '../../core/lifecycle.js';
 import type { OpenWhiskConfig } from './config.js';
 import { type CommandResult, type CommandRunner, firstLine, requireTool } from './runner.js';
 import { generateValues, splitKeepAlive, valuesToYaml } from './values.js';

@@ -6,7 +6,7 @@
  * - `{command}`: a shell command run once when spans are asked for (e.g. `ssh host cat …`).
  */
 import { open, stat } from 'node:fs/promises';
-import { onShutdown } from '../../harness/lifecycle.js';
+import { onShutdown } from '../../core/lifecycle.js';
 import { InvokerLogParser } from './invoker-log.js';
 import type { CommandRunner, FollowHandle } from './runner.js';
 
@@ -90,7 +90,7 @@ export class CommandLogSource implements LogSource {
   async refresh(): Promise<void> {
     const r = await this.runner.run('sh', ['-c', this.command], { timeout: this.timeoutS });
     if (r.exitCode !== 0) {
-      const { PlatformError } = await import('../../harness/errors.js');
+      const { PlatformError } = await import('../../core/errors.js');
       throw new PlatformError(
         `invokerLog.command exited with ${r.exitCode}: ${r.stderr.split('\n')[0] ?? ''}`,
         {

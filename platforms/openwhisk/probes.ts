@@ -7,7 +7,7 @@
  * → invoker-log join) via {@link ProbeInvoker}.
  */
 import { setTimeout as sleepMs } from 'node:timers/promises';
-import { InputError } from '../../harness/errors.js';
+import { InputError } from '../../core/errors.js';
 
 export interface ProbeObservation {
   activationId: string;

@@ -4,7 +4,7 @@
  * with an install hint; every call has a bounded timeout.
  */
 import { execa } from 'execa';
-import { MissingToolError, TimeoutError } from '../../harness/errors.js';
+import { MissingToolError, TimeoutError } from '../../core/errors.js';
 import { type CommandResult, runToCompletion } from '../command-runner.js';
 import { killGroup } from '../process-group.js';
 

@@ -13,7 +13,7 @@
  */
 import { Ajv } from 'ajv';
 import { stringify } from 'yaml';
-import { ConfigError } from '../../harness/errors.js';
+import { ConfigError } from '../../core/errors.js';
 
 export interface ValuesOptions {
   /** Requested effective keep-alive (s). */

@@ -3,8 +3,8 @@
  * `sim` runs the discrete-event simulator (analysis/simulator) behind the Platform interface.
  */
 import type { DistributionSpec } from '../../analysis/distributions.js';
-import { ConfigError } from '../../harness/errors.js';
-import { ROUTING_POLICIES, type RoutingPolicy } from '../types.js';
+import { ConfigError } from '../../core/errors.js';
+import { ROUTING_POLICIES, type RoutingPolicy } from '../../core/platform.js';
 
 export const SIM_DISTRIBUTIONS = ['exponential', 'deterministic', 'lognormal'] as const;
 export type SimDistribution = (typeof SIM_DISTRIBUTIONS)[number];

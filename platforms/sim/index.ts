@@ -23,11 +23,8 @@ import { createDistribution } from '../../analysis/distributions.js';
 import { createRng, type Rng } from '../../analysis/random.js';
 import { ContainerSim } from '../../analysis/simulator/container.js';
 import { WasmSim } from '../../analysis/simulator/wasm.js';
-import { ConfigError } from '../../harness/errors.js';
-import { onShutdown } from '../../harness/lifecycle.js';
-import type { ExecutorSpan } from '../../harness/records.js';
-import { VERSION } from '../../harness/version.js';
-import type { PlatformContext } from '../registry.js';
+import { ConfigError } from '../../core/errors.js';
+import { onShutdown } from '../../core/lifecycle.js';
 import type {
   ExecutorKind,
   InvokeRequest,
@@ -38,7 +35,10 @@ import type {
   PointClock,
   RoutingPolicy,
   SetupOptions,
-} from '../types.js';
+} from '../../core/platform.js';
+import type { ExecutorSpan } from '../../core/records.js';
+import { VERSION } from '../../core/version.js';
+import type { PlatformContext } from '../registry.js';
 import { normalizeConfig, type SimPlatformConfig, serviceSpec } from './config.js';
 
 /** Default maximum executors in container mode (pacsltk's and SimFaaS's default). */

@@ -10,8 +10,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { BuildError, ConfigError } from '../../harness/errors.js';
-import { rootPath } from '../../harness/paths.js';
+import { BuildError, ConfigError } from '../../core/errors.js';
+import { rootPath } from '../../core/paths.js';
 import { DEFAULT_BUILD_DIR, getWorkload } from '../../workloads/registry.js';
 import { classifyWasmFile, type WasmKind } from './wasm-kind.js';
 

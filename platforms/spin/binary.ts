@@ -6,7 +6,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { MissingToolError, PlatformError } from '../../harness/errors.js';
+import { MissingToolError, PlatformError } from '../../core/errors.js';
 import { parseSpinVersion, type SpinVersion } from './version.js';
 
 /** The Spin release faasmark's docs and nightly pin (shim v0.24.0 pairs with it, PLATFORMS.md). */

@@ -3,7 +3,7 @@
  * Spin exposes no activation records, cold flag or instance lifecycle, and has no keep-alive
  * or routing setting to honour (it instantiates per request; PLATFORMS.md "Spin").
  */
-import type { PlatformCapabilities } from '../types.js';
+import type { PlatformCapabilities } from '../../core/platform.js';
 
 export const SPIN_CAPABILITIES: Readonly<PlatformCapabilities> = Object.freeze({
   coldFlag: false,

@@ -9,8 +9,8 @@
  * Durations are seconds (a number, or a string like "30s" / "5m").
  */
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import { ConfigError, UsageError } from '../../harness/errors.js';
-import { parseDuration } from '../../harness/options.js';
+import { parseDuration } from '../../core/duration.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
 
 /** A Spin instance-reuse count: an integer, or a range "lo..hi" Spin samples per instance (Spin ≥ 3.6). */
 export type ReuseCount = number | string;

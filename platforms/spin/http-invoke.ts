@@ -9,7 +9,7 @@
  * log), so such requests are `error` records; the bare-metal adapter counts the log lines.
  */
 import type { Dispatcher } from 'undici';
-import type { InvokeResult } from '../types.js';
+import type { InvokeResult } from '../../core/platform.js';
 
 export interface PostOptions {
   /** Per-request timeout (s). */

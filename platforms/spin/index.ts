@@ -2,8 +2,9 @@
  * The `spin` platform: `create(config, context)` validates the suite entry and returns the
  * bare-metal adapter (`spin up` on this host) or the SpinKube adapter (a SpinApp on Kubernetes).
  */
+
+import type { Platform } from '../../core/platform.js';
 import type { PlatformContext } from '../registry.js';
-import type { Platform } from '../types.js';
 import { SpinBareMetalPlatform } from './bare-metal.js';
 import { resolveSpinConfig } from './config.js';
 

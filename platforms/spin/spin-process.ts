@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { request } from 'undici';
-import { PlatformError, TimeoutError } from '../../harness/errors.js';
+import { PlatformError, TimeoutError } from '../../core/errors.js';
 import { groupAlive, killGroup } from '../process-group.js';
 
 const TAIL_BYTES = 8 * 1024;

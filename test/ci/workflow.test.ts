@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { rootPath } from '../../harness/paths.js';
+import { rootPath } from '../../core/paths.js';
 import { loadSuite } from '../../harness/suite/load.js';
 
 const text = readFileSync(rootPath('ci', 'nightly.yml'), 'utf8');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRng } from '../../analysis/random.js';
+import { createPointClock } from '../../core/clock.js';
+import type { RequestRecord } from '../../core/records.js';
 import { type Arrival, arrivalSchedule } from '../../harness/arrivals.js';
-import { createPointClock } from '../../harness/clock.js';
 import { runOpenLoop } from '../../harness/loadgen/open-loop.js';
-import type { RequestRecord } from '../../harness/records.js';
 import { FakePlatform } from './fakes/fake-platform.js';
 
 async function setupFake(fake: FakePlatform, keepAlive = 1) {

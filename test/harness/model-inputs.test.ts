@@ -10,8 +10,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FaasmarkError } from '../../harness/errors.js';
-import type { ExecutorSpan } from '../../harness/records.js';
+import { FaasmarkError } from '../../core/errors.js';
+import type {
+  InvokeResult,
+  Platform,
+  PlatformCapabilities,
+  PlatformDescription,
+  PointClock,
+} from '../../core/platform.js';
+import type { ExecutorSpan } from '../../core/records.js';
 import { predictPoint } from '../../harness/run/predict.js';
 import {
   abortableSleep,
@@ -19,13 +26,6 @@ import {
   type ProfileOptions,
   profileIdleSeconds,
 } from '../../harness/run/profile.js';
-import type {
-  InvokeResult,
-  Platform,
-  PlatformCapabilities,
-  PlatformDescription,
-  PointClock,
-} from '../../platforms/types.js';
 import type { ModelInputs } from '../../results/types.js';
 
 const WARM = 0.0012; // platform-side warm service (s), like aes in the local executor

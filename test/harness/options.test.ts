@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageError } from '../../harness/errors.js';
-import { parseChoice, parseDuration, parseNumber, parseNumberList } from '../../harness/options.js';
+import { parseDuration } from '../../core/duration.js';
+import { UsageError } from '../../core/errors.js';
+import { parseChoice, parseNumber, parseNumberList } from '../../harness/cli/options.js';
 
 describe('parseNumber', () => {
   it('accepts valid numbers', () => {

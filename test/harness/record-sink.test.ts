@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { JsonlWriter } from '../../harness/jsonl.js';
+import { JsonlWriter } from '../../core/jsonl.js';
 import { RecordSink } from '../../harness/loadgen/record-sink.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-sink-'));

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parseRunFlags } from '../../harness/commands/run.js';
-import { UsageError } from '../../harness/errors.js';
+import { UsageError } from '../../core/errors.js';
+import { parseRunFlags } from '../../harness/cli/commands/run.js';
 import { schemaProblems } from '../../harness/run/schemas.js';
 import { runCli } from '../helpers/cli.js';
 

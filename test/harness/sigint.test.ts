@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { rootPath } from '../../harness/paths.js';
+import { rootPath } from '../../core/paths.js';
 import type { PointSummary } from '../../results/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-sigint-'));

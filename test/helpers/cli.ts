@@ -1,5 +1,5 @@
 /** Run the CLI unspawned and capture what it writes (autocannon's argumentParsing tests style). */
-import { main } from '../../harness/cli.js';
+import { main } from '../../harness/cli/main.js';
 
 export interface CliResult {
   code: number;

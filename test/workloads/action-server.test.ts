@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, describe, it } from 'node:test';
+import { type ActionServer, startActionServer } from '../../platforms/direct/native-runner.js';
 import { MAX_BODY_BYTES } from '../../workloads/inputs.js';
-import { type ActionServer, startActionServer } from '../../workloads/native-runner.js';
 import { BOTH, needBuilds } from './helpers.js';
 
 /** One raw HTTP/1.1 exchange on a fresh connection; resolves to status and body. */
@@ -65,7 +65,7 @@ for (const name of ['aes', 'float'] as const) {
 describe('WASI modules under WAGI (REQUEST_METHOD set, as Spin runs them)', () => {
   it('write CGI headers first, with status 502 on error', async (t) => {
     if (!needBuilds(t, [['matmul', 'wasm']])) return;
-    const { invokeWasmRaw } = await import('../../workloads/wasm-runner.js');
+    const { invokeWasmRaw } = await import('../../platforms/direct/wasm-runner.js');
     const env = { REQUEST_METHOD: 'POST' };
     const ok = await invokeWasmRaw('matmul', '{"n":2}', { env });
     assert.equal(ok.status, 200);

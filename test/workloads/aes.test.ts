@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { createCipheriv, createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { type ActionServer, startActionServer } from '../../workloads/native-runner.js';
+import { type ActionServer, startActionServer } from '../../platforms/direct/native-runner.js';
+import { runWasmOnce } from '../../platforms/direct/wasm-runner.js';
 import { getWorkload } from '../../workloads/registry.js';
-import { runWasmOnce } from '../../workloads/wasm-runner.js';
 import { BOTH, needBuilds } from './helpers.js';
 
 // SP 800-38A F.3.13: key, IV, four plaintext blocks and the CFB128 ciphertext

@@ -34,7 +34,7 @@ describe('packaging', () => {
   it('each workloads/<w>/spin.toml (manifest v2) serves its Wasm artifact on /<w>', async () => {
     const { readFileSync } = await import('node:fs');
     const { dirname, resolve } = await import('node:path');
-    const { rootPath } = await import('../../harness/paths.js');
+    const { rootPath } = await import('../../core/paths.js');
     const { artifactPaths } = await import('../../workloads/registry.js');
     for (const name of ['aes', 'matmul', 'whatlang', 'float'] as const) {
       const path = rootPath('workloads', name, 'spin.toml');
@@ -60,7 +60,7 @@ describe('OpenWhisk blackbox image context', () => {
     const { existsSync, mkdtempSync, readFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { rootPath } = await import('../../harness/paths.js');
+    const { rootPath } = await import('../../core/paths.js');
     const dir = mkdtempSync(join(tmpdir(), 'faasmark-ctx-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const script = rootPath('workloads', 'docker', 'build-image.sh');

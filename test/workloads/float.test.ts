@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { type ActionServer, startActionServer } from '../../platforms/direct/native-runner.js';
+import { runWasmOnce } from '../../platforms/direct/wasm-runner.js';
 import { floatKernel, handleFloat } from '../../workloads/float/kernel.js';
-import { type ActionServer, startActionServer } from '../../workloads/native-runner.js';
 import { getWorkload } from '../../workloads/registry.js';
-import { runWasmOnce } from '../../workloads/wasm-runner.js';
 import { BOTH, needBuilds } from './helpers.js';
 
 function close(actual: number, expected: number, what: string): void {
@@ -67,7 +67,7 @@ describe('float builds', () => {
 
   it('reports a workload error from the component as a failure, not a crash', async (t) => {
     if (!needBuilds(t, [['float', 'wasm']])) return;
-    const { invokeWasmRaw } = await import('../../workloads/wasm-runner.js');
+    const { invokeWasmRaw } = await import('../../platforms/direct/wasm-runner.js');
     const r = await invokeWasmRaw('float', '{"n":-1}');
     assert.equal(r.status, 502);
     assert.match(JSON.parse(r.body).error, /"n" must be an integer/);

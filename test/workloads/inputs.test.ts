@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InputError } from '../../harness/errors.js';
+import { InputError } from '../../core/errors.js';
 import { CAPS } from '../../workloads/inputs.js';
 import { DEFAULT_BUILD_DIR, getWorkload, WORKLOADS } from '../../workloads/registry.js';
 import { WORKLOAD_NAMES } from '../../workloads/types.js';

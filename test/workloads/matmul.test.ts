@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type ActionServer, startActionServer } from '../../workloads/native-runner.js';
+import { type ActionServer, startActionServer } from '../../platforms/direct/native-runner.js';
+import { runWasmOnce } from '../../platforms/direct/wasm-runner.js';
 import { getWorkload } from '../../workloads/registry.js';
-import { runWasmOnce } from '../../workloads/wasm-runner.js';
 import { BOTH, needBuilds } from './helpers.js';
 
 interface MatmulResult {
@@ -86,7 +86,7 @@ describe('matmul', () => {
     if (!needBuilds(t, BOTH('matmul'))) return;
     for (const input of [{}, { n: 64, seed: 5, returnMatrices: true }, { n: 200, seed: 9 }]) {
       const native = await (server as ActionServer).runRaw(getWorkload('matmul').validateInput(input));
-      const { invokeWasmRaw } = await import('../../workloads/wasm-runner.js');
+      const { invokeWasmRaw } = await import('../../platforms/direct/wasm-runner.js');
       const wasm = await invokeWasmRaw('matmul', JSON.stringify(getWorkload('matmul').validateInput(input)));
       assert.equal(native.status, 200);
       assert.equal(native.body, wasm.body, JSON.stringify(input));
@@ -96,7 +96,7 @@ describe('matmul', () => {
   it('is bit-identical natively and in wasm for 40 random (n, seed) pairs (property, seeded)', async (t) => {
     if (!needBuilds(t, BOTH('matmul'))) return;
     const fc = await import('fast-check');
-    const { invokeWasmRaw } = await import('../../workloads/wasm-runner.js');
+    const { invokeWasmRaw } = await import('../../platforms/direct/wasm-runner.js');
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 40 }),

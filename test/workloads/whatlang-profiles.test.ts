@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { rootPath } from '../../harness/paths.js';
+import { rootPath } from '../../core/paths.js';
 import {
   countTrigrams,
   LANGUAGES,

@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type ActionServer, startActionServer } from '../../workloads/native-runner.js';
+import { type ActionServer, startActionServer } from '../../platforms/direct/native-runner.js';
+import { invokeWasmRaw, runWasmOnce } from '../../platforms/direct/wasm-runner.js';
 import { getWorkload } from '../../workloads/registry.js';
-import { invokeWasmRaw, runWasmOnce } from '../../workloads/wasm-runner.js';
 import { BOTH, needBuilds } from './helpers.js';
 
 const SAMPLE = JSON.parse(

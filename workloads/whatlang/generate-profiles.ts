@@ -12,8 +12,8 @@
  * listed in LANGUAGES; not part of the normal build, the output is committed).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../harness/fs-atomic.js';
-import { rootPath } from '../../harness/paths.js';
+import { writeFileAtomic } from '../../core/fs-atomic.js';
+import { rootPath } from '../../core/paths.js';
 
 export const PROFILE_SIZE = 300;
 const MAX_WORDS = 200_000;

@@ -11,7 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PlatformError } from '../../../harness/errors.js';
+import { PlatformError } from '../../../core/errors.js';
 import type { SpinKubeConfig } from '../config.js';
 import type { KubeRunner } from './runner.js';
 

@@ -13,10 +13,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Pool } from 'undici';
-import { ConfigError, InternalError, PlatformError } from '../../../harness/errors.js';
-import { onShutdown } from '../../../harness/lifecycle.js';
-import type { ExecutorSpan } from '../../../harness/records.js';
-import type { PlatformContext } from '../../registry.js';
+import { ConfigError, InternalError, PlatformError } from '../../../core/errors.js';
+import { onShutdown } from '../../../core/lifecycle.js';
 import type {
   InvokeRequest,
   InvokeResult,
@@ -26,7 +24,9 @@ import type {
   PlatformHealth,
   PointClock,
   SetupOptions,
-} from '../../types.js';
+} from '../../../core/platform.js';
+import type { ExecutorSpan } from '../../../core/records.js';
+import type { PlatformContext } from '../../registry.js';
 import { locateSpinApp } from '../app.js';
 import { IN_FLIGHT_NOTE } from '../bare-metal.js';
 import { SPIN_CAPABILITIES } from '../capabilities.js';

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
-import { MissingToolError, PlatformError, TimeoutError } from '../../../harness/errors.js';
+import { MissingToolError, PlatformError, TimeoutError } from '../../../core/errors.js';
 import { type CommandResult, runToCompletion } from '../../command-runner.js';
 import { groupAlive, killGroup } from '../../process-group.js';
 

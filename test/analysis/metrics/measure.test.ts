@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { measurePoint, windowFromRecords } from '../../../analysis/metrics/measure.js';
 import { SampleGrid } from '../../../analysis/metrics/sampled.js';
-import type { ExecutorSpan, PlatformSide, RequestRecord, RequestStatus } from '../../../harness/records.js';
+import type { ExecutorSpan, PlatformSide, RequestRecord, RequestStatus } from '../../../core/records.js';
 
 function rec(
   seq: number,

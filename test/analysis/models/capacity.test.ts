@@ -8,7 +8,7 @@ import {
   solveCores,
 } from '../../../analysis/models/capacity.js';
 import { solveSmp } from '../../../analysis/models/smp.js';
-import { InputError } from '../../../harness/errors.js';
+import { InputError } from '../../../core/errors.js';
 
 /** Independent check: mean number in the M/M/c birth–death chain, truncated far out. */
 function bruteForceMeanInSystem(lambda: number, s: number, c: number): number {

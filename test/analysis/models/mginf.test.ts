@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mginfMetrics, solveMginf } from '../../../analysis/models/mginf.js';
 import { logFactorial, poissonPmf, poissonQuantile } from '../../../analysis/models/poisson.js';
-import { InputError } from '../../../harness/errors.js';
+import { InputError } from '../../../core/errors.js';
 
 describe('poissonQuantile', () => {
   // Reference: scipy 1.17.1 scipy.stats.poisson.ppf(p, mean) for p = 0.5, 0.95, 0.99 (exact integers).

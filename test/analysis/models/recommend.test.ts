@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { idleGbSecondsPerHour, recommendKeepAlive } from '../../../analysis/models/recommend.js';
 import { solveSmp } from '../../../analysis/models/smp.js';
-import { InputError } from '../../../harness/errors.js';
+import { InputError } from '../../../core/errors.js';
 
 const TABLE_4_1 = {
   aes: { warm: 0.0259, cold: 2.5849 },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseSmpInputs } from '../../../analysis/models/smp-input.js';
-import { InputError } from '../../../harness/errors.js';
+import { InputError } from '../../../core/errors.js';
 
 describe('parseSmpInputs', () => {
   it('reads a JSON array and JSONL (blank lines skipped) into the same inputs', () => {

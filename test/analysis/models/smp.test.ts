@@ -10,7 +10,7 @@ import {
   smpMetrics,
   solveSmp,
 } from '../../../analysis/models/smp.js';
-import { InputError } from '../../../harness/errors.js';
+import { InputError } from '../../../core/errors.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;

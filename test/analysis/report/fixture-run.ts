@@ -4,8 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetricValues } from '../../../analysis/metrics/definitions.js';
-import type { RequestRecord } from '../../../harness/records.js';
+import type { MetricValues } from '../../../core/metrics.js';
+import type { RequestRecord } from '../../../core/records.js';
 import type { HostFingerprint, PointSummary, RunManifest, RunSummary } from '../../../results/types.js';
 
 export interface FixturePoint {

@@ -1,8 +1,8 @@
 /** `faasmark simulate`: flag parsing (unspawned, case tables) and a few end-to-end CLI runs. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseSimulateFlags, type SimulateFlags } from '../../../harness/commands/simulate.js';
-import { UsageError } from '../../../harness/errors.js';
+import { UsageError } from '../../../core/errors.js';
+import { parseSimulateFlags, type SimulateFlags } from '../../../harness/cli/commands/simulate.js';
 import { runCli } from '../../helpers/cli.js';
 
 const base: SimulateFlags = { arrivalRate: '1', warm: '0.5', cold: '2', keepAlive: '10' };

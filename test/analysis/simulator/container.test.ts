@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { erlangB } from '../../../analysis/models/capacity.js';
 import { createRng } from '../../../analysis/random.js';
 import { type ContainerSimParams, type SimRequest, simulate } from '../../../analysis/simulator/index.js';
-import { InputError } from '../../../harness/errors.js';
+import { InputError } from '../../../core/errors.js';
 import { replicate } from './helpers.js';
 
 const det = (value: number) => ({ kind: 'deterministic' as const, value });

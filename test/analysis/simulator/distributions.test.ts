@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { createDistribution, type DistributionSpec, specWithMean } from '../../../analysis/distributions.js';
 import { createRng } from '../../../analysis/random.js';
 import { EventHeap } from '../../../analysis/simulator/event-heap.js';
-import { InputError } from '../../../harness/errors.js';
+import { InputError } from '../../../core/errors.js';
 
 function moments(spec: DistributionSpec, n = 200_000, seed = 1) {
   const d = createDistribution(spec);

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { erlangB } from '../../../analysis/models/capacity.js';
 import { createRng } from '../../../analysis/random.js';
 import { simulate, type WasmSimParams } from '../../../analysis/simulator/index.js';
-import { InputError } from '../../../harness/errors.js';
+import { InputError } from '../../../core/errors.js';
 import { replicate } from './helpers.js';
 
 describe('wasm simulator: invariants (time-boxed fast-check)', () => {

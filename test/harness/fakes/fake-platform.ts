@@ -4,7 +4,7 @@
  * executor and `warm` on an idle one (MRU); executors idle for the keep-alive are destroyed.
  * `maxConcurrency` rejects beyond it; `killBusyExecutor()` crashes an executor mid-request.
  */
-import type { ExecutorSpan } from '../../../harness/records.js';
+
 import type {
   InvokeRequest,
   InvokeResult,
@@ -13,7 +13,8 @@ import type {
   PlatformDescription,
   PointClock,
   SetupOptions,
-} from '../../../platforms/types.js';
+} from '../../../core/platform.js';
+import type { ExecutorSpan } from '../../../core/records.js';
 
 export interface FakeOptions {
   warm?: number;

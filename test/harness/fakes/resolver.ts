@@ -1,6 +1,7 @@
 /** A platform resolver for tests: small schemas shaped like the real ones, fake platforms. */
+
+import type { Platform } from '../../../core/platform.js';
 import type { PlatformResolver } from '../../../harness/suite/platform-resolver.js';
-import type { Platform } from '../../../platforms/types.js';
 import { type FakeOptions, FakePlatform } from './fake-platform.js';
 
 export const FAKE_SCHEMAS: Record<string, Record<string, unknown>> = {

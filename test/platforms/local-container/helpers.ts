@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createPointClock } from '../../../harness/clock.js';
+import { createPointClock } from '../../../core/clock.js';
+import type { Platform } from '../../../core/platform.js';
 import type { PlatformContext } from '../../../platforms/registry.js';
-import type { Platform } from '../../../platforms/types.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 export const ACTION_SERVER = `${FIXTURES}action-server.mjs`;

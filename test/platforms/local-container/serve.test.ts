@@ -12,8 +12,8 @@ import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { parseServeFlags } from '../../../harness/commands/serve.js';
-import { UsageError } from '../../../harness/errors.js';
+import { UsageError } from '../../../core/errors.js';
+import { parseServeFlags } from '../../../harness/cli/commands/serve.js';
 import { runCli } from '../../helpers/cli.js';
 import { FIXTURES, fixtureWorkload, pidsWith } from './helpers.js';
 

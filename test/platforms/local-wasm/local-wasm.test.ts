@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
-import { createPointClock } from '../../../harness/clock.js';
-import { ConfigError } from '../../../harness/errors.js';
-import { runCleanups } from '../../../harness/lifecycle.js';
+import { createPointClock } from '../../../core/clock.js';
+import { ConfigError } from '../../../core/errors.js';
+import { runCleanups } from '../../../core/lifecycle.js';
 import { platformValidate } from '../../../harness/suite/schema.js';
 import { configSchema } from '../../../platforms/local-wasm/config.js';
 import { create, type LocalWasmPlatform } from '../../../platforms/local-wasm/index.js';

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCleanups } from '../../../harness/lifecycle.js';
+import { runCleanups } from '../../../core/lifecycle.js';
 import { normalizeConfig } from '../../../platforms/openwhisk/config.js';
 import { type K3sFactory, KubeOpenWhisk } from '../../../platforms/openwhisk/kube.js';
 import { type Rule, ScriptedRunner } from './scripted-runner.js';

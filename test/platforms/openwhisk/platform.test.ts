@@ -8,12 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createPointClock } from '../../../harness/clock.js';
-import { formatError } from '../../../harness/errors.js';
-import { runCleanups } from '../../../harness/lifecycle.js';
+import { createPointClock } from '../../../core/clock.js';
+import { runCleanups } from '../../../core/lifecycle.js';
+import type { Platform } from '../../../core/platform.js';
+import { formatError } from '../../../harness/cli/exit.js';
 import { create } from '../../../platforms/openwhisk/index.js';
 import type { PlatformContext } from '../../../platforms/registry.js';
-import type { Platform } from '../../../platforms/types.js';
 import { FakeOpenWhisk } from './fake-openwhisk.js';
 
 const AUTH =

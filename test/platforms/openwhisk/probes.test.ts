@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCleanups } from '../../../harness/lifecycle.js';
+import { runCleanups } from '../../../core/lifecycle.js';
 import { probeKeepAlive, probeRouting } from '../../../platforms/openwhisk/probes.js';
 import { openSession } from '../../../platforms/openwhisk/session.js';
 import { FakeOpenWhisk, type FakeOptions } from './fake-openwhisk.js';

@@ -4,7 +4,7 @@ import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCleanups } from '../../../harness/lifecycle.js';
+import { runCleanups } from '../../../core/lifecycle.js';
 import { CommandLogSource, FileLogSource } from '../../../platforms/openwhisk/log-source.js';
 import { execaRunner, requireTool } from '../../../platforms/openwhisk/runner.js';
 

@@ -1,5 +1,5 @@
 /** A CommandRunner for tests: records every call and answers from rules (first match wins). */
-import { MissingToolError } from '../../../harness/errors.js';
+import { MissingToolError } from '../../../core/errors.js';
 import type {
   CommandResult,
   CommandRunner,

@@ -1,11 +1,11 @@
 /** The `sim` platform: config schema and normalisation, invoke() semantics on a fake clock. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../../harness/errors.js';
+import { ConfigError } from '../../../core/errors.js';
+import type { PointClock } from '../../../core/platform.js';
 import { platformValidate } from '../../../harness/suite/schema.js';
 import { configSchema, normalizeConfig } from '../../../platforms/sim/config.js';
 import { create } from '../../../platforms/sim/index.js';
-import type { PointClock } from '../../../platforms/types.js';
 
 const context = { buildDir: 'workloads/build', workDir: '/tmp', log: () => {} };
 

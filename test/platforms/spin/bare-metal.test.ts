@@ -9,12 +9,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createPointClock } from '../../../harness/clock.js';
-import { ConfigError, MissingToolError, PlatformError, TimeoutError } from '../../../harness/errors.js';
-import { runCleanups } from '../../../harness/lifecycle.js';
+import { createPointClock } from '../../../core/clock.js';
+import { ConfigError, MissingToolError, PlatformError, TimeoutError } from '../../../core/errors.js';
+import { runCleanups } from '../../../core/lifecycle.js';
+import type { Platform } from '../../../core/platform.js';
 import type { PlatformContext } from '../../../platforms/registry.js';
 import { create } from '../../../platforms/spin/index.js';
-import type { Platform } from '../../../platforms/types.js';
 import {
   alive,
   descendants,

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { createPointClock } from '../../../harness/clock.js';
+import { createPointClock } from '../../../core/clock.js';
 import { create } from '../../../platforms/spin/index.js';
 import { tempDir } from './helpers.js';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, MissingToolError } from '../../../harness/errors.js';
+import { ConfigError, MissingToolError } from '../../../core/errors.js';
 import {
   invocationPath,
   readSpinManifest,

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { createPointClock } from '../../../harness/clock.js';
-import { runCleanups } from '../../../harness/lifecycle.js';
+import { createPointClock } from '../../../core/clock.js';
+import { runCleanups } from '../../../core/lifecycle.js';
 import { create } from '../../../platforms/spin/index.js';
 import { DEFAULT_BUILD_DIR, WORKLOADS } from '../../../workloads/registry.js';
 import type { WorkloadName } from '../../../workloads/types.js';

@@ -1,6 +1,6 @@
 /** `faasmark reproduce thesis`: the thesis's figures from its Table 4.1 inputs, published data overlaid. */
 import type { Command } from 'commander';
-import { InternalError, UsageError } from '../errors.js';
+import { InternalError, UsageError } from '../../../core/errors.js';
 import { out, outJson } from '../io.js';
 
 export const REPRODUCE_TARGETS = ['thesis'] as const;
@@ -27,7 +27,7 @@ export default function register(program: Command): void {
             `reproduce: unknown target ${JSON.stringify(target)}; known: ${REPRODUCE_TARGETS.join(', ')}`,
           );
         }
-        const { reproduceThesis } = await import('../../analysis/thesis/reproduce.js');
+        const { reproduceThesis } = await import('../../../analysis/thesis/reproduce.js');
         const only = opts.only
           ?.split(',')
           .map((s) => s.trim())

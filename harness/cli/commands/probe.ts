@@ -3,7 +3,8 @@
  * platform's HTTP endpoint to find its maximum throughput, and the load-sweep rates to use.
  */
 import type { Command } from 'commander';
-import { parseNumber, parsePositiveDuration } from '../options.js';
+import { parsePositiveDuration } from '../../../core/duration.js';
+import { parseNumber } from '../options.js';
 
 export interface ProbeFlags {
   platform: string;
@@ -32,7 +33,7 @@ export default function register(program: Command): void {
         min: 1,
         max: 10_000,
       });
-      const { probeCommand } = await import('../run/probe.js');
+      const { probeCommand } = await import('../../run/probe.js');
       await probeCommand({
         platform: flags.platform,
         workload: flags.workload,

@@ -48,7 +48,7 @@ export default function register(program: Command): void {
     .option('--no-report', 'do not render report.html at the end')
     .option('--json', 'print the run summary (or the plan, with --dry-run) as JSON')
     .action(async (suiteArg: string, flags: RunFlags) => {
-      const { runCommand } = await import('../run/command.js');
+      const { runCommand } = await import('../../run/command.js');
       await runCommand(suiteArg, flags);
     });
 }

@@ -6,10 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ROUTING_POLICIES } from '../../platforms/types.js';
-import { UsageError } from '../errors.js';
+import { parseDuration, parsePositiveDuration } from '../../../core/duration.js';
+import { UsageError } from '../../../core/errors.js';
+import { ROUTING_POLICIES } from '../../../core/platform.js';
 import { log, out, outJson } from '../io.js';
-import { parseChoice, parseDuration, parseNumber, parsePositiveDuration } from '../options.js';
+import { parseChoice, parseNumber } from '../options.js';
 
 export const SERVE_PLATFORMS = ['local-wasm', 'local-container'] as const;
 export type ServePlatform = (typeof SERVE_PLATFORMS)[number];
@@ -110,10 +111,10 @@ export async function runServe(platformArg: string, flags: ServeFlags): Promise<
   const fileConfig = flags.config ? await readConfigFile(flags.config) : {};
   const plan = parseServeFlags(platformArg, flags, fileConfig);
   const [{ loadPlatformModule }, { createPointClock }, { shutdownSignal }, { rootPath }] = await Promise.all([
-    import('../../platforms/registry.js'),
-    import('../clock.js'),
-    import('../lifecycle.js'),
-    import('../paths.js'),
+    import('../../../platforms/registry.js'),
+    import('../../../core/clock.js'),
+    import('../../../core/lifecycle.js'),
+    import('../../../core/paths.js'),
   ]);
   const mod = await loadPlatformModule(plan.platform);
   const platform = await mod.create(plan.config, {

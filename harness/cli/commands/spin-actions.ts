@@ -4,21 +4,21 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, UsageError } from '../../harness/errors.js';
-import { out, outJson } from '../../harness/io.js';
-import { parseNumber } from '../../harness/options.js';
-import { getWorkload } from '../../workloads/registry.js';
-import { readSpinVersion, resolveSpinBinary } from './binary.js';
-import { resolveSpinConfig } from './config.js';
+import { ConfigError, UsageError } from '../../../core/errors.js';
+import { readSpinVersion, resolveSpinBinary } from '../../../platforms/spin/binary.js';
+import { resolveSpinConfig } from '../../../platforms/spin/config.js';
 import {
   namespaceObject,
   renderYaml,
   runtimeClassObject,
   SPINKUBE_NOTES,
   shimExecutorObject,
-} from './spinkube/manifest.js';
-import { workloadObjects } from './spinkube/platform.js';
-import { supportsInstanceReuse } from './version.js';
+} from '../../../platforms/spin/spinkube/manifest.js';
+import { workloadObjects } from '../../../platforms/spin/spinkube/platform.js';
+import { supportsInstanceReuse } from '../../../platforms/spin/version.js';
+import { getWorkload } from '../../../workloads/registry.js';
+import { out, outJson } from '../io.js';
+import { parseNumber } from '../options.js';
 
 export interface ManifestFlags {
   image?: string;

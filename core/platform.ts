@@ -4,7 +4,7 @@
  * Capabilities are declared up front and checked before a run (unlike SeBS, which throws
  * NotImplementedError mid-run).
  */
-import type { ExecutorSpan, PlatformSide, RequestStatus } from '../harness/records.js';
+import type { ExecutorSpan, PlatformSide, RequestStatus } from './records.js';
 
 export type ExecutorKind = 'container' | 'wasm';
 export type RoutingPolicy = 'mru' | 'newest' | 'random';

@@ -35,7 +35,7 @@ export default function register(program: Command): void {
     )
     .option('--json', 'one JSON document instead of YAML')
     .action(async (workload: string, flags) => {
-      const { runManifest } = await import('../../platforms/spin/cli.js');
+      const { runManifest } = await import('./spin-actions.js');
       await runManifest(workload, flags);
     });
 
@@ -47,7 +47,7 @@ export default function register(program: Command): void {
     .option('--binary <path>', 'spin binary')
     .option('--json', 'one JSON document')
     .action(async (flags) => {
-      const { runVersion } = await import('../../platforms/spin/cli.js');
+      const { runVersion } = await import('./spin-actions.js');
       await runVersion(flags);
     });
 }

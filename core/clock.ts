@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { PointClock } from '../platforms/types.js';
+import type { PointClock } from './platform.js';
 
 /** A point clock whose origin is now: monotonic seconds via performance.now(). */
 export function createPointClock(): PointClock {

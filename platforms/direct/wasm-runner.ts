@@ -11,11 +11,11 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BuildError, PlatformError } from '../harness/errors.js';
-import { installPromisingFallback } from '../platforms/local-wasm/run-component.js';
-import { type WasmImports, type WasmModule, wasmApi } from '../platforms/local-wasm/wasm-api.js';
-import { artifactPaths, DEFAULT_BUILD_DIR, getWorkload } from './registry.js';
-import type { WorkloadName } from './types.js';
+import { BuildError, PlatformError } from '../../core/errors.js';
+import { artifactPaths, DEFAULT_BUILD_DIR, getWorkload } from '../../workloads/registry.js';
+import type { WorkloadName } from '../../workloads/types.js';
+import { installPromisingFallback } from '../local-wasm/run-component.js';
+import { type WasmImports, type WasmModule, wasmApi } from '../local-wasm/wasm-api.js';
 
 export type CompiledWasm =
   | { kind: 'wasi-module'; name: WorkloadName; module: WasmModule; compileSeconds: number }

@@ -26,7 +26,7 @@ export default function register(program: Command): void {
     .option('--single-node', 'disable node affinity/tolerations and persistence (kind, k3s)')
     .option('--json', 'one JSON document instead of YAML')
     .action(async (flags) => {
-      const { runValues } = await import('../../platforms/openwhisk/cli.js');
+      const { runValues } = await import('./openwhisk-actions.js');
       await runValues(flags);
     });
 
@@ -52,7 +52,7 @@ export default function register(program: Command): void {
     .option('--requests <n>', 'sequential warm requests', '12')
     .option('--gap <s>', 'idle gap between sequential requests (s)', '1')
     .action(async (flags) => {
-      const { runProbeRouting } = await import('../../platforms/openwhisk/cli.js');
+      const { runProbeRouting } = await import('./openwhisk-actions.js');
       await runProbeRouting(flags);
     });
 
@@ -65,7 +65,7 @@ export default function register(program: Command): void {
     .option('--max-gap <s>', 'largest idle gap (s)', '1200')
     .option('--resolution <s>', 'bisection resolution (s)', '1')
     .action(async (flags) => {
-      const { runProbeKeepAlive } = await import('../../platforms/openwhisk/cli.js');
+      const { runProbeKeepAlive } = await import('./openwhisk-actions.js');
       await runProbeKeepAlive(flags);
     });
 
@@ -77,7 +77,7 @@ export default function register(program: Command): void {
     .option('--action <name>', 'only containers/activations of this action')
     .option('--json', 'one JSON document')
     .action(async (file: string, flags) => {
-      const { runParseLog } = await import('../../platforms/openwhisk/cli.js');
+      const { runParseLog } = await import('./openwhisk-actions.js');
       await runParseLog(file, flags);
     });
 }

@@ -4,7 +4,22 @@
  * (analysis/metrics/measure.ts) and the predicted side (SMP, M/G/∞, simulator) both produce
  * objects keyed by these names, so comparison is field by field.
  */
-import type { SmpOutputName } from '../models/smp-outputs.js';
+/** The output names, in pacsltk's order. */
+export const SMP_OUTPUT_KEYS = [
+  'avgServerCount',
+  'avgServerCountTotal',
+  'avgRunningCount',
+  'avgRunningWarmCount',
+  'avgRunningColdCount',
+  'avgIdleCount',
+  'coldProb',
+  'avgUtilization',
+  'avgRespTime',
+  'rejectionProb',
+  'rejectionRate',
+] as const;
+
+export type SmpOutputName = (typeof SMP_OUTPUT_KEYS)[number];
 
 export type MetricKey =
   | 'respTime'
@@ -24,13 +39,10 @@ export interface MetricDefinition {
   /** Which executor kinds it applies to. */
   appliesTo: readonly ('container' | 'wasm')[];
   /** The SMP output it is compared with (pacsltk names). */
-  smp?: SmpOutputKey;
+  smp?: SmpOutputName;
   /** The M/G/∞ quantity it is compared with. */
   mginf?: 'meanServiceTime' | 'meanInSystem';
 }
-
-/** The SMP's outputs (pacsltk names), declared once in analysis/models/smp-outputs.ts. */
-export type SmpOutputKey = SmpOutputName;
 
 export const METRICS: readonly MetricDefinition[] = [
   {
@@ -120,18 +132,4 @@ export function relativeError(
     return null;
   if (!Number.isFinite(measured) || !Number.isFinite(predicted) || predicted === 0) return null;
   return (measured - predicted) / predicted;
-}
-
-/**
- * Map SMP-shaped outputs (pacsltk names; also what the simulator produces) to metric values,
- * through the `smp` twin declared above — the one mapping used for every container model.
- */
-export function smpOutputsToMetrics(outputs: Partial<Record<SmpOutputKey, number>>): MetricValues {
-  const values: MetricValues = {};
-  for (const m of METRICS) {
-    if (!m.smp || !m.appliesTo.includes('container')) continue;
-    const v = outputs[m.smp];
-    if (v !== undefined) values[m.key] = v;
-  }
-  return values;
 }

@@ -5,11 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { SmpInput, SmpVariant } from '../../analysis/models/smp.js';
-import { InputError, UsageError } from '../errors.js';
+import type { SmpInput, SmpVariant } from '../../../analysis/models/smp.js';
+import { fmt, renderTable } from '../../../analysis/table.js';
+import { InputError, UsageError } from '../../../core/errors.js';
 import { out, outJson } from '../io.js';
 import { parseChoice, parseNumber, parseNumberList, requiredFlag } from '../options.js';
-import { fmt, renderTable } from '../table.js';
 
 const VARIANTS: readonly SmpVariant[] = ['thesis', 'original'];
 const POSITIVE = { greaterThan: 0 } as const;
@@ -77,7 +77,7 @@ async function predictSmp(flags: SmpFlags): Promise<void> {
         hint: 'put every input into the file, or drop --input',
       });
     }
-    const { parseSmpInputs } = await import('../../analysis/models/smp-input.js');
+    const { parseSmpInputs } = await import('../../../analysis/models/smp-input.js');
     let text: string;
     try {
       text = await readFile(flags.input, 'utf8');
@@ -94,7 +94,7 @@ async function predictSmp(flags: SmpFlags): Promise<void> {
   } else {
     ({ inputs, sweep } = parseSmpFlags(flags));
   }
-  const { smpRecords } = await import('../../analysis/models/records.js');
+  const { smpRecords } = await import('../../../analysis/models/records.js');
   const records = smpRecords(inputs);
   if (flags.json) {
     outJson(sweep ? records : records[0]);
@@ -170,7 +170,7 @@ export function parseMginfFlags(flags: MginfFlags): { rates: number[]; serviceTi
 
 async function predictMginf(flags: MginfFlags): Promise<void> {
   const { rates, serviceTime, cores } = parseMginfFlags(flags);
-  const { mginfRecord } = await import('../../analysis/models/records.js');
+  const { mginfRecord } = await import('../../../analysis/models/records.js');
   const records = rates.map((rate) => mginfRecord(rate, serviceTime, cores));
   if (flags.json) {
     outJson(records.length > 1 ? records : records[0]);
@@ -226,8 +226,8 @@ export function parseCapacityFlags(flags: CapacityFlags) {
 
 async function predictCapacity(flags: CapacityFlags): Promise<void> {
   const input = parseCapacityFlags(flags);
-  const { smpSaturation } = await import('../../analysis/models/capacity.js');
-  const { smpRecord } = await import('../../analysis/models/records.js');
+  const { smpSaturation } = await import('../../../analysis/models/capacity.js');
+  const { smpRecord } = await import('../../../analysis/models/records.js');
   const r = smpSaturation(input);
   const at = smpRecord({ ...input, arrivalRate: r.saturationArrivalRate }, r.atSaturation);
   const record = { ...input, saturationArrivalRate: r.saturationArrivalRate, atSaturation: at };

@@ -5,10 +5,10 @@
  * (workloads/profiler.ts states what each phase measures and the warm-up policy).
  */
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { fmt, renderTable } from '../../../analysis/table.js';
+import { UsageError } from '../../../core/errors.js';
 import { log, out, outJson, progress, progressDone } from '../io.js';
 import { parseNumber } from '../options.js';
-import { fmt, renderTable } from '../table.js';
 
 export interface ProfileFlags {
   runs?: string;
@@ -36,8 +36,8 @@ export default function register(program: Command): void {
       'one object per workload with nativeCold, nativeWarm, wasm, wasmSlowdown and raw samples (seconds)',
     )
     .action(async (names: string[], flags: ProfileFlags) => {
-      const { getWorkload } = await import('../../workloads/registry.js');
-      const { WORKLOAD_NAMES } = await import('../../workloads/types.js');
+      const { getWorkload } = await import('../../../workloads/registry.js');
+      const { WORKLOAD_NAMES } = await import('../../../workloads/types.js');
       const runs = parseNumber('--runs', flags.runs ?? '10', { integer: true, min: 1, max: 10_000 });
       const warmup = parseNumber('--warmup', flags.warmup ?? '5', { integer: true, min: 0, max: 100_000 });
       const defs = (names.length > 0 ? names : [...WORKLOAD_NAMES]).map((n) => getWorkload(n));
@@ -54,7 +54,7 @@ export default function register(program: Command): void {
         }
       }
       for (const def of defs) def.validateInput(def === defs[0] ? input : undefined);
-      const { profileWorkload } = await import('../../workloads/profiler.js');
+      const { profileWorkload } = await import('../../../platforms/direct/profiler.js');
       const profiles = [];
       for (const def of defs) {
         profiles.push(await profileWorkload(def.name, { runs, warmup, input, onProgress: progress }));

@@ -1,6 +1,6 @@
 /** `faasmark compare <baseline-dir> <candidate-dir>`: version comparison with CIs; exit 1 on a regression. */
 import type { Command } from 'commander';
-import { RegressionError, UsageError } from '../errors.js';
+import { RegressionError, UsageError } from '../../../core/errors.js';
 import { log, out, outJson } from '../io.js';
 import { parseNumber } from '../options.js';
 
@@ -42,8 +42,8 @@ export default function register(program: Command): void {
           min: 100,
           max: 100_000,
         });
-        const { compareRuns } = await import('../../analysis/compare/compare.js');
-        const { renderCompareText } = await import('../../analysis/compare/render.js');
+        const { compareRuns } = await import('../../../analysis/compare/compare.js');
+        const { renderCompareText } = await import('../../../analysis/compare/render.js');
         const result = await compareRuns(baselineDir, candidateDir, { threshold, seed, resamples });
         for (const issue of result.corruptedLines)
           log(`warning: ${issue.file}:${issue.line}: corrupted JSONL line skipped (${issue.message})`);

@@ -3,11 +3,11 @@
  * within a tolerance of its large-keep-alive limit, and its idle cost (analysis/models/recommend.ts).
  */
 import type { Command } from 'commander';
-import type { KeepAliveAdviceInput } from '../../analysis/models/recommend.js';
-import type { SmpVariant } from '../../analysis/models/smp.js';
+import type { KeepAliveAdviceInput } from '../../../analysis/models/recommend.js';
+import type { SmpVariant } from '../../../analysis/models/smp.js';
+import { fmt, renderTable } from '../../../analysis/table.js';
 import { out, outJson } from '../io.js';
 import { parseChoice, parseNumber, requiredFlag } from '../options.js';
-import { fmt, renderTable } from '../table.js';
 
 const VARIANTS: readonly SmpVariant[] = ['thesis', 'original'];
 
@@ -47,8 +47,8 @@ export function parseKeepAliveFlags(flags: KeepAliveFlags): KeepAliveAdviceInput
 
 async function recommendKeepAliveCommand(flags: KeepAliveFlags): Promise<void> {
   const input = parseKeepAliveFlags(flags);
-  const { recommendKeepAlive } = await import('../../analysis/models/recommend.js');
-  const { keepAliveRecord } = await import('../../analysis/models/records.js');
+  const { recommendKeepAlive } = await import('../../../analysis/models/recommend.js');
+  const { keepAliveRecord } = await import('../../../analysis/models/records.js');
   const record = keepAliveRecord(input, recommendKeepAlive(input));
   if (flags.json) {
     outJson(record);

@@ -13,10 +13,10 @@
  * wasmSlowdown = wasm.mean / nativeWarm.mean (the thesis's ratio). All times in seconds.
  */
 import { mean, median, quantileSorted } from 'simple-statistics';
-import { shutdownSignal } from '../harness/lifecycle.js';
+import { shutdownSignal } from '../../core/lifecycle.js';
+import { getWorkload } from '../../workloads/registry.js';
+import type { WorkloadName } from '../../workloads/types.js';
 import { startActionServer } from './native-runner.js';
-import { getWorkload } from './registry.js';
-import type { WorkloadName } from './types.js';
 import { compileWasm, invokeWasmRaw, parseResponse, type WasmResponse } from './wasm-runner.js';
 
 export interface SampleStats {

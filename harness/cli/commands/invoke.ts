@@ -5,7 +5,7 @@
  * with --json a document {workload, build, input, seconds, result}.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../../core/errors.js';
 import { log, out, outJson } from '../io.js';
 import { parseChoice, parseNumber } from '../options.js';
 
@@ -59,17 +59,17 @@ export default function register(program: Command): void {
     .option('--seed <n>', 'seed for aes (IV) and matmul (matrices)')
     .option('--json', 'print {workload, build, input, seconds, result}')
     .action(async (workload: string, flags: InvokeFlags) => {
-      const { getWorkload } = await import('../../workloads/registry.js');
+      const { getWorkload } = await import('../../../workloads/registry.js');
       const def = getWorkload(workload);
       const build = parseChoice('--build', flags.build ?? 'native', BUILDS);
       const input = def.validateInput(parseInvokeInput(def.name, flags));
       const started = performance.now();
       let result: unknown;
       if (build === 'native') {
-        const { runNativeOnce } = await import('../../workloads/native-runner.js');
+        const { runNativeOnce } = await import('../../../platforms/direct/native-runner.js');
         result = await runNativeOnce(def.name, input);
       } else {
-        const { runWasmOnce } = await import('../../workloads/wasm-runner.js');
+        const { runWasmOnce } = await import('../../../platforms/direct/wasm-runner.js');
         result = await runWasmOnce(def.name, input);
       }
       const seconds = (performance.now() - started) / 1000;

@@ -4,11 +4,11 @@
  * imported lazily inside its action. `main` is pure enough to test unspawned.
  */
 import { Command, CommanderError } from 'commander';
+import { runCleanups } from '../../core/lifecycle.js';
+import { VERSION } from '../../core/version.js';
 import { COMMANDS } from './commands/index.js';
-import { exitCodeFor, formatError } from './errors.js';
+import { exitCodeFor, formatError } from './exit.js';
 import { log, type Sinks, setSinks } from './io.js';
-import { runCleanups } from './lifecycle.js';
-import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command();

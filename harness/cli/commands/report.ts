@@ -20,7 +20,7 @@ export default function register(program: Command): void {
         opts: { csv?: boolean; json?: boolean; mapeThreshold: string; figures: boolean },
       ) => {
         const mapeThreshold = parseNumber('--mape-threshold', opts.mapeThreshold, { greaterThan: 0 });
-        const { renderReport } = await import('../../analysis/report/index.js');
+        const { renderReport } = await import('../../../analysis/report/index.js');
         const r = await renderReport(dir, { mapeThreshold, csv: Boolean(opts.csv), figures: opts.figures });
         for (const issue of r.corruptedLines)
           log(`warning: ${issue.file}:${issue.line}: corrupted JSONL line skipped (${issue.message})`);

@@ -5,13 +5,13 @@
  * the pure, exported {@link parseSimulateFlags}; the simulator is imported lazily.
  */
 import type { Command } from 'commander';
-import { specWithMean } from '../../analysis/distribution-spec.js';
-import type { ContainerSimParams, SimResult, WasmSimParams } from '../../analysis/simulator/index.js';
-import { ROUTING_POLICIES, type RoutingPolicy } from '../../platforms/types.js';
-import { UsageError } from '../errors.js';
+import { specWithMean } from '../../../analysis/distribution-spec.js';
+import type { ContainerSimParams, SimResult, WasmSimParams } from '../../../analysis/simulator/index.js';
+import { fmt, renderTable } from '../../../analysis/table.js';
+import { UsageError } from '../../../core/errors.js';
+import { ROUTING_POLICIES, type RoutingPolicy } from '../../../core/platform.js';
 import { out, outJson } from '../io.js';
 import { parseChoice, parseNumber, parseNumberList, requiredFlag } from '../options.js';
-import { fmt, renderTable } from '../table.js';
 
 export const SIM_MODES = ['container', 'wasm'] as const;
 export type SimMode = (typeof SIM_MODES)[number];
@@ -246,8 +246,8 @@ export function renderSimulateTable(points: SimulatePoint[], results: SimResult[
 async function runSimulate(flags: SimulateFlags): Promise<void> {
   const { points, sweep } = parseSimulateFlags(flags);
   const [{ simulate }, { createRng }] = await Promise.all([
-    import('../../analysis/simulator/index.js'),
-    import('../../analysis/random.js'),
+    import('../../../analysis/simulator/index.js'),
+    import('../../../analysis/random.js'),
   ]);
   const results = points.map((p) => simulate(p.params, createRng(p.seed)));
   if (flags.json) {

@@ -4,16 +4,21 @@
  * env FAASMARK_OW_AUTH only — never a flag, so it stays out of shell history and `ps`.
  */
 import { readFile } from 'node:fs/promises';
-import { InputError, UsageError } from '../../harness/errors.js';
-import { log, out, outJson } from '../../harness/io.js';
-import { shutdownSignal } from '../../harness/lifecycle.js';
-import { parseNumber } from '../../harness/options.js';
-import { fmt, renderTable } from '../../harness/table.js';
-import { IMAGE_PATTERN, type InvokerLogSource } from './config.js';
-import { parseInvokerLog } from './invoker-log.js';
-import { probeKeepAlive, probeRouting } from './probes.js';
-import { openSession } from './session.js';
-import { generateValues, splitKeepAlive, type ValuesOptions, valuesToYaml } from './values.js';
+import { fmt, renderTable } from '../../../analysis/table.js';
+import { InputError, UsageError } from '../../../core/errors.js';
+import { shutdownSignal } from '../../../core/lifecycle.js';
+import { IMAGE_PATTERN, type InvokerLogSource } from '../../../platforms/openwhisk/config.js';
+import { parseInvokerLog } from '../../../platforms/openwhisk/invoker-log.js';
+import { probeKeepAlive, probeRouting } from '../../../platforms/openwhisk/probes.js';
+import { openSession } from '../../../platforms/openwhisk/session.js';
+import {
+  generateValues,
+  splitKeepAlive,
+  type ValuesOptions,
+  valuesToYaml,
+} from '../../../platforms/openwhisk/values.js';
+import { log, out, outJson } from '../io.js';
+import { parseNumber } from '../options.js';
 
 export const SCHEMA_VERSION = 1;
 

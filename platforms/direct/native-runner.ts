@@ -6,10 +6,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { BuildError, PlatformError, TimeoutError } from '../harness/errors.js';
-import { onShutdown } from '../harness/lifecycle.js';
-import { artifactPaths, DEFAULT_BUILD_DIR, getWorkload } from './registry.js';
-import type { WorkloadName } from './types.js';
+import { BuildError, PlatformError, TimeoutError } from '../../core/errors.js';
+import { onShutdown } from '../../core/lifecycle.js';
+import { artifactPaths, DEFAULT_BUILD_DIR, getWorkload } from '../../workloads/registry.js';
+import type { WorkloadName } from '../../workloads/types.js';
 import { parseResponse, type WasmResponse } from './wasm-runner.js';
 
 export interface ActionServer {
