@@ -120,15 +120,32 @@ export function checkSmpInput(input: SmpInput): {
  * @example solveSmp({ arrivalRate: 1, warm: 0.0259, cold: 2.5849, keepAlive: 1 }).avgRespTime // 1.4976…
  */
 export function solveSmp(input: SmpInput): SmpResult {
-  const { lambda, w, c, tau, maxConc, thesis } = checkSmpInput(input);
-  const fast = input.fasterSolution ?? true;
+  const params = checkSmpInput(input);
+  const { top, noTrafficFrom } = buildChainRates(params, input.fasterSolution ?? true);
   const notes: string[] = [];
+  if (noTrafficFrom >= 0) {
+    notes.push(
+      `Erlang-B blocking probability underflowed to 0 at ${noTrafficFrom} warm instances (ρ = ${params.lambda / (1 / params.w)}): ` +
+        'servers from there on receive no traffic and states above are unreachable (pacsltk divides by zero here).',
+    );
+  }
+  const { low, reachedTop, total } = stationaryWeights(top, 1 / params.c);
+  return { ...stateAverages(params, top, low, reachedTop, total), states: top + 1, notes };
+}
 
-  const warmRate = 1 / w;
-  const coldRate = 1 / c;
-  const rho = lambda / warmRate;
+type SmpParams = ReturnType<typeof checkSmpInput>;
+
+/**
+ * Fill erlangB[m], blockRate[m] and killRate[m] for m = 0..top: the Erlang-B blocking
+ * probability with m warm servers, the rate of requests blocked past them, and the total
+ * expiry rate of the m servers (pacsltk's per-state rates). With `fast`, the chain grows in
+ * steps of 30 states while the blocked rate exceeds the kill rate (pacsltk faster_solution).
+ * @returns the highest state, and the first state that gets no traffic (-1: none)
+ */
+function buildChainRates(p: SmpParams, fast: boolean): { top: number; noTrafficFrom: number } {
+  const { lambda, w, tau, maxConc, thesis } = p;
+  const rho = lambda / (1 / w); // λ / μ_warm, computed as pacsltk does
   const bigT = tau + w; // original variant only
-
   let serverMax = fast ? Math.min(30, maxConc) : maxConc;
   ensureCapacity(serverMax + 1);
   erlangB[0] = 1;
@@ -177,15 +194,17 @@ export function solveSmp(input: SmpInput): SmpResult {
       serverMax = next;
     }
   }
-  const top = serverMax;
-  if (noTrafficFrom >= 0) {
-    notes.push(
-      `Erlang-B blocking probability underflowed to 0 at ${noTrafficFrom} warm instances (ρ = ${rho}): ` +
-        'servers from there on receive no traffic and states above are unreachable (pacsltk divides by zero here).',
-    );
-  }
+  return { top: serverMax, noTrafficFrom };
+}
 
-  // Stationary distribution, product form, starting at the highest state with K = 0.
+/**
+ * The stationary distribution's unnormalised weights, product form, starting at the highest
+ * state with K = 0 (weight[low..reachedTop]; states above reachedTop are unreachable).
+ */
+function stationaryWeights(
+  top: number,
+  coldRate: number,
+): { low: number; reachedTop: number; total: number } {
   let low = 0;
   for (let i = 1; i <= top; i++) if (killRate[i] === 0) low = i;
   for (let i = 0; i < low; i++) weight[i] = 0;
@@ -204,7 +223,18 @@ export function solveSmp(input: SmpInput): SmpResult {
   for (let i = reachedTop + 1; i <= top; i++) weight[i] = 0;
   let total = 0;
   for (let i = low; i <= reachedTop; i++) total += weight[i] as number;
+  return { low, reachedTop, total };
+}
 
+/** The 11 outputs: averages of the per-state quantities over the stationary distribution. */
+function stateAverages(
+  p: SmpParams,
+  top: number,
+  low: number,
+  reachedTop: number,
+  total: number,
+): Omit<SmpResult, 'states' | 'notes'> {
+  const { lambda, w, c, maxConc } = p;
   // Rejection only when the chain was built up to the maximum concurrency (pacsltk).
   const rejecting = top === maxConc;
   let sumServers = 0;
@@ -243,7 +273,6 @@ export function solveSmp(input: SmpInput): SmpResult {
     sumResp += resp * pi;
     sumColdProb += pc * pi;
   }
-
   return {
     avgServerCount: sumServers,
     avgServerCountTotal: sumServers + sumCold,
@@ -256,8 +285,6 @@ export function solveSmp(input: SmpInput): SmpResult {
     avgRespTime: sumResp,
     rejectionProb,
     rejectionRate,
-    states: top + 1,
-    notes,
   };
 }
 

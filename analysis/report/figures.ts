@@ -173,160 +173,166 @@ function slug(s: string): string {
 /** Every figure the run supports. */
 export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[] {
   const figures: Figure[] = [];
-  const workloads = [...new Set(points.map((p) => p.workload))];
-  for (const wl of workloads) {
-    const cont = points.filter((p) => p.workload === wl && p.executor === 'container');
-    const wasm = points.filter((p) => p.workload === wl && p.executor === 'wasm');
-    const es = wasmServiceTime(wasm);
-    const platforms = [...new Set(cont.map((p) => p.platform))];
-    const wasmPlatforms = [...new Set(wasm.map((p) => p.platform))];
+  for (const wl of new Set(points.map((p) => p.workload))) {
+    const group: WorkloadPoints = {
+      wl,
+      cont: points.filter((p) => p.workload === wl && p.executor === 'container'),
+      wasm: points.filter((p) => p.workload === wl && p.executor === 'wasm'),
+    };
+    figures.push(...keepAliveFigures(group, ctx), ...loadFigures(group, ctx));
+  }
+  return figures;
+}
 
-    // metric vs keep-alive (Figs 4.1-4.7), one set per arrival rate with ≥ 2 keep-alives
-    for (const rate of distinct(cont.map((p) => p.arrivalRate))) {
-      const atRate = cont.filter((p) => p.arrivalRate === rate);
-      const kas = distinct(atRate.map((p) => p.keepAlive));
-      if (kas.length < 2) continue;
-      const xs = grid(kas[0] as number, kas[kas.length - 1] as number, 80);
-      const wasmAtRate = wasm.filter((p) => p.arrivalRate === rate);
-      const inputs = containerInputs(atRate);
-      for (const fm of FIGURE_METRICS) {
-        const series: FigureSeries[] = [];
-        for (const pl of platforms) {
-          const s = measuredSeries(
-            `${pl} ${wl} (measured)`,
-            atRate.filter((p) => p.platform === pl),
-            'keepAlive',
-            fm.key,
-            ctx,
-          );
-          if (s) series.push(s);
-        }
-        if (inputs) {
+/** One workload's points, by executor kind. */
+interface WorkloadPoints {
+  wl: string;
+  cont: PointSummary[];
+  wasm: PointSummary[];
+}
+
+/** The measured series of every platform among `points`, against `x`. */
+function platformSeries(
+  wl: string,
+  points: PointSummary[],
+  x: 'keepAlive' | 'arrivalRate',
+  key: MetricKey,
+  ctx: FigureContext,
+): FigureSeries[] {
+  const series: FigureSeries[] = [];
+  for (const pl of new Set(points.map((p) => p.platform))) {
+    const s = measuredSeries(
+      `${pl} ${wl} (measured)`,
+      points.filter((p) => p.platform === pl),
+      x,
+      key,
+      ctx,
+    );
+    if (s) series.push(s);
+  }
+  return series;
+}
+
+/** The SMP curve over `xs` and, when the points' inputs differ, the per-point predictions. */
+function smpSeries(
+  wl: string,
+  points: PointSummary[],
+  x: 'keepAlive' | 'arrivalRate',
+  fixed: number,
+  xs: number[],
+  key: MetricKey,
+  ctx: FigureContext,
+  labelExtra = '',
+): FigureSeries[] {
+  const inputs = containerInputs(points);
+  if (!inputs) return [];
+  const series: FigureSeries[] = [
+    {
+      name: smpLabel(wl, inputs, labelExtra),
+      kind: 'model',
+      points: smpCurve(key, { ...inputs, variant: ctx.smpVariant ?? 'thesis' }, x, fixed, xs),
+    },
+  ];
+  const per = inputs.varies
+    ? predictedSeries(`SMP ${wl}: the run's per-point predictions`, points, x, key)
+    : null;
+  if (per) series.push(per);
+  return series;
+}
+
+const MGINF_METRICS: readonly MetricKey[] = ['respTime', 'running', 'totalExecutors'];
+
+/** Metric vs keep-alive (Figs 4.1-4.7), one set per arrival rate with ≥ 2 keep-alives. */
+function keepAliveFigures({ wl, cont, wasm }: WorkloadPoints, ctx: FigureContext): Figure[] {
+  const figures: Figure[] = [];
+  const es = wasmServiceTime(wasm);
+  for (const rate of distinct(cont.map((p) => p.arrivalRate))) {
+    const atRate = cont.filter((p) => p.arrivalRate === rate);
+    const kas = distinct(atRate.map((p) => p.keepAlive));
+    if (kas.length < 2) continue;
+    const xs = grid(kas[0] as number, kas[kas.length - 1] as number, 80);
+    const [x0, x1] = [xs[0] as number, xs[xs.length - 1] as number];
+    const wasmAtRate = wasm.filter((p) => p.arrivalRate === rate);
+    for (const fm of FIGURE_METRICS) {
+      const series = [
+        ...platformSeries(wl, atRate, 'keepAlive', fm.key, ctx),
+        ...smpSeries(wl, atRate, 'keepAlive', rate, xs, fm.key, ctx),
+      ];
+      // a Wasm platform has no keep-alive: its measurement is a level across the axis
+      for (const pl of new Set(wasm.map((p) => p.platform))) {
+        const reps = wasmAtRate.filter((p) => p.platform === pl);
+        const v = reps.map((p) => measuredFor(p, fm.key)).find((y) => y !== null && y !== undefined);
+        if (typeof v === 'number')
           series.push({
-            name: smpLabel(wl, inputs),
+            name: `${pl} ${wl} (measured; no keep-alive)`,
             kind: 'model',
-            points: smpCurve(
-              fm.key,
-              { ...inputs, variant: ctx.smpVariant ?? 'thesis' },
-              'keepAlive',
-              rate,
-              xs,
-            ),
+            points: level(x0, x1, v),
           });
-          const per = inputs.varies
-            ? predictedSeries(`SMP ${wl}: the run's per-point predictions`, atRate, 'keepAlive', fm.key)
-            : null;
-          if (per) series.push(per);
-        }
-        for (const pl of wasmPlatforms) {
-          const reps = wasmAtRate.filter((p) => p.platform === pl);
-          const v = reps.map((p) => measuredFor(p, fm.key)).find((x) => x !== null && x !== undefined);
-          if (typeof v === 'number') {
-            series.push({
-              name: `${pl} ${wl} (measured; no keep-alive)`,
-              kind: 'model',
-              points: level(xs[0] as number, xs[xs.length - 1] as number, v),
-            });
-          }
-        }
-        if (es !== null && wasmAtRate.length) {
-          const y = mginfValue(fm.key, rate, es);
-          if (y !== null && (fm.key === 'respTime' || fm.key === 'running' || fm.key === 'totalExecutors')) {
-            series.push({
-              name: `M/G/∞ ${wl}`,
-              kind: 'model',
-              points: level(xs[0] as number, xs[xs.length - 1] as number, y),
-            });
-          }
-        }
-        if (series.some((s) => s.kind === 'measured')) {
-          figures.push({
-            id: slug(`${fm.key}-vs-keepAlive-${wl}-rate-${rate}`),
-            title: `${fm.title} vs keep-alive: ${wl}, λ = ${rate} req/s`,
-            xLabel: 'keep-alive (s)',
-            yLabel: fm.label,
-            series,
-            caption: `${CI_NOTE} SMP: ${ctx.smpVariant ?? 'thesis'} variant, service times in the legend.`,
+      }
+      if (es !== null && wasmAtRate.length && MGINF_METRICS.includes(fm.key)) {
+        const y = mginfValue(fm.key, rate, es);
+        if (y !== null) series.push({ name: `M/G/∞ ${wl}`, kind: 'model', points: level(x0, x1, y) });
+      }
+      if (series.some((s) => s.kind === 'measured')) {
+        figures.push({
+          id: slug(`${fm.key}-vs-keepAlive-${wl}-rate-${rate}`),
+          title: `${fm.title} vs keep-alive: ${wl}, λ = ${rate} req/s`,
+          xLabel: 'keep-alive (s)',
+          yLabel: fm.label,
+          series,
+          caption: `${CI_NOTE} SMP: ${ctx.smpVariant ?? 'thesis'} variant, service times in the legend.`,
+        });
+      }
+    }
+  }
+  return figures;
+}
+
+/**
+ * Metric vs arrival rate (Figs 4.8-4.20): one set per container keep-alive swept over ≥ 2
+ * rates; else a Wasm-only set when Wasm has ≥ 2 rates.
+ */
+function loadFigures({ wl, cont, wasm }: WorkloadPoints, ctx: FigureContext): Figure[] {
+  const figures: Figure[] = [];
+  const es = wasmServiceTime(wasm);
+  const kaGroups: (number | null)[] = distinct(cont.map((p) => p.keepAlive)).filter(
+    (ka) => distinct(cont.filter((p) => p.keepAlive === ka).map((p) => p.arrivalRate)).length >= 2,
+  );
+  if (kaGroups.length === 0 && distinct(wasm.map((p) => p.arrivalRate)).length >= 2) kaGroups.push(null);
+  for (const ka of kaGroups) {
+    const atKa = ka === null ? [] : cont.filter((p) => p.keepAlive === ka);
+    const rates = distinct([...atKa.map((p) => p.arrivalRate), ...wasm.map((p) => p.arrivalRate)]);
+    const xs = grid(rates[0] as number, rates[rates.length - 1] as number, 80);
+    for (const fm of FIGURE_METRICS) {
+      const series = [
+        ...platformSeries(wl, atKa, 'arrivalRate', fm.key, ctx),
+        ...(ka === null ? [] : smpSeries(wl, atKa, 'arrivalRate', ka, xs, fm.key, ctx, ` τ = ${ka} s`)),
+        ...platformSeries(wl, wasm, 'arrivalRate', fm.key, ctx),
+      ];
+      if (es !== null && MGINF_METRICS.includes(fm.key)) {
+        series.push({
+          name: `M/G/∞ ${wl} (E[S] = ${es} s)`,
+          kind: 'model',
+          points: curve(xs, (x) => mginfValue(fm.key, x, es)),
+        });
+        const cores = ctx.cores;
+        if (cores) {
+          series.push({
+            name: `M/G/c-PS ${wl} (c = ${cores})`,
+            kind: 'model',
+            points: curve(xs, (x) => capacityValue(fm.key, x, es, cores)),
           });
         }
       }
-    }
-
-    // metric vs arrival rate (Figs 4.8-4.20), one set per keep-alive (Wasm: none) with ≥ 2 rates
-    // container keep-alives swept over ≥ 2 rates; else a Wasm-only set when Wasm has ≥ 2 rates
-    const kaGroups: (number | null)[] = distinct(cont.map((p) => p.keepAlive)).filter(
-      (ka) => distinct(cont.filter((p) => p.keepAlive === ka).map((p) => p.arrivalRate)).length >= 2,
-    );
-    if (kaGroups.length === 0 && distinct(wasm.map((p) => p.arrivalRate)).length >= 2) kaGroups.push(null);
-    for (const ka of kaGroups) {
-      const atKa = ka === null ? [] : cont.filter((p) => p.keepAlive === ka);
-      const rates = distinct([...atKa.map((p) => p.arrivalRate), ...wasm.map((p) => p.arrivalRate)]);
-      const xs = grid(rates[0] as number, rates[rates.length - 1] as number, 80);
-      const inputs = containerInputs(atKa);
-      for (const fm of FIGURE_METRICS) {
-        const series: FigureSeries[] = [];
-        for (const pl of platforms) {
-          const s = measuredSeries(
-            `${pl} ${wl} (measured)`,
-            atKa.filter((p) => p.platform === pl),
-            'arrivalRate',
-            fm.key,
-            ctx,
-          );
-          if (s) series.push(s);
-        }
-        if (inputs && ka !== null) {
-          series.push({
-            name: smpLabel(wl, inputs, ` τ = ${ka} s`),
-            kind: 'model',
-            points: smpCurve(
-              fm.key,
-              { ...inputs, variant: ctx.smpVariant ?? 'thesis' },
-              'arrivalRate',
-              ka,
-              xs,
-            ),
-          });
-          const per = inputs.varies
-            ? predictedSeries(`SMP ${wl}: the run's per-point predictions`, atKa, 'arrivalRate', fm.key)
-            : null;
-          if (per) series.push(per);
-        }
-        for (const pl of wasmPlatforms) {
-          const s = measuredSeries(
-            `${pl} ${wl} (measured)`,
-            wasm.filter((p) => p.platform === pl),
-            'arrivalRate',
-            fm.key,
-            ctx,
-          );
-          if (s) series.push(s);
-        }
-        if (es !== null && (fm.key === 'respTime' || fm.key === 'running' || fm.key === 'totalExecutors')) {
-          series.push({
-            name: `M/G/∞ ${wl} (E[S] = ${es} s)`,
-            kind: 'model',
-            points: curve(xs, (x) => mginfValue(fm.key, x, es)),
-          });
-          if (ctx.cores) {
-            const cores = ctx.cores;
-            series.push({
-              name: `M/G/c-PS ${wl} (c = ${cores})`,
-              kind: 'model',
-              points: curve(xs, (x) => capacityValue(fm.key, x, es, cores)),
-            });
-          }
-        }
-        if (series.some((s) => s.kind === 'measured')) {
-          figures.push({
-            id: slug(`${fm.key}-vs-rate-${wl}${ka === null ? '' : `-keepalive-${ka}`}`),
-            title: `${fm.title} vs arrival rate: ${wl}${ka === null ? '' : `, keep-alive ${ka} s`}`,
-            xLabel: 'arrival rate (req/s)',
-            yLabel: fm.label,
-            series,
-            caption: `${CI_NOTE}${ctx.cores ? ` M/G/c-PS: capacity companion with the host's ${ctx.cores} cores (no line past its knee c/E[S]).` : ''}`,
-          });
-        }
+      if (series.some((s) => s.kind === 'measured')) {
+        figures.push({
+          id: slug(`${fm.key}-vs-rate-${wl}${ka === null ? '' : `-keepalive-${ka}`}`),
+          title: `${fm.title} vs arrival rate: ${wl}${ka === null ? '' : `, keep-alive ${ka} s`}`,
+          xLabel: 'arrival rate (req/s)',
+          yLabel: fm.label,
+          series,
+          caption: `${CI_NOTE}${ctx.cores ? ` M/G/c-PS: capacity companion with the host's ${ctx.cores} cores (no line past its knee c/E[S]).` : ''}`,
+        });
       }
     }
   }
