@@ -12,7 +12,7 @@ import profile from './profile.js';
 import recommend from './recommend.js';
 import report from './report.js';
 import reproduce from './reproduce.js';
-import run from './run.js';
+import run from './run/index.js';
 import serve from './serve.js';
 import simulate from './simulate.js';
 import spin from './spin.js';

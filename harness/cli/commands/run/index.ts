@@ -4,7 +4,8 @@
  * to stderr first (stdout with --dry-run, where it is the answer).
  */
 import type { Command } from 'commander';
-import { parseNumber } from '../options.js';
+import { UsageError } from '../../../../core/errors.js';
+import { parseNumber } from '../../options.js';
 
 export interface RunFlags {
   out?: string;
@@ -17,9 +18,21 @@ export interface RunFlags {
   report?: boolean;
 }
 
-/** Strictly parsed numeric flags (exported for tests). */
-export function parseRunFlags(flags: RunFlags): { repeat?: number; scale?: number } {
-  return {
+/** The parsed flags: only those given (and `report: false` for --no-report). */
+export interface RunOptions {
+  out?: string;
+  resume?: boolean;
+  only?: string;
+  dryRun?: boolean;
+  repeat?: number;
+  scale?: number;
+  json?: boolean;
+  report?: false;
+}
+
+/** Parse the flags strictly (pure, exported for tests). @throws UsageError naming the flag */
+export function parseRunFlags(flags: RunFlags): RunOptions {
+  const options: RunOptions = {
     ...(flags.repeat !== undefined
       ? { repeat: parseNumber('--repeat', flags.repeat, { integer: true, min: 1, max: 1000 }) }
       : {}),
@@ -27,6 +40,14 @@ export function parseRunFlags(flags: RunFlags): { repeat?: number; scale?: numbe
       ? { scale: parseNumber('--scale', flags.scale, { greaterThan: 0, max: 100 }) }
       : {}),
   };
+  if (flags.resume && !flags.out) throw new UsageError('--resume needs --out <dir> (the run to continue)');
+  if (flags.out !== undefined) options.out = flags.out;
+  if (flags.resume) options.resume = true;
+  if (flags.only !== undefined) options.only = flags.only;
+  if (flags.dryRun) options.dryRun = true;
+  if (flags.json) options.json = true;
+  if (flags.report === false) options.report = false;
+  return options;
 }
 
 export default function register(program: Command): void {
@@ -47,8 +68,9 @@ export default function register(program: Command): void {
     .option('--scale <f>', 'multiply warm-up and duration by F (e.g. 0.05 for a rehearsal)')
     .option('--no-report', 'do not render report.html at the end')
     .option('--json', 'print the run summary (or the plan, with --dry-run) as JSON')
-    .action(async (suiteArg: string, flags: RunFlags) => {
-      const { runCommand } = await import('../../run/command.js');
-      await runCommand(suiteArg, flags);
+    .action(async (suite: string, flags: RunFlags) => {
+      const options = parseRunFlags(flags);
+      const { runAction } = await import('./action.js');
+      await runAction(suite, options);
     });
 }

@@ -1,37 +1,40 @@
-/** The implementation of `faasmark run` (harness/commands/run.ts declares the flags). */
-
-import { UsageError } from '../../core/errors.js';
-import { parseRunFlags, type RunFlags } from '../cli/commands/run.js';
-import { log, out, outJson, progress, progressDone } from '../cli/io.js';
-import { loadSuite } from '../suite/load.js';
-import { estimatePlanSeconds, filterPoints, planSuite } from '../suite/plan.js';
+/**
+ * `faasmark run`: load and plan the suite, run it with progress on stderr, render the report,
+ * print the table. A run with invalid points finished but did not pass: RegressionError.
+ */
+import { RegressionError, UsageError } from '../../../../core/errors.js';
+import { defaultOutDir, runSuite } from '../../../run/runner.js';
+import { loadSuite } from '../../../suite/load.js';
+import { estimatePlanSeconds, filterPoints, planSuite } from '../../../suite/plan.js';
+import { log, out, outJson, progress, progressDone } from '../../io.js';
+import type { RunOptions } from './index.js';
 import { formatSeconds, renderComparison, renderPlan } from './render.js';
-import { defaultOutDir, runSuite } from './runner.js';
 
-export async function runCommand(suiteArg: string, flags: RunFlags): Promise<void> {
-  const numeric = parseRunFlags(flags);
-  if (flags.resume && !flags.out) throw new UsageError('--resume needs --out <dir> (the run to continue)');
-  const suite = await loadSuite(suiteArg, numeric);
-  const plan = filterPoints(planSuite(suite), flags.only);
+export async function runAction(suiteArg: string, o: RunOptions): Promise<void> {
+  const suite = await loadSuite(suiteArg, {
+    ...(o.repeat !== undefined ? { repeat: o.repeat } : {}),
+    ...(o.scale !== undefined ? { scale: o.scale } : {}),
+  });
+  const plan = filterPoints(planSuite(suite), o.only);
   if (plan.length === 0) {
-    throw new UsageError(`--only ${JSON.stringify(flags.only)} matches no point of suite ${suite.name}`, {
+    throw new UsageError(`--only ${JSON.stringify(o.only)} matches no point of suite ${suite.name}`, {
       hint: 'use --dry-run without --only to list the point ids',
     });
   }
-  if (flags.dryRun) {
-    if (flags.json) outJson({ schemaVersion: 1, suite: suite.name, points: plan });
+  if (o.dryRun) {
+    if (o.json) outJson({ schemaVersion: 1, suite: suite.name, points: plan });
     else out(renderPlan(suite, plan));
     return;
   }
   log(renderPlan(suite, plan));
-  const outDir = flags.out ?? defaultOutDir(suite.name);
+  const outDir = o.out ?? defaultOutDir(suite.name);
   log(`results: ${outDir}`);
   const started = Date.now();
   const res = await runSuite({
     suite,
     out: outDir,
-    resume: Boolean(flags.resume),
-    ...(flags.only ? { only: flags.only } : {}),
+    resume: Boolean(o.resume),
+    ...(o.only ? { only: o.only } : {}),
     log: (line) => {
       progressDone();
       log(line);
@@ -55,9 +58,9 @@ export async function runCommand(suiteArg: string, flags: RunFlags): Promise<voi
   });
   progressDone();
   log(`finished in ${formatSeconds((Date.now() - started) / 1000)}: ${res.out}`);
-  if (flags.report !== false) {
+  if (o.report !== false) {
     try {
-      const { renderReport } = await import('../../analysis/report/index.js');
+      const { renderReport } = await import('../../../../analysis/report/index.js');
       const r = await renderReport(res.out, { figures: true });
       log(`report: ${r.htmlPath}`);
     } catch (err) {
@@ -67,10 +70,11 @@ export async function runCommand(suiteArg: string, flags: RunFlags): Promise<voi
     }
   }
   const invalid = res.summary.points.filter((p) => !p.valid);
-  if (flags.json) outJson(res.summary);
+  if (o.json) outJson(res.summary);
   else out(renderComparison(res.summary.points));
   if (invalid.length > 0) {
-    log(`${invalid.length} of ${res.summary.points.length} points invalid (see the reasons above): exit 1`);
-    process.exitCode = 1;
+    throw new RegressionError(
+      `${invalid.length} of ${res.summary.points.length} points invalid (see the reasons above)`,
+    );
   }
 }

@@ -1,11 +1,11 @@
 /** Renderers for `faasmark run`: the plan (before) and the measured-vs-predicted table (after). */
 
-import { fmt, pct, renderTable } from '../../analysis/table.js';
-import { metricsFor } from '../../core/metrics.js';
-import type { PointSummary } from '../../results/types.js';
-import type { PlannedPoint } from '../suite/plan.js';
-import { estimatePlanSeconds } from '../suite/plan.js';
-import type { Suite } from '../suite/types.js';
+import { fmt, pct, renderTable } from '../../../../analysis/table.js';
+import { metricsFor } from '../../../../core/metrics.js';
+import type { PointSummary } from '../../../../results/types.js';
+import type { PlannedPoint } from '../../../suite/plan.js';
+import { estimatePlanSeconds } from '../../../suite/plan.js';
+import type { Suite } from '../../../suite/types.js';
 
 /** "1h02m", "4m05s", "12s". */
 export function formatSeconds(s: number): string {
