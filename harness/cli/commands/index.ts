@@ -5,9 +5,9 @@
 import type { Command } from 'commander';
 import compare from './compare.js';
 import invoke from './invoke.js';
-import openwhisk from './openwhisk.js';
+import openwhisk from './openwhisk/index.js';
 import predict from './predict.js';
-import probe from './probe.js';
+import probe from './probe/index.js';
 import profile from './profile.js';
 import recommend from './recommend.js';
 import report from './report.js';

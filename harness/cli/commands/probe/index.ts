@@ -3,8 +3,9 @@
  * platform's HTTP endpoint to find its maximum throughput, and the load-sweep rates to use.
  */
 import type { Command } from 'commander';
-import { parsePositiveDuration } from '../../../core/duration.js';
-import { parseNumber } from '../options.js';
+import { parsePositiveDuration } from '../../../../core/duration.js';
+import { PLATFORM_NAMES, type PlatformName } from '../../../../platforms/registry.js';
+import { parseChoice, parseNumber } from '../../options.js';
 
 export interface ProbeFlags {
   platform: string;
@@ -12,6 +13,26 @@ export interface ProbeFlags {
   duration: string;
   connections: string;
   json?: boolean;
+}
+
+export interface ProbeOptions {
+  platform: PlatformName;
+  workload: string;
+  /** seconds */
+  duration: number;
+  connections: number;
+  json: boolean;
+}
+
+/** Parse `probe capacity` flags (pure). @throws UsageError naming the flag */
+export function parseProbeFlags(flags: ProbeFlags): ProbeOptions {
+  return {
+    platform: parseChoice('--platform', flags.platform, PLATFORM_NAMES),
+    workload: flags.workload,
+    duration: parsePositiveDuration('--duration', flags.duration),
+    connections: parseNumber('--connections', flags.connections, { integer: true, min: 1, max: 10_000 }),
+    json: Boolean(flags.json),
+  };
 }
 
 export default function register(program: Command): void {
@@ -27,19 +48,8 @@ export default function register(program: Command): void {
     .option('--connections <n>', 'concurrent connections (closed loop)', '10')
     .option('--json', 'print the result as JSON')
     .action(async (flags: ProbeFlags) => {
-      const duration = parsePositiveDuration('--duration', flags.duration);
-      const connections = parseNumber('--connections', flags.connections, {
-        integer: true,
-        min: 1,
-        max: 10_000,
-      });
-      const { probeCommand } = await import('../../run/probe.js');
-      await probeCommand({
-        platform: flags.platform,
-        workload: flags.workload,
-        duration,
-        connections,
-        json: Boolean(flags.json),
-      });
+      const options = parseProbeFlags(flags);
+      const { probeCapacityAction } = await import('./action.js');
+      await probeCapacityAction(options);
     });
 }
