@@ -15,7 +15,7 @@ import reproduce from './reproduce.js';
 import run from './run/index.js';
 import serve from './serve.js';
 import simulate from './simulate.js';
-import spin from './spin.js';
+import spin from './spin/index.js';
 
 export type RegisterCommand = (program: Command) => void;
 
