@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import compare from './compare.js';
 import invoke from './invoke.js';
 import openwhisk from './openwhisk/index.js';
-import predict from './predict.js';
+import predict from './predict/index.js';
 import probe from './probe/index.js';
 import profile from './profile.js';
 import recommend from './recommend.js';
@@ -14,7 +14,7 @@ import report from './report.js';
 import reproduce from './reproduce.js';
 import run from './run/index.js';
 import serve from './serve.js';
-import simulate from './simulate.js';
+import simulate from './simulate/index.js';
 import spin from './spin/index.js';
 
 export type RegisterCommand = (program: Command) => void;

@@ -1,17 +1,15 @@
 /**
- * `faasmark simulate`: the discrete-event simulator from the command line (issue 2, "CLI
- * contract"). Container mode (scale-per-request, SMP-comparable outputs) by default; Wasm
- * mode (`--mode wasm`: M/G/∞, optionally c cores shared). Flags are parsed strictly here by
- * the pure, exported {@link parseSimulateFlags}; the simulator is imported lazily.
+ * `faasmark simulate`: the discrete-event simulator from the command line. Container mode
+ * (scale-per-request, SMP-comparable outputs) by default; Wasm mode (`--mode wasm`: M/G/∞,
+ * optionally c cores shared). Flags are parsed strictly here by the pure, exported
+ * {@link parseSimulateFlags}; the simulator is imported lazily by ./action.ts.
  */
 import type { Command } from 'commander';
-import { specWithMean } from '../../../analysis/distribution-spec.js';
-import type { ContainerSimParams, SimResult, WasmSimParams } from '../../../analysis/simulator/index.js';
-import { fmt, renderTable } from '../../../analysis/table.js';
-import { UsageError } from '../../../core/errors.js';
-import { ROUTING_POLICIES, type RoutingPolicy } from '../../../core/platform.js';
-import { out, outJson } from '../io.js';
-import { parseChoice, parseNumber, parseNumberList, requiredFlag } from '../options.js';
+import { specWithMean } from '../../../../analysis/distribution-spec.js';
+import type { ContainerSimParams, WasmSimParams } from '../../../../analysis/simulator/index.js';
+import { UsageError } from '../../../../core/errors.js';
+import { ROUTING_POLICIES, type RoutingPolicy } from '../../../../core/platform.js';
+import { parseChoice, parseNumber, parseNumberList, requiredFlag } from '../../options.js';
 
 export const SIM_MODES = ['container', 'wasm'] as const;
 export type SimMode = (typeof SIM_MODES)[number];
@@ -180,92 +178,6 @@ export function parseSimulateFlags(flags: SimulateFlags): { points: SimulatePoin
   return { points, sweep: rates.length > 1 || keepAlives.length > 1 };
 }
 
-/** The --json document of one point: inputs, then outputs (SMP names / M/G/∞ quantities). */
-export function pointJson(point: SimulatePoint, result: SimResult): Record<string, unknown> {
-  return { ...point.inputs, ...result };
-}
-
-export function renderSimulateTable(points: SimulatePoint[], results: SimResult[]): string {
-  const first = results[0];
-  if (first?.mode === 'wasm') {
-    const head = [
-      'λ (req/s)',
-      'E[S] (s)',
-      'cores',
-      'respTime (s)',
-      'inFlight',
-      'p50',
-      'p95',
-      'p99',
-      'rejectProb',
-    ];
-    const rows = results.map((r, i) => {
-      const w = r as Extract<SimResult, { mode: 'wasm' }>;
-      const inputs = points[i]?.inputs ?? {};
-      return [
-        fmt(inputs.arrivalRate as number),
-        fmt(inputs.serviceTime as number),
-        inputs.cores ?? '∞',
-        fmt(w.respTime),
-        fmt(w.inFlight),
-        w.inFlightP50,
-        w.inFlightP95,
-        w.inFlightP99,
-        fmt(w.rejectProb),
-      ];
-    });
-    return renderTable(head, rows);
-  }
-  const head = [
-    'λ (req/s)',
-    'keep-alive (s)',
-    'coldProb',
-    'avgRespTime (s)',
-    'avgServerCountTotal',
-    'avgIdleCount',
-    'avgRunningCount',
-    'rejectionProb',
-  ];
-  const rows = results.map((r, i) => {
-    const c = r as Extract<SimResult, { mode: 'container' }>;
-    const inputs = points[i]?.inputs ?? {};
-    return [
-      fmt(inputs.arrivalRate as number),
-      fmt(inputs.keepAlive as number),
-      fmt(c.coldProb),
-      fmt(c.avgRespTime),
-      fmt(c.avgServerCountTotal),
-      fmt(c.avgIdleCount),
-      fmt(c.avgRunningCount),
-      fmt(c.rejectionProb),
-    ];
-  });
-  return renderTable(head, rows);
-}
-
-async function runSimulate(flags: SimulateFlags): Promise<void> {
-  const { points, sweep } = parseSimulateFlags(flags);
-  const [{ simulate }, { createRng }] = await Promise.all([
-    import('../../../analysis/simulator/index.js'),
-    import('../../../analysis/random.js'),
-  ]);
-  const results = points.map((p) => simulate(p.params, createRng(p.seed)));
-  if (flags.json) {
-    const docs = points.map((p, i) => pointJson(p, results[i] as SimResult));
-    outJson(sweep ? docs : docs[0]);
-    return;
-  }
-  const first = points[0]?.inputs;
-  const header =
-    first?.mode === 'wasm'
-      ? `simulation (Wasm: every request its own executor${first.cores === null ? ', M/G/∞' : `, ${first.cores} core${first.cores === 1 ? '' : 's'} shared`}), `
-      : `simulation (scale-per-request containers, routing ${first?.routing}, warm ${first?.warm} s, cold ${first?.cold} s), `;
-  out(
-    `${header}${first?.distribution} service times, ${first?.requests} measured requests after ${first?.warmupRequests} warm-up, seed ${first?.seed}\n` +
-      renderSimulateTable(points, results),
-  );
-}
-
 export default function register(program: Command): void {
   program
     .command('simulate')
@@ -300,6 +212,8 @@ export default function register(program: Command): void {
     .option('--seed <S>', 'random seed, integer (default 1)')
     .option('--json', 'print JSON: one object per point (an array for a sweep) with inputs and outputs')
     .action(async (flags: SimulateFlags) => {
-      await runSimulate(flags);
+      const parsed = parseSimulateFlags(flags);
+      const { simulateAction } = await import('./action.js');
+      await simulateAction(parsed, Boolean(flags.json));
     });
 }
