@@ -9,7 +9,7 @@ import openwhisk from './openwhisk/index.js';
 import predict from './predict/index.js';
 import probe from './probe/index.js';
 import profile from './profile.js';
-import recommend from './recommend.js';
+import recommend from './recommend/index.js';
 import report from './report.js';
 import reproduce from './reproduce.js';
 import run from './run/index.js';

@@ -3,11 +3,9 @@
  * within a tolerance of its large-keep-alive limit, and its idle cost (analysis/models/recommend.ts).
  */
 import type { Command } from 'commander';
-import type { KeepAliveAdviceInput } from '../../../analysis/models/recommend.js';
-import type { SmpVariant } from '../../../analysis/models/smp.js';
-import { fmt, renderTable } from '../../../analysis/table.js';
-import { out, outJson } from '../io.js';
-import { parseChoice, parseNumber, requiredFlag } from '../options.js';
+import type { KeepAliveAdviceInput } from '../../../../analysis/models/recommend.js';
+import type { SmpVariant } from '../../../../analysis/models/smp.js';
+import { parseChoice, parseNumber, requiredFlag } from '../../options.js';
 
 const VARIANTS: readonly SmpVariant[] = ['thesis', 'original'];
 
@@ -45,40 +43,6 @@ export function parseKeepAliveFlags(flags: KeepAliveFlags): KeepAliveAdviceInput
   return input;
 }
 
-async function recommendKeepAliveCommand(flags: KeepAliveFlags): Promise<void> {
-  const input = parseKeepAliveFlags(flags);
-  const { recommendKeepAlive } = await import('../../../analysis/models/recommend.js');
-  const { keepAliveRecord } = await import('../../../analysis/models/records.js');
-  const record = keepAliveRecord(input, recommendKeepAlive(input));
-  if (flags.json) {
-    outJson(record);
-    return;
-  }
-  out(
-    renderTable(
-      ['keep-alive advice (SMP)', 'value'],
-      [
-        [
-          'inputs',
-          `λ ${record.arrivalRate} req/s, w ${record.warm} s, c ${record.cold} s, M ${record.maxConcurrency}`,
-        ],
-        ['variant', record.variant],
-        ['recommended keep-alive (s)', fmt(record.keepAlive, 5)],
-        ['mean response time there (s)', fmt(record.avgRespTime, 6)],
-        [`limit as keep-alive → ∞ (= warm) (s)`, fmt(record.limitRespTime, 6)],
-        [`target: limit × (1 + ${record.tolerance}) (s)`, fmt(record.targetRespTime, 6)],
-        ['cold-start probability there', fmt(record.coldProb, 6)],
-        ['mean idle executors', fmt(record.avgIdleCount, 6)],
-        ['mean total executors', fmt(record.avgServerCountTotal, 6)],
-        [
-          'idle memory (GB-s per hour)',
-          record.idleGbSecondsPerHour === null ? '— (give --memory-mb)' : fmt(record.idleGbSecondsPerHour, 6),
-        ],
-      ],
-    ),
-  );
-}
-
 export default function register(program: Command): void {
   const recommend = program.command('recommend').description('advice derived from the models');
   recommend
@@ -94,5 +58,9 @@ export default function register(program: Command): void {
     .option('--max-concurrency <n>', 'maximum concurrency M (default 1000)')
     .option('--variant <name>', `SMP variant: ${VARIANTS.join('|')} (default thesis)`)
     .option('--json', 'print JSON')
-    .action(async (opts: KeepAliveFlags) => recommendKeepAliveCommand(opts));
+    .action(async (flags: KeepAliveFlags) => {
+      const input = parseKeepAliveFlags(flags);
+      const { recommendKeepAliveAction } = await import('./action.js');
+      await recommendKeepAliveAction(input, Boolean(flags.json));
+    });
 }
