@@ -14,7 +14,7 @@ import { compareRuns } from '../analysis/compare/compare.js';
 import { loadRun } from '../analysis/report/load-results.js';
 import { comparisonRows, ledger, mape } from '../analysis/report/tables.js';
 import { UsageError } from '../core/errors.js';
-import { parseThreshold } from '../harness/cli/commands/compare.js';
+import { parseThreshold } from '../harness/cli/commands/compare/index.js';
 import { exitCodeFor, formatError } from '../harness/cli/exit.js';
 import { parseNumber } from '../harness/cli/options.js';
 import { compareMarkdown, runSummaryMarkdown } from './markdown.js';

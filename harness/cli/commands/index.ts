@@ -3,15 +3,15 @@
  * `register(program)`: it declares flags and imports its implementation lazily in the action.
  */
 import type { Command } from 'commander';
-import compare from './compare.js';
+import compare from './compare/index.js';
 import invoke from './invoke.js';
 import openwhisk from './openwhisk/index.js';
 import predict from './predict/index.js';
 import probe from './probe/index.js';
 import profile from './profile.js';
 import recommend from './recommend/index.js';
-import report from './report.js';
-import reproduce from './reproduce.js';
+import report from './report/index.js';
+import reproduce from './reproduce/index.js';
 import run from './run/index.js';
 import serve from './serve.js';
 import simulate from './simulate/index.js';
