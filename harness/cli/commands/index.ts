@@ -4,16 +4,16 @@
  */
 import type { Command } from 'commander';
 import compare from './compare/index.js';
-import invoke from './invoke.js';
+import invoke from './invoke/index.js';
 import openwhisk from './openwhisk/index.js';
 import predict from './predict/index.js';
 import probe from './probe/index.js';
-import profile from './profile.js';
+import profile from './profile/index.js';
 import recommend from './recommend/index.js';
 import report from './report/index.js';
 import reproduce from './reproduce/index.js';
 import run from './run/index.js';
-import serve from './serve.js';
+import serve from './serve/index.js';
 import simulate from './simulate/index.js';
 import spin from './spin/index.js';
 

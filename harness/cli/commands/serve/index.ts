@@ -1,16 +1,14 @@
 /**
  * `faasmark serve local-wasm|local-container --workload aes [...]`: start one embedded
  * platform for manual poking (curl), print its URL on stdout, serve until Ctrl-C, then stop
- * every executor, worker and server (harness/lifecycle.ts). Flags are parsed strictly by the
- * pure, exported {@link parseServeFlags}; the platform is imported lazily.
+ * every executor, worker and server (core/lifecycle.ts). Flags are parsed strictly by the
+ * pure, exported {@link parseServeFlags}; the platform is imported lazily by ./action.ts.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseDuration, parsePositiveDuration } from '../../../core/duration.js';
-import { UsageError } from '../../../core/errors.js';
-import { ROUTING_POLICIES } from '../../../core/platform.js';
-import { log, out, outJson } from '../io.js';
-import { parseChoice, parseNumber } from '../options.js';
+import { parseDuration, parsePositiveDuration } from '../../../../core/duration.js';
+import { UsageError } from '../../../../core/errors.js';
+import { ROUTING_POLICIES } from '../../../../core/platform.js';
+import { parseChoice, parseNumber } from '../../options.js';
 
 export const SERVE_PLATFORMS = ['local-wasm', 'local-container'] as const;
 export type ServePlatform = (typeof SERVE_PLATFORMS)[number];
@@ -82,68 +80,6 @@ export function parseServeFlags(
   return { platform, workload: flags.workload, config };
 }
 
-async function readConfigFile(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--config ${path}: cannot read (${err instanceof Error ? err.message : err})`);
-  }
-  const { parse: parseYaml } = await import('yaml');
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text);
-  } catch (err) {
-    throw new UsageError(
-      `--config ${path}: not valid YAML/JSON (${err instanceof Error ? err.message : err})`,
-    );
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UsageError(
-      `--config ${path}: must hold one platform entry (a mapping), got ${JSON.stringify(parsed)}`,
-    );
-  }
-  return parsed as Record<string, unknown>;
-}
-
-/** Start the platform, print its URL, serve until SIGINT/SIGTERM (lifecycle cleans up). */
-export async function runServe(platformArg: string, flags: ServeFlags): Promise<void> {
-  const fileConfig = flags.config ? await readConfigFile(flags.config) : {};
-  const plan = parseServeFlags(platformArg, flags, fileConfig);
-  const [{ loadPlatformModule }, { createPointClock }, { shutdownSignal }, { rootPath }] = await Promise.all([
-    import('../../../platforms/registry.js'),
-    import('../../../core/clock.js'),
-    import('../../../core/lifecycle.js'),
-    import('../../../core/paths.js'),
-  ]);
-  const mod = await loadPlatformModule(plan.platform);
-  const platform = await mod.create(plan.config, {
-    buildDir: rootPath('workloads', 'build'),
-    workDir: process.cwd(),
-    log,
-  });
-  const signal = shutdownSignal();
-  try {
-    await platform.setup({ signal }, createPointClock());
-    await platform.deploy(plan.workload);
-  } catch (err) {
-    await platform.teardown();
-    throw err;
-  }
-  const base = (platform as unknown as { url: string }).url;
-  const url = `${base}/${plan.workload}`;
-  if (flags.json) outJson({ schemaVersion: 1, platform: plan.platform, workload: plan.workload, url });
-  else out(url);
-  log(
-    `serving ${plan.workload} on ${plan.platform}: curl -s -X POST ${url} -d '{}'  (Ctrl-C stops and cleans up)`,
-  );
-  await new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  await platform.teardown();
-}
-
 export default function register(program: Command): void {
   program
     .command('serve')
@@ -172,6 +108,8 @@ export default function register(program: Command): void {
     )
     .option('--json', 'print {platform, workload, url} as JSON')
     .action(async (platformArg: string, flags: ServeFlags) => {
-      await runServe(platformArg, flags);
+      const { readConfigFile, serveAction } = await import('./action.js');
+      const fileConfig = flags.config ? await readConfigFile(flags.config) : {};
+      await serveAction(parseServeFlags(platformArg, flags, fileConfig), Boolean(flags.json));
     });
 }

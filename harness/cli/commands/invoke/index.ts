@@ -1,15 +1,15 @@
 /**
  * `faasmark invoke <workload> [--build native|wasm] [--input JSON] [--seed S] [--json]`:
- * one local invocation (issue 3): native = start the action server, /init, /run, stop;
- * wasm = one fresh instance in-process. Prints the workload's result JSON (one line), or
- * with --json a document {workload, build, input, seconds, result}.
+ * one local invocation: native = start the action server, /init, /run, stop; wasm = one
+ * fresh instance in-process. Prints the workload's result JSON (one line), or with --json a
+ * document {workload, build, input, seconds, result}.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../../../core/errors.js';
-import { log, out, outJson } from '../io.js';
-import { parseChoice, parseNumber } from '../options.js';
+import { UsageError } from '../../../../core/errors.js';
+import { parseChoice, parseNumber } from '../../options.js';
 
 export const BUILDS = ['native', 'wasm'] as const;
+export type Build = (typeof BUILDS)[number];
 
 export interface InvokeFlags {
   build?: string;
@@ -47,6 +47,24 @@ export function parseInvokeInput(workload: string, flags: InvokeFlags): Record<s
   return input;
 }
 
+export interface InvokeOptions {
+  workload: string;
+  build: Build;
+  /** Not yet validated against the workload's input schema (the action does that). */
+  input: Record<string, unknown>;
+  json: boolean;
+}
+
+/** Parse the flags (pure). @throws UsageError naming the flag */
+export function parseInvokeFlags(workload: string, flags: InvokeFlags): InvokeOptions {
+  return {
+    workload,
+    build: parseChoice('--build', flags.build ?? 'native', BUILDS),
+    input: parseInvokeInput(workload, flags),
+    json: Boolean(flags.json),
+  };
+}
+
 export default function register(program: Command): void {
   program
     .command('invoke')
@@ -59,26 +77,8 @@ export default function register(program: Command): void {
     .option('--seed <n>', 'seed for aes (IV) and matmul (matrices)')
     .option('--json', 'print {workload, build, input, seconds, result}')
     .action(async (workload: string, flags: InvokeFlags) => {
-      const { getWorkload } = await import('../../../workloads/registry.js');
-      const def = getWorkload(workload);
-      const build = parseChoice('--build', flags.build ?? 'native', BUILDS);
-      const input = def.validateInput(parseInvokeInput(def.name, flags));
-      const started = performance.now();
-      let result: unknown;
-      if (build === 'native') {
-        const { runNativeOnce } = await import('../../../platforms/direct/native-runner.js');
-        result = await runNativeOnce(def.name, input);
-      } else {
-        const { runWasmOnce } = await import('../../../platforms/direct/wasm-runner.js');
-        result = await runWasmOnce(def.name, input);
-      }
-      const seconds = (performance.now() - started) / 1000;
-      if (flags.json) outJson({ workload: def.name, build, input, seconds, result });
-      else {
-        out(JSON.stringify(result));
-        log(
-          `${def.name} (${build}): ${seconds.toFixed(4)} s${build === 'native' ? ' incl. process start' : ' incl. compile'}`,
-        );
-      }
+      const options = parseInvokeFlags(workload, flags);
+      const { invokeAction } = await import('./action.js');
+      await invokeAction(options);
     });
 }
