@@ -1,6 +1,10 @@
 /**
- * Every subcommand, in the order `faasmark --help` lists them. Each module default-exports
- * `register(program)`: it declares flags and imports its implementation lazily in the action.
+ * Every subcommand, in the order `faasmark --help` lists them. Each lives in its own folder,
+ * commands/<name>/: `index.ts` default-exports `register(program)`, which declares the flags
+ * and parses their values strictly into a typed options object; `action.ts` does the work and
+ * is imported lazily by the commander action, so `--help` stays fast; `render.ts`, where the
+ * output is more than a line or a JSON document, turns the result into stdout text. Commands
+ * never set an exit code: they return, or throw a FaasmarkError that main maps (../exit.ts).
  */
 import type { Command } from 'commander';
 import compare from './compare/index.js';
