@@ -8,6 +8,7 @@
  */
 import type { Command } from 'commander';
 import compare from './compare/index.js';
+import gate from './gate/index.js';
 import invoke from './invoke/index.js';
 import openwhisk from './openwhisk/index.js';
 import predict from './predict/index.js';
@@ -29,6 +30,7 @@ export const COMMANDS: RegisterCommand[] = [
   report,
   compare,
   reproduce,
+  gate,
   // models
   predict,
   simulate,

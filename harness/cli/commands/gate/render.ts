@@ -1,10 +1,20 @@
 /**
- * Markdown for the GitHub Actions job summary ($GITHUB_STEP_SUMMARY): a run's model error and
- * integrity ledger, and a comparison's verdicts. Pure functions; the scripts write the text.
+ * What `faasmark gate` prints, Markdown for the GitHub Actions job summary
+ * ($GITHUB_STEP_SUMMARY): the candidate run's model error and integrity ledger, then the
+ * comparison's verdicts (or why there is none). Pure functions; the action writes the text.
  */
-import type { CompareResult } from '../analysis/compare/compare.js';
-import { comparisonCells } from '../analysis/compare/render.js';
-import { type LedgerRow, MAPE_HEAD, type MapeRow, mapeCells } from '../analysis/report/tables.js';
+import type { CompareResult } from '../../../../analysis/compare/compare.js';
+import { comparisonCells } from '../../../../analysis/compare/render.js';
+import {
+  comparisonRows,
+  type LedgerRow,
+  ledger,
+  MAPE_HEAD,
+  type MapeRow,
+  mape,
+  mapeCells,
+} from '../../../../analysis/report/tables.js';
+import type { RunSummary } from '../../../../results/types.js';
 
 function mdTable(head: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -66,4 +76,18 @@ export function compareMarkdown(r: CompareResult): string {
     ...(r.warnings.length ? ['', ...r.warnings.map((w) => `> ⚠ ${w}`)] : []),
     '',
   ].join('\n');
+}
+
+const NO_BASELINE =
+  '\n## Regression gate\n\n_No baseline (first night, or the last artifact expired): nothing to compare; tonight becomes the baseline._\n';
+
+/** The gate's whole Markdown: the candidate's summary, then the comparison (null: no baseline). */
+export function gateMarkdown(candidate: RunSummary, comparison: CompareResult | null): string {
+  const rows = comparisonRows(candidate.points);
+  const summary = runSummaryMarkdown(
+    `faasmark ${candidate.suite} (${candidate.runId})`,
+    mape(rows, 0.1),
+    ledger(candidate.points, new Map()),
+  );
+  return comparison ? `${summary}\n${compareMarkdown(comparison)}` : summary + NO_BASELINE;
 }
