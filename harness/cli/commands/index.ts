@@ -7,6 +7,7 @@
  * never set an exit code: they return, or throw a FaasmarkError that main maps (../exit.ts).
  */
 import type { Command } from 'commander';
+import build from './build/index.js';
 import compare from './compare/index.js';
 import gate from './gate/index.js';
 import invoke from './invoke/index.js';
@@ -36,6 +37,7 @@ export const COMMANDS: RegisterCommand[] = [
   simulate,
   recommend,
   // workloads and platforms
+  build,
   profile,
   invoke,
   serve,
