@@ -1,10 +1,12 @@
 /**
  * Every subcommand, in the order `faasmark --help` lists them. Each lives in its own folder,
  * commands/<name>/: `index.ts` default-exports `register(program)`, which declares the flags
- * and parses their values strictly into a typed options object; `action.ts` does the work and
- * is imported lazily by the commander action, so `--help` stays fast; `render.ts`, where the
- * output is more than a line or a JSON document, turns the result into stdout text. Commands
- * never set an exit code: they return, or throw a FaasmarkError that main maps (../exit.ts).
+ * and parses their values strictly into a typed options object (a pure, exported
+ * `parse…Flags`); `action.ts` does the work and is imported lazily by the commander action,
+ * so `--help` stays fast; `render.ts` turns the result into stdout text where the command
+ * formats it itself (compare, reproduce and build print text made by analysis/ and
+ * workloads/; invoke and serve print one line). Commands never set an exit code: they
+ * return, or throw a FaasmarkError that main maps (../exit.ts).
  */
 import type { Command } from 'commander';
 import build from './build/index.js';
