@@ -1,13 +1,11 @@
 /**
- * `npm run build:workloads [-- [--strict] [--force] [--check] [name ...]]`: builds every workload
- * artifact it can (workloads/registry.ts documents the layout), incrementally: each artifact
- * records a SHA-256 of its inputs (sources, compiler version, flags) in `<artifact>.hash`
- * and is skipped when unchanged (`--check`: only report what is outdated, exit 1 if any). Prints one line per artifact: built / skipped / failed or
- * unavailable, with the reason and the fix (the Debian package to install).
- *
- * Exit code: 0 when every requested artifact is built or up to date, or when only optional
- * toolchains are missing (without --strict); 1 when a build failed, or under --strict (or
- * env CI=true) when anything is missing. `.ci/run` runs it in CI, so there it is strict.
+ * The workload build behind `faasmark build` (harness/cli/commands/build/; `npm run
+ * build:workloads` runs it from source): builds every workload artifact it can
+ * (workloads/registry.ts documents the layout), incrementally: each artifact records a
+ * SHA-256 of its inputs (sources, compiler version, flags) in `<artifact>.hash` and is
+ * skipped when unchanged (`dryRun`: only report what is outdated). One outcome per artifact:
+ * built / skipped / outdated / failed or unavailable, with the reason and the fix (the Debian
+ * package to install). Whether the outcomes pass is the command's decision.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { BuildError, UsageError } from '../core/errors.js';
+import { BuildError } from '../core/errors.js';
 import { rootPath } from '../core/paths.js';
 import { artifactPaths, DEFAULT_BUILD_DIR } from './registry.js';
 import { WORKLOAD_NAMES, type WorkloadName } from './types.js';
@@ -252,7 +250,7 @@ async function bundle(entry: string, outfile: string, platform: 'node' | 'neutra
   });
 }
 
-/** Runs workloads/float/componentize.mjs under the preopen loader (see ENVIRONMENT notes). */
+/** Runs workloads/float/componentize.mjs under the preopen loader (docs/workloads.md). */
 async function componentize(args: string[]): Promise<void> {
   await run(
     process.execPath,
@@ -375,53 +373,3 @@ export function formatOutcome(o: BuildOutcome): string {
   if (o.status === 'skipped' || o.status === 'outdated') return `${head} (${o.reason})`;
   return `${head}\n  reason: ${o.reason}${o.fix ? `\n  fix: ${o.fix}` : ''}`;
 }
-
-function parseArgs(argv: string[]): {
-  strict: boolean;
-  force: boolean;
-  check: boolean;
-  workloads: WorkloadName[];
-} {
-  let strict = process.env.CI === 'true' || process.env.CI === '1';
-  let force = false;
-  let check = false;
-  const workloads: WorkloadName[] = [];
-  for (const arg of argv) {
-    if (arg === '--strict') strict = true;
-    else if (arg === '--force') force = true;
-    else if (arg === '--check') check = true;
-    else if ((WORKLOAD_NAMES as readonly string[]).includes(arg)) workloads.push(arg as WorkloadName);
-    else
-      throw new UsageError(`unknown argument ${JSON.stringify(arg)}`, {
-        hint: `usage: npm run build:workloads -- [--strict] [--force] [--check] [${WORKLOAD_NAMES.join('|')} ...]`,
-      });
-  }
-  return { strict, force, check, workloads };
-}
-
-async function main(): Promise<void> {
-  let args: ReturnType<typeof parseArgs>;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n${(err as UsageError).hint ?? ''}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  const outcomes = await buildWorkloads({
-    force: args.force,
-    dryRun: args.check,
-    log: (line) => process.stdout.write(`${line}\n`),
-    ...(args.workloads.length > 0 ? { workloads: args.workloads } : {}),
-  });
-  const failed = outcomes.filter((o) => o.status === 'failed');
-  const missing = outcomes.filter((o) => o.status === 'unavailable');
-  const outdated = outcomes.filter((o) => o.status === 'outdated');
-  const counts = ['built', 'skipped', 'outdated', 'failed', 'unavailable'].map(
-    (s) => `${outcomes.filter((o) => o.status === s).length} ${s}`,
-  );
-  process.stdout.write(`workloads: ${counts.join(', ')}${args.strict ? ' (strict)' : ''}\n`);
-  if (failed.length > 0 || outdated.length > 0 || (args.strict && missing.length > 0)) process.exitCode = 1;
-}
-
-if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) await main();

@@ -2,7 +2,7 @@
 import { fmt, renderTable } from '../table.js';
 import type { CompareResult, MetricComparison } from './compare.js';
 
-/** A comparison's numbers as cells: baseline, candidate, ratio, 95% CI, p (shared with ci/markdown.ts). */
+/** A comparison's numbers as cells: baseline, candidate, ratio, 95% CI, p (shared with the Markdown of `faasmark gate`). */
 export function comparisonCells(m: MetricComparison): string[] {
   return [
     fmt(m.baseline),

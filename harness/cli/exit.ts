@@ -1,7 +1,8 @@
 /**
  * The CLI's exit-code policy, in one place: 0 done (thresholds met); 1 ran but failed
  * (threshold, regression, platform); 2 bad input, caught before side effects; 130 interrupted.
- * And the one-paragraph message an error prints.
+ * Commands never set an exit code: a command that fails throws a FaasmarkError, and main
+ * (./main.ts) maps it here. And the one-paragraph message an error prints.
  */
 import { type ErrorCode, FaasmarkError } from '../../core/errors.js';
 

@@ -1,7 +1,9 @@
 /**
  * The faasmark command line: one file registers every subcommand (changesets'
- * packages/cli/src/cli.ts). Each command module only declares its flags; the heavy code is
- * imported lazily inside its action. `main` is pure enough to test unspawned.
+ * packages/cli/src/cli.ts; the command folders are described in ./commands/index.ts).
+ * `main` is the one place an exit code is decided: 0 when the command returns, else the
+ * code of what it threw (./exit.ts); harness/bin.ts hands it to the process. `main` is pure
+ * enough to test unspawned.
  */
 import { Command, CommanderError } from 'commander';
 import { runCleanups } from '../../core/lifecycle.js';
@@ -41,7 +43,7 @@ export async function main(argv: string[], sinks?: Sinks): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end through here with exitCode 0

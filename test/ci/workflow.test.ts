@@ -110,7 +110,7 @@ describe('ci/nightly.yml', () => {
       'npx faasmark report results/nightly-cluster',
       'gh run list --workflow',
       'gh run download',
-      'ci/regression-gate.ts --baseline baseline/nightly-cluster --candidate results/nightly-cluster',
+      'npx faasmark gate --baseline baseline/nightly-cluster --candidate results/nightly-cluster',
     ]) {
       assert.ok(run.includes(needle), `cluster job runs ${needle}`);
     }
@@ -121,12 +121,12 @@ describe('ci/nightly.yml', () => {
   it('has the embedded job running the quick suite with its own gate', () => {
     const run = runText(jobs.embedded as Job);
     assert.match(run, /npx faasmark run quick/);
-    assert.match(run, /ci\/regression-gate\.ts --baseline baseline\/quick --candidate results\/quick/);
+    assert.match(run, /npx faasmark gate --baseline baseline\/quick --candidate results\/quick/);
     assert.doesNotMatch(run, /kind|helm/, 'no cluster in the embedded job');
   });
   it('every script it calls exists', () => {
     for (const p of [
-      'ci/regression-gate.ts',
+      'harness/cli/commands/gate/index.ts',
       'ci/nightly-cluster.yaml',
       'scripts/install-system-deps.sh',
       'platforms/openwhisk/mru/build-invoker.sh',

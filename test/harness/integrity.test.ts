@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatSeconds } from '../../harness/cli/commands/run/render.js';
 import { niceRate, suggestRates } from '../../harness/loadgen/capacity-probe.js';
 import { booksBalance, invalidReasons } from '../../harness/run/integrity.js';
-import { formatSeconds } from '../../harness/run/render.js';
 
 const thresholds = { maxRateShortfall: 0.05, errorBudget: 0.01 };
 const counts = (sent: number, ok: number, error = 0, timeout = 0, rejected = 0) => ({
@@ -97,7 +97,7 @@ describe('formatSeconds', () => {
 
 describe('renderComparison', () => {
   it('shows measured, predicted and error per metric, and lists invalid points with reasons', async () => {
-    const { renderComparison } = await import('../../harness/run/render.js');
+    const { renderComparison } = await import('../../harness/cli/commands/run/render.js');
     const base = {
       schemaVersion: 1,
       status: 'complete' as const,

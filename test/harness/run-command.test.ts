@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { UsageError } from '../../core/errors.js';
-import { parseRunFlags } from '../../harness/cli/commands/run.js';
+import { parseRunFlags } from '../../harness/cli/commands/run/index.js';
 import { schemaProblems } from '../../harness/run/schemas.js';
 import { runCli } from '../helpers/cli.js';
 

@@ -8,10 +8,12 @@
  * inflected forms of a wordlist do not drown the short, frequent words a sentence is
  * made of. Large lists are sampled with a fixed stride (deterministic output).
  *
- * Run: node --import tsx workloads/whatlang/generate-profiles.ts  (needs the w* packages
- * listed in LANGUAGES; not part of the normal build, the output is committed).
+ * Run: npm run build:workloads -- --generate-whatlang-profiles  (a hidden `faasmark build`
+ * option; needs the w* packages listed in LANGUAGES; not part of the normal build, the
+ * output is committed).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { InputError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs-atomic.js';
 import { rootPath } from '../../core/paths.js';
 
@@ -73,14 +75,19 @@ export function topTrigrams(counts: Map<string, number>, size = PROFILE_SIZE): s
     .map(([t]) => t);
 }
 
-async function main(): Promise<void> {
+/** Where {@link generateProfiles} writes. */
+export const PROFILES_PATH = rootPath('workloads', 'rust', 'whatlang', 'profiles.txt');
+
+/**
+ * Write {@link PROFILES_PATH} from the wordlists; `log` gets one line per language.
+ * @throws InputError naming the missing wordlists and the packages to install
+ */
+export async function generateProfiles(log: (line: string) => void = () => {}): Promise<string> {
   const missing = LANGUAGES.filter((l) => !existsSync(l.file));
   if (missing.length > 0) {
-    process.stderr.write(
-      `missing wordlists: ${missing.map((l) => l.file).join(', ')}\nfix: apt-get install -y ${missing.map((l) => l.pkg).join(' ')}\n`,
-    );
-    process.exitCode = 2;
-    return;
+    throw new InputError(`missing wordlists: ${missing.map((l) => l.file).join(', ')}`, {
+      hint: `apt-get install -y ${missing.map((l) => l.pkg).join(' ')}`,
+    });
   }
   const lines = [
     '# whatlang trigram profiles: ISO 639-3 code, then the top trigrams (tab-separated), most frequent first.',
@@ -89,9 +96,8 @@ async function main(): Promise<void> {
   for (const lang of LANGUAGES) {
     const words = decode(readFileSync(lang.file)).split('\n').filter(Boolean);
     lines.push([lang.code, ...topTrigrams(countTrigrams(words, lang.skipCapitalised))].join('\t'));
-    process.stderr.write(`${lang.code}: ${words.length} words from ${lang.file} (${lang.pkg})\n`);
+    log(`${lang.code}: ${words.length} words from ${lang.file} (${lang.pkg})`);
   }
-  await writeFileAtomic(rootPath('workloads', 'rust', 'whatlang', 'profiles.txt'), `${lines.join('\n')}\n`);
+  await writeFileAtomic(PROFILES_PATH, `${lines.join('\n')}\n`);
+  return PROFILES_PATH;
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,21 +1,29 @@
 /**
- * Every subcommand, in the order `faasmark --help` lists them. Each module default-exports
- * `register(program)`: it declares flags and imports its implementation lazily in the action.
+ * Every subcommand, in the order `faasmark --help` lists them. Each lives in its own folder,
+ * commands/<name>/: `index.ts` default-exports `register(program)`, which declares the flags
+ * and parses their values strictly into a typed options object (a pure, exported
+ * `parse…Flags`); `action.ts` does the work and is imported lazily by the commander action,
+ * so `--help` stays fast; `render.ts` turns the result into stdout text where the command
+ * formats it itself (compare, reproduce and build print text made by analysis/ and
+ * workloads/; invoke and serve print one line). Commands never set an exit code: they
+ * return, or throw a FaasmarkError that main maps (../exit.ts).
  */
 import type { Command } from 'commander';
-import compare from './compare.js';
-import invoke from './invoke.js';
-import openwhisk from './openwhisk.js';
-import predict from './predict.js';
-import probe from './probe.js';
-import profile from './profile.js';
-import recommend from './recommend.js';
-import report from './report.js';
-import reproduce from './reproduce.js';
-import run from './run.js';
-import serve from './serve.js';
-import simulate from './simulate.js';
-import spin from './spin.js';
+import build from './build/index.js';
+import compare from './compare/index.js';
+import gate from './gate/index.js';
+import invoke from './invoke/index.js';
+import openwhisk from './openwhisk/index.js';
+import predict from './predict/index.js';
+import probe from './probe/index.js';
+import profile from './profile/index.js';
+import recommend from './recommend/index.js';
+import report from './report/index.js';
+import reproduce from './reproduce/index.js';
+import run from './run/index.js';
+import serve from './serve/index.js';
+import simulate from './simulate/index.js';
+import spin from './spin/index.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -25,11 +33,13 @@ export const COMMANDS: RegisterCommand[] = [
   report,
   compare,
   reproduce,
+  gate,
   // models
   predict,
   simulate,
   recommend,
   // workloads and platforms
+  build,
   profile,
   invoke,
   serve,

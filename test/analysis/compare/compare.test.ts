@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { verdictFor } from '../../../analysis/compare/compare.js';
-import { parseThreshold } from '../../../harness/cli/commands/compare.js';
+import { parseThreshold } from '../../../harness/cli/commands/compare/index.js';
 import { runCli } from '../../helpers/cli.js';
 import { latencies, makeRun } from '../report/fixture-run.js';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../../core/errors.js';
-import { parseSimulateFlags, type SimulateFlags } from '../../../harness/cli/commands/simulate.js';
+import { parseSimulateFlags, type SimulateFlags } from '../../../harness/cli/commands/simulate/index.js';
 import { runCli } from '../../helpers/cli.js';
 
 const base: SimulateFlags = { arrivalRate: '1', warm: '0.5', cold: '2', keepAlive: '10' };

@@ -13,7 +13,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { UsageError } from '../../../core/errors.js';
-import { parseServeFlags } from '../../../harness/cli/commands/serve.js';
+import { parseServeFlags } from '../../../harness/cli/commands/serve/index.js';
 import { runCli } from '../../helpers/cli.js';
 import { FIXTURES, fixtureWorkload, pidsWith } from './helpers.js';
 

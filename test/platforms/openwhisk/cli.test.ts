@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { parseProbeTarget, parseValuesFlags } from '../../../harness/cli/commands/openwhisk-actions.js';
+import { parseProbeTarget, parseValuesFlags } from '../../../harness/cli/commands/openwhisk/index.js';
 import { validateValues } from '../../../platforms/openwhisk/values.js';
 import { runCli } from '../../helpers/cli.js';
 import { FakeOpenWhisk } from './fake-openwhisk.js';

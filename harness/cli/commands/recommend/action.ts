@@ -1,0 +1,11 @@
+/** `faasmark recommend keep-alive`: the SMP keep-alive advice (analysis/models/recommend.ts), printed. */
+import { type KeepAliveAdviceInput, recommendKeepAlive } from '../../../../analysis/models/recommend.js';
+import { keepAliveRecord } from '../../../../analysis/models/records.js';
+import { out, outJson } from '../../io.js';
+import { keepAliveTable } from './render.js';
+
+export async function recommendKeepAliveAction(input: KeepAliveAdviceInput, json: boolean): Promise<void> {
+  const record = keepAliveRecord(input, recommendKeepAlive(input));
+  if (json) outJson(record);
+  else out(keepAliveTable(record));
+}

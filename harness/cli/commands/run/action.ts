@@ -1,0 +1,80 @@
+/**
+ * `faasmark run`: load and plan the suite, run it with progress on stderr, render the report,
+ * print the table. A run with invalid points finished but did not pass: RegressionError.
+ */
+import { RegressionError, UsageError } from '../../../../core/errors.js';
+import { defaultOutDir, runSuite } from '../../../run/runner.js';
+import { loadSuite } from '../../../suite/load.js';
+import { estimatePlanSeconds, filterPoints, planSuite } from '../../../suite/plan.js';
+import { log, out, outJson, progress, progressDone } from '../../io.js';
+import type { RunOptions } from './index.js';
+import { formatSeconds, renderComparison, renderPlan } from './render.js';
+
+export async function runAction(suiteArg: string, o: RunOptions): Promise<void> {
+  const suite = await loadSuite(suiteArg, {
+    ...(o.repeat !== undefined ? { repeat: o.repeat } : {}),
+    ...(o.scale !== undefined ? { scale: o.scale } : {}),
+  });
+  const plan = filterPoints(planSuite(suite), o.only);
+  if (plan.length === 0) {
+    throw new UsageError(`--only ${JSON.stringify(o.only)} matches no point of suite ${suite.name}`, {
+      hint: 'use --dry-run without --only to list the point ids',
+    });
+  }
+  if (o.dryRun) {
+    if (o.json) outJson({ schemaVersion: 1, suite: suite.name, points: plan });
+    else out(renderPlan(suite, plan));
+    return;
+  }
+  log(renderPlan(suite, plan));
+  const outDir = o.out ?? defaultOutDir(suite.name);
+  log(`results: ${outDir}`);
+  const started = Date.now();
+  const res = await runSuite({
+    suite,
+    out: outDir,
+    resume: Boolean(o.resume),
+    ...(o.only ? { only: o.only } : {}),
+    log: (line) => {
+      progressDone();
+      log(line);
+    },
+    onProgress: (point, index, total, p) => {
+      const pointTotal = point.arrivals.warmup + point.arrivals.duration;
+      const left = estimatePlanSeconds(plan.slice(index + 1)) + Math.max(0, pointTotal - p.elapsed);
+      const c = p.counts;
+      const ms = (x: number | null) => (x === null ? '—' : `${(x * 1000).toFixed(1)} ms`);
+      progress(
+        `[${index + 1}/${total}] ${point.id} ${p.elapsed.toFixed(0)}/${pointTotal.toFixed(0)} s | sent ${c.sent} ok ${c.ok} err ${c.error} timeout ${c.timeout} rej ${c.rejected} in-flight ${p.inFlight} | p50 ${ms(p.p50)} p99 ${ms(p.p99)} | ~${formatSeconds(left)} left`,
+      );
+    },
+    onPointDone: (s, index, total) => {
+      progressDone();
+      const c = s.requests;
+      log(
+        `[${index + 1}/${total}] ${s.pointId}: ${s.status}${s.valid ? '' : ` INVALID (${s.invalidReasons.join('; ')})`} — sent ${c.sent}, ok ${c.ok}, error ${c.error}, timeout ${c.timeout}, rejected ${c.rejected}`,
+      );
+    },
+  });
+  progressDone();
+  log(`finished in ${formatSeconds((Date.now() - started) / 1000)}: ${res.out}`);
+  if (o.report !== false) {
+    try {
+      const { renderReport } = await import('../../../../analysis/report/index.js');
+      const r = await renderReport(res.out, { figures: true });
+      log(`report: ${r.htmlPath}`);
+    } catch (err) {
+      log(
+        `report not rendered (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); try: faasmark report ${res.out}`,
+      );
+    }
+  }
+  const invalid = res.summary.points.filter((p) => !p.valid);
+  if (o.json) outJson(res.summary);
+  else out(renderComparison(res.summary.points));
+  if (invalid.length > 0) {
+    throw new RegressionError(
+      `${invalid.length} of ${res.summary.points.length} points invalid (see the reasons above)`,
+    );
+  }
+}
