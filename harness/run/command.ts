@@ -3,10 +3,10 @@
 import { UsageError } from '../../core/errors.js';
 import { parseRunFlags, type RunFlags } from '../cli/commands/run.js';
 import { log, out, outJson, progress, progressDone } from '../cli/io.js';
+import { defaultOutDir, runSuite } from '../engine/runner.js';
 import { loadSuite } from '../suite/load.js';
 import { estimatePlanSeconds, filterPoints, planSuite } from '../suite/plan.js';
 import { formatSeconds, renderComparison, renderPlan } from './render.js';
-import { defaultOutDir, runSuite } from './runner.js';
 
 export async function runCommand(suiteArg: string, flags: RunFlags): Promise<void> {
   const numeric = parseRunFlags(flags);

@@ -8,7 +8,7 @@
 
 import type { ExecutorKind } from '../../core/platform.js';
 import { type ArrivalSpec, expectedArrivals } from '../arrivals.js';
-import { profileIdleSeconds } from '../run/profile.js';
+import { profileIdleSeconds } from '../engine/model-inputs.js';
 import type { Suite } from './types.js';
 
 /**

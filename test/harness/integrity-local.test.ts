@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCleanups } from '../../core/lifecycle.js';
 import type { ExecutorSpan } from '../../core/records.js';
-import { runSuite } from '../../harness/run/runner.js';
+import { runSuite } from '../../harness/engine/runner.js';
 import { validateSuite } from '../../harness/suite/load.js';
 import type { PointSummary } from '../../results/types.js';
 

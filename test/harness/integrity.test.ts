@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { booksBalance, invalidReasons } from '../../harness/engine/integrity.js';
 import { niceRate, suggestRates } from '../../harness/loadgen/capacity-probe.js';
-import { booksBalance, invalidReasons } from '../../harness/run/integrity.js';
 import { formatSeconds } from '../../harness/run/render.js';
 
 const thresholds = { maxRateShortfall: 0.05, errorBudget: 0.01 };

@@ -29,7 +29,7 @@ import { executorKindOf, filterPoints, type PlannedPoint, planSuite } from '../s
 import { type PlatformResolver, registryResolver } from '../suite/platform-resolver.js';
 import type { Suite } from '../suite/types.js';
 import { executePoint } from './point.js';
-import { readPointSummaries } from './read.js';
+import { readPointSummaries } from './run-directory.js';
 
 export interface RunOptions {
   suite: Suite;

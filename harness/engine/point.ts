@@ -28,8 +28,8 @@ import { RecordSink } from '../loadgen/record-sink.js';
 import type { PlannedPoint } from '../suite/plan.js';
 import type { Suite } from '../suite/types.js';
 import { invalidReasons } from './integrity.js';
+import { modelInputsFor } from './model-inputs.js';
 import { predictPoint } from './predict.js';
-import { modelInputsFor } from './profile.js';
 
 export interface PointContext {
   suite: Suite;

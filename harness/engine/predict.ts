@@ -1,5 +1,5 @@
 /**
- * Predictions for one point, from the service times measured in the same run (profile.ts):
+ * Predictions for one point, from the service times measured in the same run (model-inputs.ts):
  * - container platforms: the SMP (analysis/models/smp.ts) at the point's λ and keep-alive —
  *   the primary prediction — and the simulator (analysis/simulator) replaying the point's own
  *   arrival schedule with deterministic service times w / c and the platform's routing;
@@ -10,7 +10,7 @@
  * says why in `notes` — never a guessed number.
  *
  * Clocks (containers). When the profile fed platform-side service times (`modelInputs.clock:
- * 'platform'`, profile.ts), the SMP and simulator outputs ARE the platform-side quantities the
+ * 'platform'`, model-inputs.ts), the SMP and simulator outputs ARE the platform-side quantities the
  * engine measures from service intervals [startAt − waitTime, endAt]: running, runningWarm,
  * runningCold, idle, totalExecutors, coldProb. respTime is the one metric DESIGN.md defines on
  * the client clock (from the intended send time), so the single bridge between the clocks is
