@@ -24,7 +24,7 @@ import { createRng } from '../../analysis/random.js';
 import type { MetricValues } from '../../core/metrics.js';
 import type { ExecutorKind, RoutingPolicy } from '../../core/platform.js';
 import type { ModelInputs } from '../../results/types.js';
-import { type ArrivalSpec, arrivalSchedule } from '../arrivals.js';
+import { arrivalSchedule, type ScheduleSpec } from '../arrivals.js';
 
 export interface PredictInput {
   executor: ExecutorKind;
@@ -37,7 +37,7 @@ export interface PredictInput {
   /** Cores of the host a Wasm platform runs on (capacity companion). */
   cores: number;
   /** Replay this schedule in the simulator (omit to skip the simulator). */
-  simulate?: { arrivals: ArrivalSpec; seed: number };
+  simulate?: { arrivals: ScheduleSpec; seed: number };
 }
 
 export interface Prediction {

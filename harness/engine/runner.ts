@@ -31,7 +31,7 @@ import type { Suite } from '../suite/types.js';
 import { executePoint } from './point.js';
 import { readPointSummaries } from './run-directory.js';
 
-export interface RunOptions {
+export interface RunSuiteOptions {
   suite: Suite;
   /** Run directory; default results/runs/<suite>-<timestamp> under the current directory. */
   out?: string;
@@ -88,7 +88,7 @@ export function suiteForManifest(suite: Suite): Record<string, unknown> {
   };
 }
 
-export async function runSuite(options: RunOptions): Promise<RunResult> {
+export async function runSuite(options: RunSuiteOptions): Promise<RunResult> {
   const { suite } = options;
   const resolver = options.resolver ?? registryResolver;
   const signal = options.signal ?? shutdownSignal();
