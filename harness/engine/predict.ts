@@ -1,26 +1,23 @@
 /**
- * Predictions for one point, from the service times measured in the same run (model-inputs.ts):
- * - container platforms: the SMP (analysis/models/smp.ts) at the point's λ and keep-alive —
- *   the primary prediction — and the simulator (analysis/simulator) replaying the point's own
- *   arrival schedule with deterministic service times w / c and the platform's routing;
- * - Wasm platforms: M/G/∞ (primary; E[S] ↔ respTime, λE[S] ↔ inFlight), its capacity
- *   companion M/G/c processor sharing on the host's cores (analysis/models/capacity.ts), and
- *   the simulator in Wasm mode on the same cores.
- * A model that cannot run (missing input, saturation, module error) contributes nothing and
- * says why in `notes` — never a guessed number.
+ * Predictions for one point, from the service times measured in the same run
+ * (model-inputs.ts). Containers: the SMP at the point's λ and keep-alive (primary) and the
+ * simulator replaying the point's own schedule with deterministic w / c and the platform's
+ * routing. Wasm: M/G/∞ (primary), its capacity companion M/G/c processor sharing on the
+ * host's cores, and the simulator in Wasm mode. A model that cannot run contributes nothing
+ * and says why in `notes` — never a guessed number.
  *
- * Clocks (containers). When the profile fed platform-side service times (`modelInputs.clock:
- * 'platform'`, model-inputs.ts), the SMP and simulator outputs ARE the platform-side quantities the
- * engine measures from service intervals [startAt − waitTime, endAt]: running, runningWarm,
- * runningCold, idle, totalExecutors, coldProb. respTime is the one metric DESIGN.md defines on
- * the client clock (from the intended send time), so the single bridge between the clocks is
- *   predicted respTime = model respTime (platform-side) + modelInputs.clientOverhead,
- * applied to the SMP and the simulator alike; the unbridged platform-side figure of the primary
- * model is returned as `platformRespTime` (compared with the measured duration + waitTime in
- * the point summary's `platformComparison`). Client-clock or given inputs are used unchanged.
+ * Clocks (containers): with platform-side inputs (`modelInputs.clock: 'platform'`) the model
+ * outputs ARE the platform-side quantities the engine measures; respTime alone is defined on
+ * the client clock, so the one bridge is predicted respTime = model respTime +
+ * modelInputs.clientOverhead, and the unbridged primary figure is returned as
+ * `platformRespTime` (docs/engine.md "Model inputs and predictions"). Pure and synchronous.
  */
 
+import { solveCores } from '../../analysis/models/capacity.js';
+import { mginfMetrics, solveMginf } from '../../analysis/models/mginf.js';
+import { smpMetrics, solveSmp } from '../../analysis/models/smp.js';
 import { createRng } from '../../analysis/random.js';
+import { simulate } from '../../analysis/simulator/index.js';
 import type { MetricValues } from '../../core/metrics.js';
 import type { ExecutorKind, RoutingPolicy } from '../../core/platform.js';
 import type { ModelInputs } from '../../results/types.js';
@@ -74,79 +71,85 @@ function toClientClock(m: MetricValues, overhead: number | undefined): MetricVal
   return { ...m, respTime: m.respTime + overhead };
 }
 
-export async function predictPoint(input: PredictInput): Promise<Prediction> {
+/** The point's predictions: the primary model's values, every model's, and notes. */
+export function predictPoint(input: PredictInput): Prediction {
+  return input.executor === 'container' ? predictContainer(input) : predictWasm(input);
+}
+
+/** SMP (primary) and the simulator, on the model inputs' clock, respTime bridged to the client's. */
+function predictContainer(input: PredictInput): Prediction {
   const models: Record<string, MetricValues> = {};
   const notes: string[] = [];
   const mi = input.modelInputs;
-  if (input.executor === 'container') {
-    const overhead = mi.clock === 'platform' ? mi.clientOverhead : undefined;
-    let platformRespTime: number | undefined;
-    if (mi.warm === undefined || mi.cold === undefined || input.keepAlive === null) {
-      notes.push('smp: needs warm and cold service times and a keep-alive');
-    } else {
+  const overhead = mi.clock === 'platform' ? mi.clientOverhead : undefined;
+  let platformRespTime: number | undefined;
+  if (mi.warm === undefined || mi.cold === undefined || input.keepAlive === null) {
+    notes.push('smp: needs warm and cold service times and a keep-alive');
+  } else {
+    try {
+      const r = solveSmp({
+        arrivalRate: input.arrivalRate,
+        warm: mi.warm,
+        cold: mi.cold,
+        keepAlive: input.keepAlive,
+        maxConcurrency: input.maxConcurrency,
+        variant: input.smpVariant,
+      });
+      const smp = smpMetrics(r);
+      if (mi.clock === 'platform' && typeof smp.respTime === 'number') platformRespTime = smp.respTime;
+      models.smp = toClientClock(smp, overhead);
+      notes.push(...r.notes.map((n) => `smp: ${n}`));
+    } catch (err) {
+      notes.push(`smp: ${why(err)}`);
+    }
+    if (input.simulate) {
       try {
-        const { solveSmp, smpMetrics } = await import('../../analysis/models/smp.js');
-        const r = solveSmp({
-          arrivalRate: input.arrivalRate,
-          warm: mi.warm,
-          cold: mi.cold,
-          keepAlive: input.keepAlive,
-          maxConcurrency: input.maxConcurrency,
-          variant: input.smpVariant,
-        });
-        const smp = smpMetrics(r);
-        if (mi.clock === 'platform' && typeof smp.respTime === 'number') platformRespTime = smp.respTime;
-        models.smp = toClientClock(smp, overhead);
-        notes.push(...r.notes.map((n) => `smp: ${n}`));
+        const r = simulate(
+          {
+            mode: 'container',
+            ...replayOf(input.simulate),
+            warm: { kind: 'deterministic', value: mi.warm },
+            cold: { kind: 'deterministic', value: mi.cold },
+            keepAlive: input.keepAlive,
+            routing: input.routing ?? 'mru',
+            maxConcurrency: input.maxConcurrency,
+          },
+          createRng(input.simulate.seed + 1),
+        );
+        models.simulator = toClientClock(r.metrics, overhead);
       } catch (err) {
-        notes.push(`smp: ${why(err)}`);
-      }
-      if (input.simulate) {
-        try {
-          const { simulate } = await import('../../analysis/simulator/index.js');
-          const r = simulate(
-            {
-              mode: 'container',
-              ...replayOf(input.simulate),
-              warm: { kind: 'deterministic', value: mi.warm },
-              cold: { kind: 'deterministic', value: mi.cold },
-              keepAlive: input.keepAlive,
-              routing: input.routing ?? 'mru',
-              maxConcurrency: input.maxConcurrency,
-            },
-            createRng(input.simulate.seed + 1),
-          );
-          models.simulator = toClientClock(r.metrics, overhead);
-        } catch (err) {
-          notes.push(`simulator: ${why(err)}`);
-        }
+        notes.push(`simulator: ${why(err)}`);
       }
     }
-    if (overhead !== undefined)
-      notes.push(
-        `respTime: model (platform-side) + client overhead ${(overhead * 1000).toFixed(3)} ms from the profile`,
-      );
-    return {
-      predicted: models.smp ?? {},
-      primary: models.smp ? 'smp' : null,
-      models,
-      notes,
-      ...(platformRespTime !== undefined ? { platformRespTime } : {}),
-    };
   }
+  if (overhead !== undefined)
+    notes.push(
+      `respTime: model (platform-side) + client overhead ${(overhead * 1000).toFixed(3)} ms from the profile`,
+    );
+  return {
+    predicted: models.smp ?? {},
+    primary: models.smp ? 'smp' : null,
+    models,
+    notes,
+    ...(platformRespTime !== undefined ? { platformRespTime } : {}),
+  };
+}
 
+/** M/G/∞ (primary), the capacity companion on the host's cores, and the simulator in Wasm mode. */
+function predictWasm(input: PredictInput): Prediction {
+  const models: Record<string, MetricValues> = {};
+  const notes: string[] = [];
+  const mi = input.modelInputs;
   if (mi.wasm === undefined) {
     notes.push('mginf: needs the Wasm service time');
     return { predicted: {}, primary: null, models, notes };
   }
   try {
-    const { solveMginf, mginfMetrics } = await import('../../analysis/models/mginf.js');
     models.mginf = mginfMetrics(solveMginf({ arrivalRate: input.arrivalRate, serviceTime: mi.wasm }));
   } catch (err) {
     notes.push(`mginf: ${why(err)}`);
   }
   try {
-    const { solveCores } = await import('../../analysis/models/capacity.js');
     const r = solveCores({ arrivalRate: input.arrivalRate, serviceTime: mi.wasm, cores: input.cores });
     models.capacity = { respTime: r.meanResponseTime, inFlight: r.meanInSystem, rejectProb: 0 };
     notes.push(...r.notes.map((n) => `capacity: ${n}`));
@@ -155,7 +158,6 @@ export async function predictPoint(input: PredictInput): Promise<Prediction> {
   }
   if (input.simulate) {
     try {
-      const { simulate } = await import('../../analysis/simulator/index.js');
       const r = simulate(
         {
           mode: 'wasm',
