@@ -1,23 +1,14 @@
 /**
- * Arrival processes (DESIGN.md "Arrival processes"), generated lazily so a million arrivals
- * never sit in memory. Every process draws from an explicitly passed seeded {@link Rng}: the
- * same seed gives the same schedule.
- *
- * - `poisson`: independent exponential gaps of rate λ (first arrival after one gap).
- * - `conditional-poisson` (the thesis, seed 204): a Poisson process conditioned on its count,
- *   so exactly N = round(λT) arrivals land in [0, T). Built from N + 1 exponential gaps
- *   rescaled so they sum to T; the first N partial sums are then distributed as N sorted
- *   uniforms on [0, T] (the order-statistics property of the Poisson process). Lazily: the
- *   gaps are drawn twice from a replayable child stream — once to sum, once to emit.
- * - `deterministic`: t_k = k/λ, k = 1, 2, …
- * - `trace`: per-minute counts (In-Vitro style). Minute m's count c_m is rescaled by
- *   λ·60 / mean(c) so the trace's mean rate equals the point's arrival rate (a load sweep over
- *   a trace scales it), rounded to an integer; the arrivals inside the minute are placed
- *   `uniform` (exactly c_m uniform times, as conditional-poisson within the minute) or
- *   `poisson` (a Poisson process of rate c_m/60 in that minute). The trace is cycled when
- *   the horizon is longer than it.
- *
- * Warm-up and measurement are generated as two consecutive segments [0, warmup) and
+ * A point's arrival schedule, generated lazily (a million arrivals never sit in memory) from
+ * an explicitly passed seeded {@link Rng}: the same seed gives the same schedule. Processes
+ * (docs/engine.md "Arrival processes"):
+ * - `poisson`: independent exponential gaps of rate λ (first arrival after one gap);
+ * - `conditional-poisson` (the thesis): exactly N = round(λT) arrivals in [0, T), from N + 1
+ *   exponential gaps rescaled to sum to T (the Poisson process conditioned on its count);
+ * - `deterministic`: t_k = k/λ, k = 1, 2, …;
+ * - `trace`: per-minute counts rescaled to mean rate λ, placed `uniform` or `poisson` inside
+ *   each minute, cycled when the horizon is longer than the trace.
+ * Warm-up and measurement are two consecutive segments [0, warmup) and
  * [warmup, warmup + duration), so conditional-poisson puts exactly round(λ·duration)
  * arrivals in the measured part.
  */
@@ -33,7 +24,11 @@ export interface TraceSpec {
   within: 'uniform' | 'poisson';
 }
 
-export interface ArrivalSpec {
+/**
+ * What a point's arrival schedule is made of; {@link arrivalSchedule} turns it into arrivals.
+ * (The simulator's `ArrivalSpec`, analysis/simulator/arrivals.ts, is a source of arrival times.)
+ */
+export interface ScheduleSpec {
   process: ArrivalProcess;
   /** Arrival rate λ (req/s). For `trace`, the mean rate the trace is rescaled to. */
   rate: number;
@@ -53,7 +48,7 @@ export interface Arrival {
 }
 
 /** Arrival times in [start, start + length) of one process segment, ascending. */
-function* segment(spec: ArrivalSpec, start: number, length: number, rng: Rng): Generator<number> {
+function* segment(spec: ScheduleSpec, start: number, length: number, rng: Rng): Generator<number> {
   if (length <= 0) return;
   const end = start + length;
   switch (spec.process) {
@@ -113,7 +108,7 @@ function* conditioned(n: number, start: number, length: number, rng: Rng): Gener
  * The point's schedule: warm-up arrivals then measured arrivals, ascending, lazily.
  * @example [...arrivalSchedule({process: 'deterministic', rate: 1, warmup: 2, duration: 3}, createRng(204))]
  */
-export function* arrivalSchedule(spec: ArrivalSpec, rng: Rng): Generator<Arrival> {
+export function* arrivalSchedule(spec: ScheduleSpec, rng: Rng): Generator<Arrival> {
   if (!(spec.rate > 0) || !Number.isFinite(spec.rate))
     throw new RangeError(`arrival rate must be > 0, got ${spec.rate}`);
   let seq = 0;
@@ -122,7 +117,7 @@ export function* arrivalSchedule(spec: ArrivalSpec, rng: Rng): Generator<Arrival
 }
 
 /** Expected number of arrivals of a spec (for plans and progress). */
-export function expectedArrivals(spec: ArrivalSpec): number {
+export function expectedArrivals(spec: ScheduleSpec): number {
   return spec.rate * (spec.warmup + spec.duration);
 }
 

@@ -1,39 +1,23 @@
 /**
  * The open-loop load generator: every arrival is sent at its scheduled time whatever the
  * platform does, latency runs from the *intended* send time (no coordinated omission), and
- * the send lag (actual − intended) is recorded per request.
+ * the send lag (actual − intended) is recorded per request. The pieces: the scheduler
+ * (scheduler.ts: when each arrival goes out, without busy-waiting), the ledger (ledger.ts:
+ * sending, and settling every sent request exactly once into one record), the pending list
+ * (pending.ts: one object per request, in send order), and here the run itself — one timeout
+ * sweep, the drain after the last arrival, and the result. Per request the generator
+ * allocates one InFlight, one record and the reaction to the platform's promise.
  *
- * Timing (one callback-driven scheduler, no promise per arrival): a timer sleeps until ~2 ms
- * before the next arrival (timers have 1 ms resolution); closer than that the loop yields to
- * the event loop (setImmediate: responses and writes get processed) and naps in the kernel
- * with Atomics.wait (µs precision) until the arrival is due, in slices of at most 250 µs with
- * a turn of the event loop between them. There is no busy-wait: every clock read allocates
- * (performance.now() is not allocation-free on Node 20), and that garbage — young-generation
- * scavenges of 1.4–1.9 ms every ~35 ms — was what set the p99 send lag. Arrivals already due
- * go out in one batch; the loop yields before a nap once 250 µs have passed and at least every
- * 2 ms of sending, so responses, timers and writes are never starved, and no core is burnt
- * spinning (on a 2-core host the platform under test needs it; and the OS wakes a sleeping
- * process promptly where it preempts a spinning one for a whole time slice).
- *
- * Per request the generator allocates one {@link InFlight} (which is also the InvokeRequest the
- * platform sees, and a node of the pending list), one record, and the promise reaction of the
- * platform's answer; the AbortController is created only if the platform reads `signal`.
- *
- * Timeouts: requests leave in send order and share one timeout, so the oldest pending request
- * always expires first; one sweep timer walks the pending list from its head (no timer per
- * request).
- *
- * Every arrival that was sent produces exactly one record: `ok`/`error`/`rejected` from the
- * platform, `timeout` when the per-request timeout or the final drain timeout runs out (the
- * request is aborted; a late answer is ignored), `error` when `invoke` itself throws.
  * Records are handed to `onRecord` as they complete (the runner streams them to JSONL), so
  * memory stays flat; an HdrHistogram keeps the tails for the progress display.
  */
-import { PercentileRecorder } from '../../analysis/stats/percentiles.js';
-import type { InvokeRequest, InvokeResult, Platform, PointClock } from '../../core/platform.js';
+import type { PercentileRecorder } from '../../analysis/stats/percentiles.js';
+import type { Platform, PointClock } from '../../core/platform.js';
 import type { RequestRecord } from '../../core/records.js';
 import type { RequestCounts } from '../../results/types.js';
 import type { Arrival } from '../arrivals.js';
+import { RequestLedger } from './ledger.js';
+import { ScheduleCursor, sendOnSchedule } from './scheduler.js';
 
 export interface OpenLoopOptions {
   platform: Pick<Platform, 'invoke'>;
@@ -84,13 +68,6 @@ export interface OpenLoopResult {
   latency: PercentileRecorder;
 }
 
-const SLEEP_MARGIN = 0.002; // timers (1 ms resolution) wake us 2 ms early
-const YIELD_BEFORE_NAP = 0.0001; // yield to the event loop before a nap longer than 100 µs,
-const YIELD_EVERY = 0.00025; // and before any nap once 250 µs have passed since the last yield
-const NAP_SLICE = 0.00025; // longest nap between two turns of the event loop
-/** For sub-millisecond sleeps: Atomics.wait blocks in the kernel (futex) with µs precision. */
-const napCell = new Int32Array(new SharedArrayBuffer(4));
-const MAX_BATCH_TIME = 0.002; // yield at least every 2 ms of sending
 const SWEEP_INTERVAL_MS = 10; // timeout sweep granularity
 
 /** Growable Float64 buffer (gaps of measured arrivals; 8 bytes each). */
@@ -110,317 +87,135 @@ class GapBuffer {
   }
 }
 
-type Outcome = Pick<RequestRecord, 'status' | 'httpStatus' | 'errorMessage' | 'platform'>;
+/** The measured (non-warm-up) arrivals: how many were scheduled, when, and their realised gaps. */
+class MeasuredArrivals {
+  scheduled = 0;
+  firstAt: number | null = null;
+  lastAt: number | null = null;
+  readonly gaps = new GapBuffer();
+  private lastSentAt: number | null = null;
 
-/**
- * One sent request, and the {@link InvokeRequest} the platform sees: one object per request.
- * It links into the pending list (send order, so the oldest is at the head), and its
- * AbortController is created only when a platform reads `signal` — the embedded platforms
- * never do, and an AbortController (an EventTarget) is the largest per-request allocation.
- */
-class InFlight implements InvokeRequest {
-  prev: InFlight | null = null;
-  next: InFlight | null = null;
-  settled = false;
-  private controller: AbortController | null = null;
-  private abortReason: string | null = null;
-
-  constructor(
-    readonly workload: string,
-    readonly input: unknown,
-    readonly seq: number,
-    readonly intendedAt: number,
-    readonly sentAt: number,
-    readonly warmup: boolean,
-  ) {}
-
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.abortReason !== null) this.controller.abort(new Error(this.abortReason));
-    }
-    return this.controller.signal;
+  sent(arrival: Arrival, sentAt: number): void {
+    if (arrival.warmup) return;
+    if (this.lastSentAt !== null) this.gaps.push(sentAt - this.lastSentAt);
+    this.lastSentAt = sentAt;
+    this.firstAt ??= arrival.at;
+    this.lastAt = arrival.at;
+    this.scheduled++;
   }
 
-  abort(reason: string): void {
-    this.abortReason ??= reason;
-    this.controller?.abort(new Error(reason));
+  /** Count the arrivals never sent (an aborted run); returns how many there were. */
+  unsent(cursor: ScheduleCursor): number {
+    let unsent = 0;
+    while (!cursor.current.done) {
+      unsent++;
+      if (!cursor.current.value.warmup) this.scheduled++;
+      cursor.advance();
+    }
+    return unsent;
   }
 }
 
-/** Run one point's schedule open-loop against `platform`. Never throws for request failures. */
-export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
-  const { platform, clock, signal } = options;
-  const counts: RequestCounts = { sent: 0, ok: 0, error: 0, timeout: 0, rejected: 0 };
-  const sendLag = new PercentileRecorder();
-  const latency = new PercentileRecorder();
-  const gaps = new GapBuffer();
-  // pending requests, a doubly linked list in send order (O(1) insert and removal, no Map entries)
-  let head: InFlight | null = null;
-  let tail: InFlight | null = null;
-  let inFlight = 0;
-  const writes = new Set<Promise<void>>();
-  let measuredScheduled = 0;
-  let lastMeasuredAt: number | null = null;
-  let firstMeasuredAt: number | null = null;
-  let unsent = 0;
-  let drainWaiter: (() => void) | null = null;
-  let writeError: unknown = null;
-
-  const emit = (record: RequestRecord) => {
-    counts[record.status]++;
-    if (record.status === 'ok') latency.record(record.respTime);
-    try {
-      const maybe = options.onRecord(record);
-      if (maybe) {
-        const p = maybe.then(
-          () => {
-            writes.delete(p);
-          },
-          (err: unknown) => {
-            writeError ??= err;
-            writes.delete(p);
-          },
-        );
-        writes.add(p);
-      }
-    } catch (err) {
-      writeError ??= err;
-    }
-    if (inFlight === 0 && drainWaiter) drainWaiter();
-  };
-
-  /** Settle a request once: unlink it, build its record (one object, fixed key order), emit. */
-  const complete = (req: InFlight, outcome: Outcome) => {
-    if (req.settled) return;
-    req.settled = true;
-    if (req.prev) req.prev.next = req.next;
-    else head = req.next;
-    if (req.next) req.next.prev = req.prev;
-    else tail = req.prev;
-    req.prev = req.next = null;
-    inFlight--;
-    const doneAt = clock.now();
-    const record: RequestRecord = {
-      seq: req.seq,
-      pointId: options.pointId,
-      workload: options.workload,
-      intendedAt: req.intendedAt,
-      sentAt: req.sentAt,
-      doneAt,
-      respTime: doneAt - req.intendedAt,
-      warmup: req.warmup,
-      status: outcome.status,
-    };
-    if (outcome.httpStatus !== undefined) record.httpStatus = outcome.httpStatus;
-    if (outcome.errorMessage !== undefined) record.errorMessage = outcome.errorMessage;
-    if (outcome.platform) record.platform = outcome.platform;
-    emit(record);
-  };
-
-  const expire = (req: InFlight, reason: string) => {
-    complete(req, { status: 'timeout', errorMessage: reason });
-    req.abort(reason);
-  };
-  const threw = (req: InFlight, err: unknown) =>
-    complete(req, {
-      status: 'error',
-      errorMessage: `invoke threw: ${err instanceof Error ? err.message : String(err)}`,
-    });
-
-  // one timer expires requests older than requestTimeout, oldest first (the list is in send order)
-  const timeoutText = `request timeout after ${options.requestTimeout} s`;
-  const sweep = setInterval(
-    () => {
-      const limit = clock.now() - options.requestTimeout;
-      for (let req = head; req !== null && req.sentAt <= limit; ) {
-        const following: InFlight | null = req.next;
-        expire(req, timeoutText);
-        req = following;
-      }
-    },
-    Math.min(SWEEP_INTERVAL_MS, options.requestTimeout * 1000),
+/**
+ * One timer expires the requests older than `requestTimeout`, oldest first: requests leave
+ * in send order and share one timeout, so walking the pending list from its head is enough
+ * (no timer per request).
+ */
+function startTimeoutSweep(ledger: RequestLedger, clock: PointClock, requestTimeout: number): NodeJS.Timeout {
+  const reason = `request timeout after ${requestTimeout} s`;
+  return setInterval(
+    () => ledger.expireSentBy(clock.now() - requestTimeout, reason),
+    Math.min(SWEEP_INTERVAL_MS, requestTimeout * 1000),
   );
+}
 
-  const fire = (arrival: Arrival): number => {
-    const sentAt = clock.now();
-    counts.sent++;
-    sendLag.record(sentAt - arrival.at);
-    const req = new InFlight(
-      options.workload,
-      options.input,
-      arrival.seq,
-      arrival.at,
-      sentAt,
-      arrival.warmup,
-    );
-    if (tail) {
-      tail.next = req;
-      req.prev = tail;
-    } else head = req;
-    tail = req;
-    inFlight++;
-    let answer: Promise<InvokeResult>;
-    try {
-      answer = platform.invoke(req);
-    } catch (err) {
-      threw(req, err);
-      return sentAt;
-    }
-    answer.then(
-      (res) => complete(req, res),
-      (err: unknown) => threw(req, err),
-    );
-    return sentAt;
-  };
-
-  const progressEvery = options.progressInterval ?? 1;
-  let nextProgress = clock.now() + progressEvery;
-  const reportProgress = (now: number) => {
-    if (!options.onProgress || now < nextProgress) return;
-    nextProgress = now + progressEvery;
-    options.onProgress({
+/** A progress callback that calls `onProgress` with a snapshot at most every `every` seconds. */
+function progressReporter(options: OpenLoopOptions, ledger: RequestLedger): (now: number) => void {
+  const { onProgress, clock } = options;
+  const every = options.progressInterval ?? 1;
+  let due = clock.now() + every;
+  return (now) => {
+    if (!onProgress || now < due) return;
+    due = now + every;
+    onProgress({
       elapsed: now,
-      sent: counts.sent,
-      inFlight,
-      counts: { ...counts },
-      p50: latency.at(50),
-      p99: latency.at(99),
+      sent: ledger.counts.sent,
+      inFlight: ledger.pending.size,
+      counts: { ...ledger.counts },
+      p50: ledger.latency.at(50),
+      p99: ledger.latency.at(99),
     });
   };
+}
 
-  const iterator = options.schedule[Symbol.iterator]();
-  let next = iterator.next();
-  let lastMeasuredSentAt: number | null = null;
-
-  /**
-   * The scheduler: one callback, no promise per arrival. Each tick sends every arrival that is
-   * due, then re-arms itself: a timer when the next arrival is > 2 ms away, otherwise one
-   * setImmediate (responses and writes run) and then a kernel nap until the arrival is due.
-   * A batch yields after 2 ms of sending. Resolves when the schedule is exhausted or aborted.
-   */
-  const sendAll = () =>
-    new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | null = null;
-      let immediate: NodeJS.Immediate | null = null;
-      let yielded = false;
-      let stopped = false;
-      const stop = () => {
-        if (stopped) return;
-        stopped = true;
-        if (timer) clearTimeout(timer);
-        if (immediate) clearImmediate(immediate);
-        signal?.removeEventListener('abort', stop);
-        resolve();
-      };
-      const tick = () => {
-        timer = null;
-        immediate = null;
-        if (stopped) return;
-        try {
-          let batchStart = -1;
-          for (;;) {
-            if (next.done || signal?.aborted) return stop();
-            const arrival = next.value;
-            const now = clock.now();
-            if (batchStart < 0) batchStart = now;
-            let wait = arrival.at - now;
-            if (wait > SLEEP_MARGIN) {
-              reportProgress(now);
-              yielded = false;
-              timer = setTimeout(tick, (wait - SLEEP_MARGIN) * 1000);
-              return;
-            }
-            if (wait > 0 && !yielded && (wait > YIELD_BEFORE_NAP || now - batchStart > YIELD_EVERY)) {
-              // let responses and writes run before a nap (a short one only every YIELD_EVERY)
-              yielded = true;
-              immediate = setImmediate(tick);
-              return;
-            }
-            // nap in the kernel instead of spinning: the CPU stays free for the platform, a
-            // sleeping process is woken promptly where a spinning one is preempted, and a spin
-            // allocates (every clock read makes garbage: it is what the young-generation GC
-            // pauses, which set the p99 send lag, were made of)
-            if (wait > NAP_SLICE) {
-              // a long nap goes in slices with a turn of the event loop between them, so a
-              // response is never left unread (its doneAt late) for more than a slice
-              Atomics.wait(napCell, 0, 0, NAP_SLICE * 1000);
-              yielded = true;
-              immediate = setImmediate(tick);
-              return;
-            }
-            while (wait > 0) {
-              Atomics.wait(napCell, 0, 0, wait * 1000);
-              wait = arrival.at - clock.now();
-            }
-            const sentAt = fire(arrival);
-            yielded = false;
-            if (!arrival.warmup) {
-              if (lastMeasuredSentAt !== null) gaps.push(sentAt - lastMeasuredSentAt);
-              lastMeasuredSentAt = sentAt;
-              firstMeasuredAt ??= arrival.at;
-              lastMeasuredAt = arrival.at;
-              measuredScheduled++;
-            }
-            next = iterator.next();
-            if (sentAt - batchStart > MAX_BATCH_TIME) {
-              reportProgress(sentAt);
-              immediate = setImmediate(tick);
-              return;
-            }
-          }
-        } catch (err) {
-          stop();
-          reject(err);
-        }
-      };
-      signal?.addEventListener('abort', stop, { once: true });
-      tick();
-    });
-
-  const drive = async (): Promise<OpenLoopResult> => {
-    await sendAll();
-    const aborted = signal?.aborted ?? false;
-    if (aborted) {
-      while (!next.done) {
-        unsent++;
-        if (!next.value.warmup) measuredScheduled++;
-        next = iterator.next();
-      }
-    }
-
-    // drain: wait for in-flight requests, up to drainTimeout (immediately on abort)
-    if (inFlight > 0 && !aborted) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.drainTimeout * 1000);
-        const onAbort = () => resolve();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        drainWaiter = () => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        };
-      });
-      drainWaiter = null;
-    }
-    const reason = aborted ? 'aborted (interrupt)' : `drain timeout after ${options.drainTimeout} s`;
-    while (head !== null) expire(head, reason);
-    while (writes.size > 0) await Promise.all([...writes]);
-    if (writeError) throw writeError;
-    return {
-      counts,
-      unsent,
-      aborted,
-      measuredScheduled,
-      lastMeasuredAt,
-      firstMeasuredAt,
-      measuredGaps: gaps.view(),
-      sendLag,
-      latency,
+/** After the last arrival: wait until nothing is pending, `drainTimeout` passes or `signal` aborts. */
+async function drain(
+  ledger: RequestLedger,
+  drainTimeout: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (ledger.pending.size === 0) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, drainTimeout * 1000);
+    const onAbort = () => resolve();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    ledger.onIdle = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
     };
+  });
+  ledger.onIdle = null;
+}
+
+function resultOf(
+  ledger: RequestLedger,
+  measured: MeasuredArrivals,
+  aborted: boolean,
+  unsent: number,
+): OpenLoopResult {
+  return {
+    counts: ledger.counts,
+    unsent,
+    aborted,
+    measuredScheduled: measured.scheduled,
+    lastMeasuredAt: measured.lastAt,
+    firstMeasuredAt: measured.firstAt,
+    measuredGaps: measured.gaps.view(),
+    sendLag: ledger.sendLag,
+    latency: ledger.latency,
   };
+}
+
+/**
+ * Run one point's schedule open-loop against `platform`. Never throws for request failures;
+ * every sent request produces exactly one record (those still pending at the end of the drain,
+ * or at an abort, become timeouts).
+ */
+export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
+  const { clock, signal } = options;
+  const ledger = new RequestLedger(options);
+  const measured = new MeasuredArrivals();
+  const sweep = startTimeoutSweep(ledger, clock, options.requestTimeout);
   try {
-    return await drive();
+    const progress = progressReporter(options, ledger);
+    const cursor = new ScheduleCursor(options.schedule);
+    await sendOnSchedule(cursor, {
+      clock,
+      signal,
+      send: (arrival) => {
+        const sentAt = ledger.send(arrival);
+        measured.sent(arrival, sentAt);
+        return sentAt;
+      },
+      progress,
+    });
+    const aborted = signal?.aborted ?? false;
+    const unsent = aborted ? measured.unsent(cursor) : 0;
+    if (!aborted) await drain(ledger, options.drainTimeout, signal); // on abort: at once
+    ledger.expireAll(aborted ? 'aborted (interrupt)' : `drain timeout after ${options.drainTimeout} s`);
+    await ledger.flushed();
+    return resultOf(ledger, measured, aborted, unsent);
   } finally {
     clearInterval(sweep);
   }

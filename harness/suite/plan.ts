@@ -7,8 +7,8 @@
  */
 
 import type { ExecutorKind } from '../../core/platform.js';
-import { type ArrivalSpec, expectedArrivals } from '../arrivals.js';
-import { profileIdleSeconds } from '../run/profile.js';
+import { expectedArrivals, type ScheduleSpec } from '../arrivals.js';
+import { profileIdleSeconds } from '../engine/model-inputs.js';
 import type { Suite } from './types.js';
 
 /**
@@ -35,7 +35,7 @@ export interface PlannedPoint {
   repetition: number;
   /** Seed of this point's arrival schedule: suite seed + repetition (same schedule across points). */
   seed: number;
-  arrivals: ArrivalSpec;
+  arrivals: ScheduleSpec;
   /** Expected arrivals (warm-up + measurement). */
   expectedRequests: number;
   /**
@@ -79,7 +79,7 @@ export function planSuite(suite: Suite): PlannedPoint[] {
   const points: PlannedPoint[] = [];
   for (let repetition = 0; repetition < suite.repeat; repetition++) {
     for (const b of base) {
-      const arrivals: ArrivalSpec = {
+      const arrivals: ScheduleSpec = {
         process: suite.arrivals,
         rate: b.arrivalRate,
         warmup: suite.warmup,

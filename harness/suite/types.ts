@@ -27,7 +27,7 @@ export interface ModelInputsSpec {
   source: 'profile' | 'given';
   /** Measured sequential calls (containers: warm calls after the cold one and the priming). */
   runs: number;
-  /** Idle gap between profile calls (s), before the keep-alive cap (harness/run/profile.ts). */
+  /** Idle gap between profile calls (s), before the keep-alive cap (harness/engine/model-inputs.ts). */
   spacing: number;
   /** Warm calls made and discarded before the measured ones. */
   priming: number;

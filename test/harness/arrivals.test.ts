@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRng } from '../../analysis/random.js';
 import { ksExponential } from '../../analysis/stats/ks.js';
-import { type ArrivalSpec, arrivalSchedule, parseTraceCounts } from '../../harness/arrivals.js';
+import { arrivalSchedule, parseTraceCounts, type ScheduleSpec } from '../../harness/arrivals.js';
 
-const times = (spec: ArrivalSpec, seed = 204) => [...arrivalSchedule(spec, createRng(seed))];
+const times = (spec: ScheduleSpec, seed = 204) => [...arrivalSchedule(spec, createRng(seed))];
 
 function ascending(xs: { at: number }[]): boolean {
   return xs.every((x, i) => i === 0 || x.at >= (xs[i - 1] as { at: number }).at);
@@ -12,7 +12,7 @@ function ascending(xs: { at: number }[]): boolean {
 
 describe('arrivalSchedule', () => {
   it('is reproducible: the same seed gives the same schedule, another seed another', () => {
-    const spec: ArrivalSpec = { process: 'poisson', rate: 3, warmup: 5, duration: 20 };
+    const spec: ScheduleSpec = { process: 'poisson', rate: 3, warmup: 5, duration: 20 };
     assert.deepEqual(times(spec), times(spec));
     assert.notDeepEqual(times(spec), times(spec, 205));
   });

@@ -1,8 +1,8 @@
 /**
- * Integrity under failure on a real platform (issue 5): executors of the embedded
- * local-container pool (real OS processes) are killed with SIGKILL during a point; every sent
- * request must still be accounted for (sent = ok + error + timeout + rejected), the killed
- * executors' spans must end, and the point must be written.
+ * Integrity under failure on a real platform (docs/engine.md "Invalid-point rules"): executors
+ * of the embedded local-container pool (real OS processes) are killed with SIGKILL during a
+ * point; every sent request must still be accounted for (sent = ok + error + timeout +
+ * rejected), the killed executors' spans must end, and the point must be written.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCleanups } from '../../core/lifecycle.js';
 import type { ExecutorSpan } from '../../core/records.js';
-import { runSuite } from '../../harness/run/runner.js';
+import { runSuite } from '../../harness/engine/runner.js';
 import { validateSuite } from '../../harness/suite/load.js';
 import type { PointSummary } from '../../results/types.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatSeconds } from '../../harness/cli/commands/run/render.js';
+import { booksBalance, invalidReasons } from '../../harness/engine/integrity.js';
 import { niceRate, suggestRates } from '../../harness/loadgen/capacity-probe.js';
-import { booksBalance, invalidReasons } from '../../harness/run/integrity.js';
 
 const thresholds = { maxRateShortfall: 0.05, errorBudget: 0.01 };
 const counts = (sent: number, ok: number, error = 0, timeout = 0, rejected = 0) => ({

@@ -1,11 +1,11 @@
 /**
- * Model inputs on the right clock (harness/run/profile.ts) and the one client-clock bridge in
- * the predictions (harness/run/predict.ts). A scripted platform on a manual clock: every call
- * spends a known wait, a known platform-side service time and a known fixed client overhead
- * (the HTTP hop), so every expected value is exact arithmetic; the tolerance 1e-12 s only
- * absorbs floating-point summation. The first warm calls (Wasm: the first calls) are slower
- * (PRIMING_SERVICE, like a JIT/cache warming up), so a priming call that leaked into w would
- * move it; executors expire after the platform's keep-alive of idle time, so a gap that
+ * Model inputs on the right clock (harness/engine/model-inputs.ts) and the one client-clock
+ * bridge in the predictions (harness/engine/predict.ts). A scripted platform on a manual clock:
+ * every call spends a known wait, a known platform-side service time and a known fixed client
+ * overhead (the HTTP hop), so every expected value is exact arithmetic; the tolerance 1e-12 s
+ * only absorbs floating-point summation. The first warm calls (Wasm: the first calls) are
+ * slower (PRIMING_SERVICE, like a JIT/cache warming up), so a priming call that leaked into w
+ * would move it; executors expire after the platform's keep-alive of idle time, so a gap that
  * outlived it would turn a warm call cold.
  */
 import assert from 'node:assert/strict';
@@ -19,13 +19,13 @@ import type {
   PointClock,
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
-import { predictPoint } from '../../harness/run/predict.js';
 import {
   abortableSleep,
   modelInputsFor,
   type ProfileOptions,
   profileIdleSeconds,
-} from '../../harness/run/profile.js';
+} from '../../harness/engine/model-inputs.js';
+import { predictPoint } from '../../harness/engine/predict.js';
 import type { ModelInputs } from '../../results/types.js';
 
 const WARM = 0.0012; // platform-side warm service (s), like aes in the local executor

@@ -3,7 +3,7 @@
  * print the table. A run with invalid points finished but did not pass: RegressionError.
  */
 import { RegressionError, UsageError } from '../../../../core/errors.js';
-import { defaultOutDir, runSuite } from '../../../run/runner.js';
+import { defaultOutDir, runSuite } from '../../../engine/runner.js';
 import { loadSuite } from '../../../suite/load.js';
 import { estimatePlanSeconds, filterPoints, planSuite } from '../../../suite/plan.js';
 import { log, out, outJson, progress, progressDone } from '../../io.js';
@@ -15,7 +15,8 @@ export async function runAction(suiteArg: string, o: RunOptions): Promise<void> 
     ...(o.repeat !== undefined ? { repeat: o.repeat } : {}),
     ...(o.scale !== undefined ? { scale: o.scale } : {}),
   });
-  const plan = filterPoints(planSuite(suite), o.only);
+  const fullPlan = planSuite(suite); // built once: shown here, run by runSuite
+  const plan = filterPoints(fullPlan, o.only);
   if (plan.length === 0) {
     throw new UsageError(`--only ${JSON.stringify(o.only)} matches no point of suite ${suite.name}`, {
       hint: 'use --dry-run without --only to list the point ids',
@@ -32,6 +33,7 @@ export async function runAction(suiteArg: string, o: RunOptions): Promise<void> 
   const started = Date.now();
   const res = await runSuite({
     suite,
+    plan: fullPlan,
     out: outDir,
     resume: Boolean(o.resume),
     ...(o.only ? { only: o.only } : {}),

@@ -1,30 +1,16 @@
 /**
- * Model inputs measured in the same run, through the platform itself, just before the point,
- * the way the thesis measured them (Table 4.1, thesis-data README): sequential blocking calls,
- * warm ones after `priming` discarded calls and an idle gap of `spacing` apart (thesis: 2
- * priming calls, 2 s apart). Calls back to back underestimate the service time of an isolated
- * request (caches, CPU frequency and the HTTP connection stay hot), which is what a point at
- * low λ sees; the gap reproduces that.
- *
- * Containers: on a freshly set-up platform the first call cold-starts an executor (the cold
- * service time c); then `priming` warm calls are discarded and `runs` warm calls measured
- * (their mean is w). Every call after the first is preceded by an idle gap
- * gap = min(spacing, keepAlive / 2) (`profileGap`), so the gap never lets the point's
- * keep-alive expire the warm executor. Each call is timed on both clocks:
- * - client: elapsed from send to response at the load generator (includes the HTTP hop);
- * - platform: (endAt − startAt) + waitTime (harness/records.ts `platformRespTime`, the
- *   thesis's OpenWhisk duration + waitTime).
- * When the platform reports platform-side times (capabilities.platformTimes and every call
- * carried startAt/endAt), w and c are the PLATFORM-side times — the clock of the measured
- * running/runningWarm/idle (service intervals [startAt − waitTime, endAt], DESIGN.md "Metric
- * definitions") and of the thesis's SMP inputs — and `clientOverhead` = mean(client −
- * platform) over the measured warm calls: the one bridge to the client-side respTime
- * (predict.ts). Without platform-side times w and c are client times (`clock: 'client'`).
- *
- * Wasm: every call is alike; E[S] is the mean client time of `runs` calls after `priming`
- * discarded ones (lazy compilation, first instance), gap = spacing (no keep-alive) — the same
- * clock as the Wasm metrics (client respTime and client-side inFlight).
- * Executors created here live on into the point's warm-up, which absorbs them.
+ * The models' inputs, measured in the same run through the platform itself just before the
+ * point, the way the thesis measured them (Table 4.1): sequential blocking calls, `priming`
+ * discarded, an idle gap before each call after the first — back-to-back calls find caches,
+ * CPU frequency and the connection hot and underestimate an isolated request. Containers: the
+ * first call cold-starts an executor (c), then `runs` measured warm calls give w, with gap =
+ * min(spacing, keepAlive / 2) so the gap never outlives the keep-alive. When the platform
+ * reports platform-side times for every call, w and c are platform-side ((endAt − startAt) +
+ * waitTime, the clock of the measured running/idle and of the SMP) and `clientOverhead` =
+ * mean(client − platform) of the warm calls is the one bridge to the client respTime
+ * (predict.ts); otherwise client times. Wasm: E[S] = mean client time of `runs` calls, gap =
+ * spacing. Or the suite's own figures (`source: given`). Executors created here live on into
+ * the point's warm-up, which absorbs them (docs/engine.md "Model inputs and predictions").
  */
 
 import { FaasmarkError, PlatformError } from '../../core/errors.js';

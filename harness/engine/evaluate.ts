@@ -1,0 +1,198 @@
+/**
+ * Evaluating a point: measure → predict → error → integrity → the point summary. Pure: the
+ * point's facts, what its load produced (records folded into a measurer as they completed,
+ * executor spans, the realised schedule) and its model inputs go in, the summary comes out —
+ * no files, no platform, no clock. The summary of an interrupted point is built here too, so
+ * both shapes share one identity block and one key order (docs/engine.md "One point").
+ */
+import { type MeasureOptions, type MeasureWindow, PointMeasurer } from '../../analysis/metrics/measure.js';
+import { ksExponential } from '../../analysis/stats/ks.js';
+import { METRIC_KEYS, type MetricValues, relativeError } from '../../core/metrics.js';
+import type { ExecutorKind, RoutingPolicy } from '../../core/platform.js';
+import type { ExecutorSpan } from '../../core/records.js';
+import {
+  type ModelInputs,
+  type PointSummary,
+  RESULTS_SCHEMA_VERSION,
+  type RequestCounts,
+} from '../../results/types.js';
+import type { PlannedPoint } from '../suite/plan.js';
+import type { Suite } from '../suite/types.js';
+import { invalidReasons } from './integrity.js';
+import { predictPoint } from './predict.js';
+
+/** What a point is, known once its platform instance is chosen. */
+export interface PointFacts {
+  point: PlannedPoint;
+  /** The platform's executor kind and what it observes. */
+  executor: ExecutorKind;
+  capabilities: MeasureOptions['capabilities'];
+  routing: RoutingPolicy | undefined;
+  /** The SMP's M: the platform entry's maxConcurrency, else the suite's. */
+  maxConcurrency: number;
+  /** The point clock's origin (ms since the epoch). */
+  originEpochMs: number;
+}
+
+/** What the point's load produced, and the inputs the models are fed. */
+export interface PointObservations {
+  /** W = [end of warm-up, last measured arrival] on the point clock. */
+  window: MeasureWindow;
+  /** Every request record of the point, folded as it completed ({@link pointMeasurer}). */
+  records: PointMeasurer;
+  spans: readonly ExecutorSpan[];
+  /** Measured (non-warm-up) arrivals scheduled. */
+  measuredScheduled: number;
+  /** Differences of the actual send times of consecutive measured arrivals (s). */
+  measuredGaps: Float64Array;
+  modelInputs: ModelInputs;
+}
+
+/** The suite's rules for judging a point, and the host's cores (the Wasm capacity model). */
+export type EvaluateSettings = Pick<Suite, 'thresholds' | 'smpVariant' | 'simulator'> & { cores: number };
+
+/** What an interrupted point has to show. */
+export interface InterruptedPoint {
+  reason: string;
+  window: MeasureWindow;
+  /** Every request sent so far, by status. */
+  requests: RequestCounts;
+  modelInputs: ModelInputs | undefined;
+  unsent: number;
+}
+
+type PointIdentity = Pick<
+  PointSummary,
+  | 'schemaVersion'
+  | 'pointId'
+  | 'label'
+  | 'platform'
+  | 'executor'
+  | 'workload'
+  | 'arrivalRate'
+  | 'keepAlive'
+  | 'routing'
+  | 'repetition'
+  | 'arrivals'
+  | 'seed'
+  | 'originEpochMs'
+>;
+
+/** The accumulator a point's records are folded into, for its window. */
+export function pointMeasurer(facts: PointFacts, window: MeasureWindow): PointMeasurer {
+  return new PointMeasurer({
+    executor: facts.executor,
+    capabilities: facts.capabilities,
+    window,
+    duration: facts.point.arrivals.duration,
+  });
+}
+
+function identity(facts: PointFacts): PointIdentity {
+  const { point } = facts;
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    pointId: point.id,
+    label: point.label,
+    platform: point.platform,
+    executor: facts.executor,
+    workload: point.workload,
+    arrivalRate: point.arrivalRate,
+    keepAlive: facts.executor === 'wasm' ? null : point.keepAlive,
+    routing: facts.routing ?? null,
+    repetition: point.repetition,
+    arrivals: point.arrivals.process,
+    seed: point.seed,
+    originEpochMs: facts.originEpochMs,
+  };
+}
+
+/** (measured − predicted) / predicted for every metric either side has. */
+function relativeErrors(measured: MetricValues, predicted: MetricValues): MetricValues {
+  const error: MetricValues = {};
+  for (const k of METRIC_KEYS) {
+    if (k in measured || k in predicted) error[k] = relativeError(measured[k], predicted[k]);
+  }
+  return error;
+}
+
+/** The summary of a point that ran to its end. Consumes `seen.records` (the measurer is finished). */
+export function evaluatePoint(
+  facts: PointFacts,
+  seen: PointObservations,
+  settings: EvaluateSettings,
+): PointSummary {
+  const { point } = facts;
+  const m = seen.records.finish(seen.spans);
+  const scheduledRate = point.arrivals.duration > 0 ? seen.measuredScheduled / point.arrivals.duration : null;
+  const ks = seen.measuredGaps.length >= 2 ? ksExponential(seen.measuredGaps, point.arrivalRate) : null;
+  const prediction = predictPoint({
+    executor: facts.executor,
+    arrivalRate: point.arrivalRate,
+    keepAlive: point.keepAlive,
+    modelInputs: seen.modelInputs,
+    maxConcurrency: facts.maxConcurrency,
+    smpVariant: settings.smpVariant,
+    ...(facts.routing ? { routing: facts.routing } : {}),
+    cores: settings.cores,
+    ...(settings.simulator ? { simulate: { arrivals: point.arrivals, seed: point.seed } } : {}),
+  });
+  const reasons = invalidReasons({
+    requests: m.requests,
+    complete: true,
+    achievedRate: m.achievedRate,
+    scheduledRate,
+    thresholds: settings.thresholds,
+  });
+  return {
+    ...identity(facts),
+    status: 'complete',
+    valid: reasons.length === 0,
+    invalidReasons: reasons,
+    window: seen.window,
+    requests: m.requests,
+    achievedRate: m.achievedRate,
+    scheduledRate,
+    measured: m.measured,
+    measuredSampled: m.measuredSampled,
+    predicted: prediction.predicted,
+    primaryModel: prediction.primary,
+    error: relativeErrors(m.measured, prediction.predicted),
+    models: prediction.models,
+    modelInputs: seen.modelInputs,
+    latency: m.latency,
+    ...(m.platformRespTime ? { platformRespTime: m.platformRespTime } : {}),
+    ...(prediction.platformRespTime !== undefined
+      ? {
+          platformComparison: {
+            measured: m.platformRespTime?.mean ?? null,
+            predicted: prediction.platformRespTime,
+            error: relativeError(m.platformRespTime?.mean, prediction.platformRespTime),
+          },
+        }
+      : {}),
+    sendLag: m.sendLag,
+    ks: ks ? { statistic: ks.statistic, pValue: ks.pValue, n: ks.n } : null,
+    unsent: 0,
+    notes: prediction.notes,
+  };
+}
+
+/** The summary of an interrupted point: `incomplete`, invalid, no metrics. */
+export function incompleteSummary(facts: PointFacts, p: InterruptedPoint): PointSummary {
+  return {
+    ...identity(facts),
+    status: 'incomplete',
+    valid: false,
+    invalidReasons: [p.reason],
+    window: p.window,
+    requests: p.requests,
+    achievedRate: null,
+    measured: {},
+    predicted: {},
+    error: {},
+    ...(p.modelInputs ? { modelInputs: p.modelInputs } : {}),
+    unsent: p.unsent,
+    notes: ['interrupted: metrics are not computed for an incomplete point; rerun it with --resume'],
+  };
+}
