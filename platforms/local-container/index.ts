@@ -35,7 +35,7 @@ import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
 import { applyEndpointOptions, endpointDetails } from '../local-config.js';
 import type { PlatformContext } from '../registry.js';
 import { resolveWorkload } from '../workload-source.js';
-import { type LocalContainerConfig, normalizeConfig } from './config.js';
+import { type LocalContainerConfig, parseConfig } from './config.js';
 import { checkDocker, DockerExecutor } from './docker-executor.js';
 import { type Executor, ProcessExecutor } from './executor.js';
 import { ContainerPool, type PoolCounters } from './pool.js';
@@ -243,5 +243,5 @@ export class LocalContainerPlatform implements Platform {
 }
 
 export function create(config: Record<string, unknown>, context: PlatformContext): Platform {
-  return new LocalContainerPlatform(normalizeConfig(config), context);
+  return new LocalContainerPlatform(parseConfig(config), context);
 }

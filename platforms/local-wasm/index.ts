@@ -32,7 +32,7 @@ import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
 import { applyEndpointOptions, endpointDetails } from '../local-config.js';
 import type { PlatformContext } from '../registry.js';
 import { requireFile, resolveWorkload } from '../workload-source.js';
-import { type LocalWasmConfig, normalizeConfig } from './config.js';
+import { type LocalWasmConfig, parseConfig } from './config.js';
 import { WasmHost } from './host.js';
 import { type WasmModule, wasmApi } from './wasm-api.js';
 import { WorkerPool } from './worker-pool.js';
@@ -216,5 +216,5 @@ async function loadTranspiled(
 }
 
 export function create(config: Record<string, unknown>, context: PlatformContext): Platform {
-  return new LocalWasmPlatform(normalizeConfig(config), context);
+  return new LocalWasmPlatform(parseConfig(config), context);
 }

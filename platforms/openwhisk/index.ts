@@ -18,7 +18,7 @@ import type { ExecutorSpan } from '../../core/records.js';
 import type { PlatformContext } from '../registry.js';
 import { activationOutcome, toPlatformSide } from './activation.js';
 import { OpenWhiskClient } from './client.js';
-import { normalizeConfig, type OpenWhiskConfig } from './config.js';
+import { type OpenWhiskConfig, parseConfig } from './config.js';
 import { deployAction } from './deploy.js';
 import { invokeAndWait } from './invocation.js';
 import { type ContainerSpan, INIT_STATES } from './invoker-log.js';
@@ -319,5 +319,5 @@ export function create(
   context: PlatformContext,
   deps: OpenWhiskDeps = {},
 ): Platform {
-  return new OpenWhiskPlatform(normalizeConfig(config, deps.env), context, deps);
+  return new OpenWhiskPlatform(parseConfig(config, 'openwhisk', deps.env), context, deps);
 }

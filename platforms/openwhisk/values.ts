@@ -11,9 +11,9 @@
  * spaces because the start script splits INVOKER_OPTS on whitespace. Verify with
  * `faasmark openwhisk probe keep-alive` before a sweep.
  */
-import { Ajv } from 'ajv';
 import { stringify } from 'yaml';
 import { ConfigError } from '../../core/errors.js';
+import { compile } from '../../core/validate.js';
 
 export interface ValuesOptions {
   /** Requested effective keep-alive (s). */
@@ -147,11 +147,9 @@ export const valuesSchema: Record<string, unknown> = obj({
   providers: obj({ alarm: obj({ enabled: bool }), kafka: obj({ enabled: bool }) }),
 });
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
-
 /** Validate values against {@link valuesSchema}; returns problems as dot paths. */
 export function validateValues(values: unknown): string[] {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(valuesSchema);
+  const compiled = compile(valuesSchema);
   if (compiled(values)) return [];
   return (compiled.errors ?? []).map((e) => {
     const extra =

@@ -39,7 +39,7 @@ import type {
 import type { ExecutorSpan } from '../../core/records.js';
 import { VERSION } from '../../core/version.js';
 import type { PlatformContext } from '../registry.js';
-import { normalizeConfig, type SimPlatformConfig, serviceSpec } from './config.js';
+import { DEFAULT_CV, parseConfig, type SimPlatformConfig, serviceSpec } from './config.js';
 
 /** Default maximum executors in container mode (pacsltk's and SimFaaS's default). */
 const DEFAULT_MAX_CONCURRENCY = 1000;
@@ -315,11 +315,11 @@ export class SimPlatform implements Platform {
               maxConcurrency: this.maxConcurrency ?? null,
             }),
         serviceTime: {
-          ...c.serviceTime,
-          distribution: c.distribution,
-          ...(c.distribution === 'lognormal' ? { cv: c.cv } : {}),
+          ...means(c.serviceTime),
+          distribution: c.serviceTime.distribution,
+          ...(c.serviceTime.distribution === 'lognormal' ? { cv: c.serviceTime.cv ?? DEFAULT_CV } : {}),
         },
-        workloads: c.workloads,
+        workloads: Object.fromEntries(Object.entries(c.workloads).map(([w, m]) => [w, means(m)])),
         seed: c.seed,
         timeScale: c.timeScale,
       },
@@ -353,6 +353,13 @@ export class SimPlatform implements Platform {
   }
 }
 
+/** The means of a service-time block, in a fixed key order (warm, cold, wasm). */
+function means(t: { warm?: number; cold?: number; wasm?: number }): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of ['warm', 'cold', 'wasm'] as const) if (t[key] !== undefined) out[key] = t[key];
+  return out;
+}
+
 export function create(config: Record<string, unknown>, context: PlatformContext): Platform {
-  return new SimPlatform(normalizeConfig(config), context);
+  return new SimPlatform(parseConfig(config), context);
 }

@@ -172,7 +172,7 @@ export class SpinBareMetalPlatform implements Platform {
     this.version ??= await readSpinVersion(this.binary.path, this.config.env);
     if (this.config.instanceReuse && !supportsInstanceReuse(this.version)) {
       throw new ConfigError(
-        `platform.instanceReuse needs Spin >= 3.6 (the instance-reuse flags), but ${this.binary.path} is Spin ${this.version.text}`,
+        `spin.instanceReuse needs Spin >= 3.6 (the instance-reuse flags), but ${this.binary.path} is Spin ${this.version.text}`,
         [],
         {
           hint: 'remove instanceReuse (older Spin always uses a fresh instance per request) or upgrade Spin',
@@ -181,7 +181,7 @@ export class SpinBareMetalPlatform implements Platform {
     }
     if (this.config.runtimeConfigFile && !existsSync(this.config.runtimeConfigFile)) {
       throw new ConfigError(
-        `platform.runtimeConfigFile: ${resolve(this.config.runtimeConfigFile)} does not exist`,
+        `spin.runtimeConfigFile: ${resolve(this.config.runtimeConfigFile)} does not exist`,
       );
     }
   }
@@ -251,7 +251,7 @@ export class SpinBareMetalPlatform implements Platform {
               cause: err,
               hint:
                 this.config.port !== undefined
-                  ? 'free that port or change platform.port (omit it to use a free port)'
+                  ? 'free that port or change spin.port (omit it to use a free port)'
                   : 'free ports kept being taken by another process; retry',
             },
           );
@@ -275,8 +275,8 @@ export class SpinBareMetalPlatform implements Platform {
     const fixed = this.config.port;
     if (fixed === undefined) return freeLoopbackPort();
     if (!(await loopbackPortAvailable(fixed))) {
-      throw new PlatformError(`platform.port ${fixed}: 127.0.0.1:${fixed} is already in use`, {
-        hint: 'free that port or change platform.port (omit it to use a free port)',
+      throw new PlatformError(`spin.port ${fixed}: 127.0.0.1:${fixed} is already in use`, {
+        hint: 'free that port or change spin.port (omit it to use a free port)',
       });
     }
     return fixed;

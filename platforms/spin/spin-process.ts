@@ -180,7 +180,7 @@ export class SpinProcess {
       `spin up ${this.describeExit()} before answering${tail ? `; its stderr:\n${tail}` : ' (no stderr output)'}`,
       portInUse,
       portInUse
-        ? 'another process holds that port: free it or pick another platform.port'
+        ? 'another process holds that port: free it or pick another spin.port'
         : `command: ${this.command}`,
     );
   }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, UsageError } from '../../../core/errors.js';
 import { readSpinVersion, resolveSpinBinary } from '../../../platforms/spin/binary.js';
-import { resolveSpinConfig } from '../../../platforms/spin/config.js';
+import { parseConfig } from '../../../platforms/spin/config.js';
 import {
   namespaceObject,
   renderYaml,
@@ -47,9 +47,9 @@ export function manifestObjects(workload: string, flags: ManifestFlags) {
     ...(flags.cpuLimit ? { cpu: flags.cpuLimit } : {}),
     ...(flags.memoryLimit ? { memory: flags.memoryLimit } : {}),
   };
-  let config: ReturnType<typeof resolveSpinConfig>;
+  let config: ReturnType<typeof parseConfig>;
   try {
-    config = resolveSpinConfig(
+    config = parseConfig(
       {
         name: 'spin',
         mode: 'spinkube',

@@ -89,9 +89,7 @@ export function workloadObjects(config: SpinConfig, workload: string): K8sObject
   let secretName = sk.runtimeConfigSecret;
   if (config.runtimeConfigFile) {
     if (!existsSync(config.runtimeConfigFile)) {
-      throw new ConfigError(
-        `platform.runtimeConfigFile: ${resolve(config.runtimeConfigFile)} does not exist`,
-      );
+      throw new ConfigError(`spin.runtimeConfigFile: ${resolve(config.runtimeConfigFile)} does not exist`);
     }
     const secret = runtimeConfigSecretFromFile(workload, sk.namespace, config.runtimeConfigFile);
     secretName = (secret.metadata as { name: string }).name;
@@ -109,7 +107,7 @@ export function workloadObjects(config: SpinConfig, workload: string): K8sObject
   });
   const problems = validateSpinApp(app);
   if (problems.length)
-    throw new ConfigError(`platform.spinkube: the SpinApp for ${workload} would be invalid`, problems);
+    throw new ConfigError(`spin.spinkube: the SpinApp for ${workload} would be invalid`, problems);
   objects.push(app);
   return objects;
 }
