@@ -15,6 +15,7 @@ import type {
   SetupOptions,
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
+import { OPENWHISK_DEFAULT_KEEP_ALIVE } from '../keep-alive.js';
 import type { PlatformContext } from '../registry.js';
 import { activationOutcome, toPlatformSide } from './activation.js';
 import { OpenWhiskClient } from './client.js';
@@ -27,9 +28,6 @@ import { CommandLogSource, FileLogSource, FollowLogSource, type LogSource } from
 import { ActivationPoller } from './poller.js';
 import { type CommandRunner, execaRunner } from './runner.js';
 import { splitKeepAlive } from './values.js';
-
-/** OpenWhisk's own defaults: pause-grace 10 s + idle-container 10 min (PLATFORMS.md). */
-export const DEFAULT_KEEP_ALIVE = 610;
 
 export interface OpenWhiskDeps {
   runner?: CommandRunner;
@@ -102,7 +100,7 @@ export class OpenWhiskPlatform implements Platform {
     this.options = options;
     const sinceTime = new Date().toISOString();
     if (this.kube) {
-      const keepAlive = options.keepAlive ?? DEFAULT_KEEP_ALIVE;
+      const keepAlive = options.keepAlive ?? OPENWHISK_DEFAULT_KEEP_ALIVE;
       await this.kube.setKeepAlive(keepAlive, this.config.restartBetweenPoints);
       this.keepAlive = keepAlive;
     } else if (options.keepAlive !== undefined) {
@@ -275,7 +273,7 @@ export class OpenWhiskPlatform implements Platform {
       coldCrossCheck: { checked: this.coldChecked, mismatches: this.coldMismatches },
     };
     if (this.kube) {
-      const ka = this.keepAlive ?? DEFAULT_KEEP_ALIVE;
+      const ka = this.keepAlive ?? OPENWHISK_DEFAULT_KEEP_ALIVE;
       details.keepAlive = { requested: ka, ...splitKeepAlive(ka, this.config.pauseGrace) };
       details.limits = { ...this.config.limits, userMemoryMb: this.config.userMemoryMb };
       details.jvmHeapMb = { controller: this.config.controllerHeapMb, invoker: this.config.invokerHeapMb };

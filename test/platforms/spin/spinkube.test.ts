@@ -18,10 +18,10 @@ import { prerequisiteSteps } from '../../../platforms/spin/spinkube/cluster.js';
 import { validateSpinApp } from '../../../platforms/spin/spinkube/manifest.js';
 import { SpinKubePlatform } from '../../../platforms/spin/spinkube/platform.js';
 import type {
+  CommandOptions,
   CommandResult,
   KubeRunner,
   LongRunning,
-  RunOptions,
 } from '../../../platforms/spin/spinkube/runner.js';
 import { tempDir } from './helpers.js';
 
@@ -66,7 +66,7 @@ class FakeRunner implements KubeRunner {
     private readonly script: Script,
     private readonly forwardPort: number,
   ) {}
-  async run(command: string, args: string[], options: RunOptions): Promise<CommandResult> {
+  async run(command: string, args: string[], options: CommandOptions): Promise<CommandResult> {
     const line = [command, ...args].join(' ');
     if (options.input !== undefined) this.inputs.set(this.lines.length, options.input);
     this.lines.push(line);
