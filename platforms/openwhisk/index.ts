@@ -15,6 +15,7 @@ import type {
   SetupOptions,
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
+import { PlatformBase } from '../base.js';
 import { OPENWHISK_DEFAULT_KEEP_ALIVE } from '../keep-alive.js';
 import type { PlatformContext } from '../registry.js';
 import { activationOutcome, toPlatformSide } from './activation.js';
@@ -35,7 +36,7 @@ export interface OpenWhiskDeps {
   env?: NodeJS.ProcessEnv;
 }
 
-export class OpenWhiskPlatform implements Platform {
+export class OpenWhiskPlatform extends PlatformBase {
   readonly name = 'openwhisk';
   readonly executor = 'container' as const;
   readonly capabilities: PlatformCapabilities;
@@ -60,6 +61,7 @@ export class OpenWhiskPlatform implements Platform {
     private readonly context: PlatformContext,
     deps: OpenWhiskDeps = {},
   ) {
+    super();
     this.config = config;
     this.runner = deps.runner ?? execaRunner();
     if (config.mode === 'kubernetes') {
@@ -95,7 +97,7 @@ export class OpenWhiskPlatform implements Platform {
     return this.kube ? true : this.config.insecure;
   }
 
-  async setup(options: SetupOptions, clock: PointClock): Promise<void> {
+  protected async doSetup(options: SetupOptions, clock: PointClock): Promise<void> {
     this.clock = clock;
     this.options = options;
     const sinceTime = new Date().toISOString();
@@ -171,7 +173,7 @@ export class OpenWhiskPlatform implements Platform {
     return `${this.config.actionPrefix}${workload}`;
   }
 
-  async deploy(workload: string): Promise<void> {
+  protected async doDeploy(workload: string): Promise<void> {
     await deployAction(
       { apiHost: this.apiHost, auth: this.auth, namespace: this.config.namespace, insecure: this.insecure },
       this.actionName(workload),
@@ -182,11 +184,11 @@ export class OpenWhiskPlatform implements Platform {
     this.deployed.add(this.actionName(workload));
   }
 
-  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+  protected async doInvoke(request: InvokeRequest): Promise<InvokeResult> {
     const client = this.client;
     const clock = this.clock;
     if (!client || !this.poller || !clock)
-      throw new PlatformError('openwhisk: invoke() before setup()', { hint: 'call setup() first' });
+      return { status: 'error', errorMessage: 'openwhisk: invoke() before the API client is set up' };
     const maxWait = this.options.requestTimeout ?? this.config.poll.maxWait;
     const outcome = await invokeAndWait(
       {
@@ -297,7 +299,7 @@ export class OpenWhiskPlatform implements Platform {
     };
   }
 
-  async teardown(): Promise<void> {
+  protected async doTeardown(): Promise<void> {
     const problems: string[] = [];
     const src = this.logSource;
     this.logSource = undefined;

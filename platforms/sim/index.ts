@@ -38,6 +38,7 @@ import type {
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
 import { VERSION } from '../../core/version.js';
+import { PlatformBase } from '../base.js';
 import type { PlatformContext } from '../registry.js';
 import { DEFAULT_CV, parseConfig, type SimPlatformConfig, serviceSpec } from './config.js';
 
@@ -52,7 +53,7 @@ interface WorkloadSim {
   timer: NodeJS.Timeout | undefined;
 }
 
-export class SimPlatform implements Platform {
+export class SimPlatform extends PlatformBase {
   readonly name = 'sim';
   readonly executor: ExecutorKind;
   readonly capabilities: PlatformCapabilities;
@@ -64,13 +65,13 @@ export class SimPlatform implements Platform {
   private rng: Rng;
   private readonly sims = new Map<string, WorkloadSim>();
   private readonly pending = new Set<AbortController>();
-  private tornDown = false;
   private unregister: (() => void) | undefined;
 
   constructor(
     private readonly config: SimPlatformConfig,
     private readonly context: PlatformContext,
   ) {
+    super();
     this.executor = config.mode;
     const container = config.mode === 'container';
     this.capabilities = {
@@ -86,7 +87,7 @@ export class SimPlatform implements Platform {
     this.rng = createRng(config.seed);
   }
 
-  async setup(options: SetupOptions, clock: PointClock): Promise<void> {
+  protected async doSetup(options: SetupOptions, clock: PointClock): Promise<void> {
     this.clock = clock;
     this.keepAlive = options.keepAlive ?? this.config.keepAlive;
     this.routing = options.routing ?? this.config.routing;
@@ -95,12 +96,11 @@ export class SimPlatform implements Platform {
     this.rng = createRng(this.config.seed);
     this.stopPending();
     this.sims.clear();
-    this.tornDown = false;
     // pending timers (timeScale > 0, processor sharing) are ours: settle them on SIGINT too
     this.unregister ??= onShutdown('sim platform', () => this.teardown());
   }
 
-  async deploy(workload: string): Promise<void> {
+  protected async doDeploy(workload: string): Promise<void> {
     this.simFor(workload);
   }
 
@@ -165,16 +165,15 @@ export class SimPlatform implements Platform {
     return entry;
   }
 
-  async invoke(request: InvokeRequest): Promise<InvokeResult> {
-    if (!this.clock || this.tornDown)
-      return { status: 'error', errorMessage: 'sim: invoke() before setup() or after teardown()' };
+  protected async doInvoke(request: InvokeRequest): Promise<InvokeResult> {
+    const clock = this.clock as PointClock;
     let entry: WorkloadSim;
     try {
       entry = this.simFor(request.workload);
     } catch (err) {
       return { status: 'error', errorMessage: err instanceof Error ? err.message : String(err) };
     }
-    const t = this.clock.now();
+    const t = clock.now();
     const sim = entry.sim;
     if (!sim.arrive(t)) {
       return {
@@ -264,7 +263,7 @@ export class SimPlatform implements Platform {
     if (entry.timer) clearTimeout(entry.timer);
     entry.timer = undefined;
     const clock = this.clock;
-    if (this.tornDown || !clock || !(entry.sim instanceof WasmSim)) return;
+    if (this.state === 'torn-down' || !clock || !(entry.sim instanceof WasmSim)) return;
     const sim = entry.sim;
     const next = sim.nextDepartureAt();
     if (next === Number.POSITIVE_INFINITY) return;
@@ -285,7 +284,7 @@ export class SimPlatform implements Platform {
     for (const { sim, spans: map } of this.sims.values()) {
       // play expiries up to now so spans that have ended are closed (the clock is monotonic,
       // so now is never before an arrival already simulated)
-      if (now !== undefined && !this.tornDown) sim.advanceTo(now);
+      if (now !== undefined && this.state !== 'torn-down') sim.advanceTo(now);
       for (const span of map.values()) spans.push({ ...span });
     }
     return spans.sort((a, b) => a.createdAt - b.createdAt);
@@ -344,8 +343,7 @@ export class SimPlatform implements Platform {
     this.pending.clear();
   }
 
-  async teardown(): Promise<void> {
-    this.tornDown = true;
+  protected async doTeardown(): Promise<void> {
     this.stopPending();
     this.unregister?.();
     this.unregister = undefined;

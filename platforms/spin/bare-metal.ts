@@ -22,7 +22,6 @@ import { onShutdown } from '../../core/lifecycle.js';
 import type {
   InvokeRequest,
   InvokeResult,
-  Platform,
   PlatformCapabilities,
   PlatformDescription,
   PlatformHealth,
@@ -30,6 +29,7 @@ import type {
   SetupOptions,
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
+import { PlatformBase } from '../base.js';
 import type { PlatformContext } from '../registry.js';
 import { locateSpinApp, type SpinAppInfo } from './app.js';
 import { type ResolvedBinary, readSpinVersion, resolveSpinBinary } from './binary.js';
@@ -144,7 +144,7 @@ interface RunningApp {
   args: string[];
 }
 
-export class SpinBareMetalPlatform implements Platform {
+export class SpinBareMetalPlatform extends PlatformBase {
   readonly name = 'spin';
   readonly executor = 'wasm' as const;
   readonly capabilities: PlatformCapabilities = SPIN_CAPABILITIES;
@@ -161,10 +161,12 @@ export class SpinBareMetalPlatform implements Platform {
     private readonly config: SpinConfig,
     private readonly context: PlatformContext,
     private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Resolve the binary and its version; check the options against it. */
-  async setup(options: SetupOptions, _clock: PointClock): Promise<void> {
+  protected async doSetup(options: SetupOptions, _clock: PointClock): Promise<void> {
     this.options = options;
     this.crashes.length = 0;
     this.pastLimitHits = 0;
@@ -202,7 +204,7 @@ export class SpinBareMetalPlatform implements Platform {
   }
 
   /** Locate (or generate) the workload's app and start `spin up` for it; idempotent. */
-  async deploy(workload: string): Promise<void> {
+  protected async doDeploy(workload: string): Promise<void> {
     if (this.apps.has(workload)) return;
     if (!this.binary || !this.version) throw new InternalError('spin: deploy() called before setup()');
     const info = locateSpinApp(workload, {
@@ -283,7 +285,7 @@ export class SpinBareMetalPlatform implements Platform {
   }
 
   /** POST the input to the workload's route. Never throws for request-level failures. */
-  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+  protected async doInvoke(request: InvokeRequest): Promise<InvokeResult> {
     const app = this.apps.get(request.workload);
     if (!app) return { status: 'error', errorMessage: `spin: workload ${request.workload} is not deployed` };
     if (app.process.exit) {
@@ -371,7 +373,7 @@ export class SpinBareMetalPlatform implements Platform {
   }
 
   /** Stop every `spin up` this platform started. Safe to call twice. */
-  async teardown(): Promise<void> {
+  protected async doTeardown(): Promise<void> {
     const apps = [...this.apps.values()];
     this.apps.clear();
     await Promise.all(
