@@ -4,8 +4,8 @@
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import { ROUTING_POLICIES } from '../../core/platform.js';
+import { localEndpointSchema } from '../embedded/local-config.js';
 import { IDLE_CONTAINER_TIMEOUT } from '../keep-alive.js';
-import { localEndpointSchema } from '../local-config.js';
 import { parseEntry } from '../platform-config.js';
 
 export const DEFAULT_IMAGE = 'faasmark/action-base:bookworm';

@@ -31,11 +31,11 @@ import {
   listenLoopback,
   readBody,
   sendJson,
-} from '../http-endpoint.js';
-import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
-import { applyEndpointOptions, endpointDetails } from '../local-config.js';
+} from '../embedded/http-endpoint.js';
+import { createLoopbackClient, invokeOverHttp } from '../embedded/http-invoke.js';
+import { applyEndpointOptions, endpointDetails } from '../embedded/local-config.js';
+import { resolveWorkload } from '../embedded/workload-source.js';
 import type { PlatformContext } from '../registry.js';
-import { resolveWorkload } from '../workload-source.js';
 import { type LocalContainerConfig, parseConfig } from './config.js';
 import { checkDocker, DockerExecutor } from './docker-executor.js';
 import { type Executor, ProcessExecutor } from './executor.js';

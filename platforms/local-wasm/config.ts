@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { FromSchema } from 'json-schema-to-ts';
-import { localEndpointSchema } from '../local-config.js';
+import { localEndpointSchema } from '../embedded/local-config.js';
 import { parseEntry } from '../platform-config.js';
 
 export const configSchema = {

@@ -29,10 +29,10 @@ import type {
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
 import { PlatformBase } from '../base.js';
-import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
-import { applyEndpointOptions, endpointDetails } from '../local-config.js';
+import { createLoopbackClient, invokeOverHttp } from '../embedded/http-invoke.js';
+import { applyEndpointOptions, endpointDetails } from '../embedded/local-config.js';
+import { requireFile, resolveWorkload } from '../embedded/workload-source.js';
 import type { PlatformContext } from '../registry.js';
-import { requireFile, resolveWorkload } from '../workload-source.js';
 import { type LocalWasmConfig, parseConfig } from './config.js';
 import { WasmHost } from './host.js';
 import { type WasmModule, wasmApi } from './wasm-api.js';

@@ -5,10 +5,10 @@
  */
 import { execa } from 'execa';
 import { MissingToolError, TimeoutError } from '../../core/errors.js';
-import { type CommandOptions, type CommandResult, runToCompletion } from '../command-runner.js';
-import { killGroup } from '../process-group.js';
+import { type CommandOptions, type CommandResult, runToCompletion } from '../external/command-runner.js';
+import { killGroup } from '../external/process-group.js';
 
-export type { CommandOptions, CommandResult } from '../command-runner.js';
+export type { CommandOptions, CommandResult } from '../external/command-runner.js';
 
 /** A long-running child whose stdout is consumed line by line (e.g. `kubectl logs -f`). */
 export interface FollowHandle {

@@ -30,13 +30,13 @@ import type {
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
 import { PlatformBase } from '../base.js';
+import { freeLoopbackPort, loopbackPortAvailable } from '../external/ports.js';
 import type { PlatformContext } from '../registry.js';
 import { locateSpinApp, type SpinAppInfo } from './app.js';
 import { type ResolvedBinary, readSpinVersion, resolveSpinBinary } from './binary.js';
 import { SPIN_CAPABILITIES } from './capabilities.js';
 import type { InstanceReuseConfig, SpinConfig } from './config.js';
 import { postJson } from './http-invoke.js';
-import { freeLoopbackPort, loopbackPortAvailable } from './ports.js';
 import { SpinProcess, SpinStartError } from './spin-process.js';
 import { type SpinVersion, supportsInstanceReuse } from './version.js';
 

@@ -7,10 +7,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { MissingToolError, PlatformError, TimeoutError } from '../../../core/errors.js';
-import { type CommandOptions, type CommandResult, runToCompletion } from '../../command-runner.js';
-import { groupAlive, killGroup } from '../../process-group.js';
+import { type CommandOptions, type CommandResult, runToCompletion } from '../../external/command-runner.js';
+import { groupAlive, killGroup } from '../../external/process-group.js';
 
-export type { CommandOptions, CommandResult } from '../../command-runner.js';
+export type { CommandOptions, CommandResult } from '../../external/command-runner.js';
 
 /** A child that keeps running (port-forward). */
 export interface LongRunning {

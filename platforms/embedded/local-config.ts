@@ -4,7 +4,7 @@
  * point's settings override them.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import type { SetupOptions } from '../core/platform.js';
+import type { SetupOptions } from '../../core/platform.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './http-endpoint.js';
 import { workloadOverridesSchema } from './workload-source.js';
 

@@ -6,13 +6,13 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { FromSchema } from 'json-schema-to-ts';
-import { BuildError, ConfigError, FaasmarkError } from '../core/errors.js';
+import { BuildError, ConfigError, FaasmarkError } from '../../core/errors.js';
 import type {
   NativeArtifact,
   WasmArtifact,
   WorkloadArtifacts,
   WorkloadDefinition,
-} from '../workloads/types.js';
+} from '../../workloads/types.js';
 
 export interface ResolvedWorkload {
   name: string;
@@ -74,7 +74,7 @@ export async function resolveWorkload(
     }
     return { name, artifacts, warmupInput: own.warmupInput ?? {} };
   }
-  const { getWorkload } = await import('../workloads/registry.js');
+  const { getWorkload } = await import('../../workloads/registry.js');
   let def: WorkloadDefinition;
   try {
     def = getWorkload(name);
