@@ -6,7 +6,7 @@
  *
  * State policy (V8 tier-up): deploy() runs `warmupRuns` requests per worker with the
  * workload's default input before returning, so V8's lazy tier-up (Liftoff → TurboFan, up to
- * 5× slower first runs: ENVIRONMENT.md) happens at setup, not in the measured window. The
+ * 5× slower first runs: docs/embedded-platforms.md) happens at setup, not in the measured window. The
  * compiled code lives in the shared module, so the instances of later requests get it.
  *
  * JS components (float): the jco-transpiled glue is imported once per worker, its core

@@ -1,22 +1,16 @@
 /**
  * The `sim` platform: the discrete-event simulator (analysis/simulator) behind the Platform
- * interface, so a suite runs without any executor (DESIGN.md "Platforms").
+ * interface, so a suite runs without any executor (docs/simulator.md "The `sim` platform").
  *
- * How invoke() works: the simulation lives on the point's clock. A call at point time t is
- * an arrival at t: the simulator first plays every departure and keep-alive expiry up to t,
- * then routes the request (idle executor by the routing policy, else a cold start, else a
- * rejection at maxConcurrency) and samples its service time S. invoke() resolves after
- * S × timeScale real seconds (timeScale 0: at once) with platform-side times in simulated
- * seconds: startAt = t, endAt = t + S, waitTime 0 — the executor is busy until t + S in the
- * simulation whatever timeScale is, so cold flags, executor spans and every platform-side
- * metric are those of the simulated system; only the client-measured latency is scaled.
- * Each workload has its own executors (as OpenWhisk actions do).
+ * A call at point time t is an arrival at t: the simulator plays every departure and expiry up
+ * to t, routes the request (idle executor, else a cold start, else a rejection at
+ * maxConcurrency) and samples its service time S. invoke() resolves after S × timeScale real
+ * seconds with platform-side times in simulated seconds (startAt t, endAt t + S, waitTime 0):
+ * only the client-measured latency is scaled. Each workload has its own executors.
  *
- * Wasm mode is M/G/∞ (every request its own executor, S from the `wasm` mean), or with
- * `cores` M/G/c processor sharing: then a request's end depends on later arrivals, so it is
- * known only when the simulation reaches it — a timer armed for the next departure plays the
- * simulation forward in real time and resolves each invoke() at its simulated end (so `cores`
- * needs timeScale 1; endAt is the exact simulated end, the promise may settle a timer tick later).
+ * Wasm mode is M/G/∞, or with `cores` M/G/c processor sharing: a request's end then depends on
+ * later arrivals, so a timer armed for the next departure plays the simulation forward in real
+ * time and settles each invoke() at its simulated end (`cores` needs timeScale 1).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDistribution } from '../../analysis/distributions.js';

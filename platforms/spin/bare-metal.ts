@@ -3,10 +3,9 @@
  * workload, owned from start to stop (platforms/spin/spin-process.ts), invoked over HTTP.
  *
  * Executors: with WASIp2 components (and WAGI modules) Spin creates a fresh instance per
- * request and reports nothing about them, so this platform declares no executor spans and no
- * platform-side times. The engine measures the in-flight count client-side from each request's
- * [sentAt, doneAt] interval: an exact time-weighted integral over the window, and the thesis's
- * 1-second samples (thesis §4.2; DESIGN.md `inFlight` ↔ M/G/∞ λE[S]).
+ * request and reports nothing about them: no executor spans, no platform-side times. The
+ * engine measures the in-flight count client-side from each request's [sentAt, doneAt]
+ * (thesis §4.2; docs/engine.md `inFlight` ↔ M/G/∞ λE[S]).
  *
  * Options: `runtimeConfigFile` → `--runtime-config-file`; `pooling: false` → `--disable-pooling`;
  * a point's maxConcurrency (else `maxInstanceCount`) → env `SPIN_MAX_INSTANCE_COUNT` (Spin 3.x,

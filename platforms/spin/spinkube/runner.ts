@@ -1,6 +1,6 @@
 /**
  * An injectable command runner for kubectl, helm and kind: production uses execa, tests
- * record the calls and script the answers (STYLE.md: fakes share the real interface). Runs
+ * record the calls and script the answers (fakes share the real interface). Runs
  * are bounded; a missing binary is a MissingToolError with an install hint. Long-running
  * children (`kubectl port-forward`) are owned: own process group, SIGTERM then SIGKILL.
  */

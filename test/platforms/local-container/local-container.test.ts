@@ -1,5 +1,5 @@
 /**
- * local-container (issue 4): cold/warm records, exact keep-alive, routing (a deterministic
+ * local-container: cold/warm records, exact keep-alive, routing (a deterministic
  * MRU scenario with a known answer), limits, crash/hang recovery, ownership of every child
  * process. Executors are real OS processes running test/fixtures/action-server.mjs.
  */

@@ -1,5 +1,5 @@
 /**
- * local-wasm (issue 4): a fresh instance per request on worker threads, WASI stdin/stdout
+ * local-wasm: a fresh instance per request on worker threads, WASI stdin/stdout
  * capture, traps / exit codes / hangs as error and timeout records with the worker replaced,
  * admission limits (429 / queue), body cap, in-flight series, and the real aes module.
  * Fixtures: test/fixtures/wasi/*.wat (assembled to .wasm with wabt).
@@ -233,7 +233,7 @@ describe('local-wasm host', () => {
       const r = await p.invoke({ workload: 'float', input });
       assert.equal(r.status, 'ok', r.errorMessage);
       const got = r.body as Record<string, number>;
-      // ENVIRONMENT.md: SpiderMonkey's sin/cos may differ from V8's by 1 ULP: compare with 1e-12 relative
+      // SpiderMonkey's sin/cos may differ from V8's by 1 ULP: compare with 1e-12 relative
       for (const k of ['x', 'y', 'z']) {
         assert.ok(
           Math.abs(got[k]! - expected[k]!) <= 1e-12 * Math.abs(expected[k]!),
