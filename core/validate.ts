@@ -201,6 +201,8 @@ function errorLine(e: ErrorObject, where: string): string | undefined {
       if (String(p.pattern).includes('(ms|s|m|h)'))
         return `${subject} must be a duration like 30, "500ms", "30s", "5m" or "1h"${got}`;
       return `${subject} must match ${String(p.pattern)}${got}`;
+    case 'format':
+      return `${subject} must be a ${String(p.format)}${got}`;
     case 'minItems':
       return `${subject} must have at least ${String(p.limit)} item(s)`;
     case 'uniqueItems':
