@@ -35,3 +35,9 @@ export function parsePositiveDuration(where: string, raw: string | number): numb
   if (!(seconds > 0)) throw new UsageError(`${where} must be > 0, got ${JSON.stringify(raw)}`);
   return seconds;
 }
+
+/**
+ * JSON Schema `pattern` of a duration string (what {@link parseDuration} accepts), as in
+ * results/schema/suite.schema.json; with `type: ['number', 'string']` it describes a duration.
+ */
+export const DURATION_PATTERN = '^(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?(ms|s|m|h))+)$';

@@ -1,9 +1,10 @@
 /**
  * Platform name → module, imported lazily (SeBS's name→class map in sebs/sebs.py). Each
- * platform lives in platforms/<name>/: `config.ts` (light: its config type and the JSON
- * Schema of its suite entry) and `index.ts` (heavy: `create(config, context)`).
+ * platform lives in platforms/<name>/: `config.ts` (light: the JSON Schema of its suite entry,
+ * the config type derived from it, `parseConfig`) and `index.ts` (heavy: `create(config, context)`).
  */
 import type { Platform } from '../core/platform.js';
+import type { JsonSchema } from '../core/validate.js';
 
 export const PLATFORM_NAMES = ['local-container', 'local-wasm', 'sim', 'openwhisk', 'spin'] as const;
 export type PlatformName = (typeof PLATFORM_NAMES)[number];
@@ -23,8 +24,13 @@ export interface PlatformModule {
 }
 
 export interface PlatformConfigModule {
-  /** JSON Schema (draft 2020-12 subset ajv understands) of the suite entry, including `name`. */
-  configSchema: Record<string, unknown>;
+  /** JSON Schema of the suite entry, including `name`, with its defaults: the one source of the config type. */
+  configSchema: JsonSchema;
+  /**
+   * Validate an entry (schema, defaults, cross-field rules); `where` prefixes every path
+   * (default: the platform's name). @throws ConfigError listing every problem
+   */
+  parseConfig(raw: unknown, where?: string): unknown;
 }
 
 export function isPlatformName(name: string): name is PlatformName {

@@ -2,11 +2,11 @@
  * Validators for the published results schemas (results/schema/*.json, each with a versioned
  * `$id`): manifest, run summary, point summary, request record, executor span. The engine's
  * tests validate everything it writes; `report`/`compare` may validate what they read.
+ * All go through the shared validator (core/validate.ts).
  */
 import { readFileSync } from 'node:fs';
-import type { ValidateFunction } from 'ajv';
 import { rootPath } from '../../core/paths.js';
-import { createAjv } from '../suite/schema.js';
+import { compileAll, type JsonSchema, type ValidateFunction } from '../../core/validate.js';
 
 export const RESULT_SCHEMAS = [
   'manifest',
@@ -21,17 +21,12 @@ export type ResultSchemaName = (typeof RESULT_SCHEMAS)[number];
 let validators: Map<ResultSchemaName, ValidateFunction> | undefined;
 
 function load(): Map<ResultSchemaName, ValidateFunction> {
-  const ajv = createAjv();
-  const schemas = RESULT_SCHEMAS.map((name) => {
-    const schema = JSON.parse(
-      readFileSync(rootPath('results', 'schema', `${name}.schema.json`), 'utf8'),
-    ) as Record<string, unknown>;
-    ajv.addSchema(schema);
-    return [name, schema] as const;
-  });
-  return new Map(
-    schemas.map(([name, schema]) => [name, ajv.getSchema(String(schema.$id)) as ValidateFunction]),
+  const schemas = RESULT_SCHEMAS.map(
+    (name) =>
+      JSON.parse(readFileSync(rootPath('results', 'schema', `${name}.schema.json`), 'utf8')) as JsonSchema,
   );
+  const compiled = compileAll(schemas);
+  return new Map(RESULT_SCHEMAS.map((name, i) => [name, compiled[i] as ValidateFunction]));
 }
 
 /** Problems of `value` against a published schema (empty when valid). */

@@ -1,8 +1,9 @@
 /**
  * Load a suite: resolve a name (harness/suites/<name>.yaml) or a path, parse YAML or JSON,
- * validate against the published schema and each platform's configSchema, normalise
- * (durations parsed once, lists, defaults, scale), then cross-field rules. Every problem is
- * reported at once, with its path (changesets' parse → rules; k6 rejects unknown keys).
+ * then validate in four steps: the published schema → each platform entry (its platform's
+ * schema and rules, paths `platforms[i].key`) → normalise (durations parsed once, lists,
+ * defaults, scale) → cross-field rules. Every problem is reported at once, with its path
+ * (changesets' parse → rules; k6 rejects unknown keys).
  * @throws ConfigError (exit 2) listing every problem; nothing is started before this passes.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -11,11 +12,11 @@ import { parse as parseYaml } from 'yaml';
 import { parseDuration } from '../../core/duration.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { rootPath } from '../../core/paths.js';
+import { validate } from '../../core/validate.js';
 import { type ArrivalProcess, parseTraceCounts } from '../arrivals.js';
-import { formatAjvErrors } from './errors-format.js';
 import { executorKindOf } from './plan.js';
 import { type PlatformResolver, registryResolver } from './platform-resolver.js';
-import { platformValidate, suiteValidate } from './schema.js';
+import { suiteSchema } from './schema.js';
 import type { GivenServiceTimes, PlatformEntry, Suite } from './types.js';
 
 export const SUITES_DIR = rootPath('harness', 'suites');
@@ -83,19 +84,21 @@ function asList(v: unknown): number[] {
   return Array.isArray(v) ? (v as number[]) : [v as number];
 }
 
+function invalid(file: string, problems: string[]): ConfigError {
+  return new ConfigError(
+    `${file} is not a valid suite (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
+    problems,
+  );
+}
+
 /**
- * Validate a parsed suite object and normalise it.
+ * Validate a parsed suite object and normalise it: schema → platform entries → normalise →
+ * cross-field rules.
  * @throws ConfigError listing every problem.
  */
 export async function validateSuite(raw: unknown, options: LoadOptions & { file: string }): Promise<Suite> {
   const file = options.displayName ?? options.file;
-  const resolver = options.resolver ?? registryResolver;
-  const problems: string[] = [];
-  const validate = suiteValidate();
-  if (!validate(raw)) {
-    problems.push(...formatAjvErrors(validate.errors ?? [], file));
-    // unknown keys at the top level get a did-you-mean from the schema's own key list
-  }
+  const problems = validate(suiteSchema(), raw, `${file}:`).problems;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(
       `${file} is not a valid suite`,
@@ -103,42 +106,53 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
     );
   }
   const s = raw as Record<string, unknown>;
+  const platforms = await checkPlatformEntries(s, file, options.resolver ?? registryResolver, problems);
+  if (problems.length) throw invalid(file, problems);
+  const suite = normalise(s, platforms, options, file, problems);
+  await crossFieldRules(suite, s, file, problems);
+  if (problems.length) throw invalid(file, problems);
+  return suite;
+}
 
-  // platform entries: each against its own schema
+/** Each `platforms[i]` entry through its platform's own parser (schema, then its rules). */
+async function checkPlatformEntries(
+  s: Record<string, unknown>,
+  file: string,
+  resolver: PlatformResolver,
+  problems: string[],
+): Promise<PlatformEntry[]> {
   const platforms: PlatformEntry[] = [];
-  if (Array.isArray(s.platforms)) {
-    for (const [i, entry] of s.platforms.entries()) {
-      if (
-        typeof entry !== 'object' ||
-        entry === null ||
-        typeof (entry as { name?: unknown }).name !== 'string'
-      )
-        continue;
-      const { label, ...config } = entry as Record<string, unknown>;
-      const name = config.name as string;
-      let schema: Record<string, unknown>;
-      try {
-        schema = await resolver.configSchema(name);
-      } catch (err) {
-        if (problems.some((p) => p.includes(`platforms[${i}].name`))) continue;
-        problems.push(
-          `${file}: platforms[${i}].name: platform ${JSON.stringify(name)} is not available in this build (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
-        );
+  if (!Array.isArray(s.platforms)) return platforms;
+  for (const [i, entry] of s.platforms.entries()) {
+    if (typeof entry !== 'object' || entry === null || typeof (entry as { name?: unknown }).name !== 'string')
+      continue;
+    const { label, ...config } = entry as Record<string, unknown>;
+    const name = config.name as string;
+    try {
+      await resolver.checkConfig(name, config, `${file}: platforms[${i}]`);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) {
+        if (!problems.some((p) => p.includes(`platforms[${i}].name`)))
+          problems.push(
+            `${file}: platforms[${i}].name: platform ${JSON.stringify(name)} is not available in this build (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
+          );
         continue;
       }
-      const v = platformValidate(name, schema);
-      if (!v(structuredClone(config)))
-        problems.push(...formatAjvErrors(v.errors ?? [], file, `platforms[${i}]`));
-      platforms.push({ name, label: typeof label === 'string' ? label : name, config });
+      problems.push(...err.problems);
     }
+    platforms.push({ name, label: typeof label === 'string' ? label : name, config });
   }
-  if (problems.length)
-    throw new ConfigError(
-      `${file} is not a valid suite (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
-      problems,
-    );
+  return platforms;
+}
 
-  // normalise (types are guaranteed by the schema from here on)
+/** Defaults, lists and seconds (types are guaranteed by the schema from here on). */
+function normalise(
+  s: Record<string, unknown>,
+  platforms: PlatformEntry[],
+  options: LoadOptions & { file: string },
+  file: string,
+  problems: string[],
+): Suite {
   const dur = (where: string, value: unknown, fallback: number | string) => {
     try {
       return parseDuration(`${file}: ${where}`, (value as number | string | undefined) ?? fallback);
@@ -156,8 +170,7 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
     priming?: number;
     given?: Record<string, GivenServiceTimes>;
   };
-  const spacing = dur('modelInputs.spacing', mi.spacing, PROFILE_SPACING_DEFAULT);
-  const suite: Suite = {
+  return {
     name: s.name as string,
     ...(typeof s.description === 'string' ? { description: s.description } : {}),
     file: options.file,
@@ -185,18 +198,25 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
     modelInputs: {
       source: mi.source ?? 'profile',
       runs: mi.runs ?? 5,
-      spacing,
+      spacing: dur('modelInputs.spacing', mi.spacing, PROFILE_SPACING_DEFAULT),
       priming: mi.priming ?? PROFILE_PRIMING_DEFAULT,
       given: mi.given ?? {},
     },
   };
+}
 
-  // cross-field rules
+/** Rules across fields of the normalised suite (and the trace file, and each workload's input). */
+async function crossFieldRules(
+  suite: Suite,
+  s: Record<string, unknown>,
+  file: string,
+  problems: string[],
+): Promise<void> {
   if (suite.duration <= 0) problems.push(`${file}: duration must be > 0, got ${JSON.stringify(s.duration)}`);
   if (suite.requestTimeout <= 0)
     problems.push(`${file}: requestTimeout must be > 0, got ${JSON.stringify(s.requestTimeout)}`);
   const labels = new Map<string, number>();
-  platforms.forEach((p, i) => {
+  suite.platforms.forEach((p, i) => {
     const prev = labels.get(p.label);
     if (prev !== undefined) {
       problems.push(
@@ -205,32 +225,18 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
     }
     labels.set(p.label, i);
   });
-  const kinds = new Set(platforms.map((p) => executorKindOf(p.name, p.config)));
+  const kinds = new Set(suite.platforms.map((p) => executorKindOf(p.name, p.config)));
   if (kinds.has('container') && suite.keepAlive.length === 0) {
     problems.push(`${file}: keepAlive is required for container platforms (e.g. keepAlive: [1, 5, 30])`);
   }
-  if (suite.arrivals === 'trace') {
-    const t = s.trace as { file: string; within?: 'uniform' | 'poisson' } | undefined;
-    if (!t) problems.push(`${file}: arrivals: trace needs a trace: {file: <per-minute counts>}`);
-    else {
-      const tracePath = resolve(dirname(options.file), t.file);
-      try {
-        const counts = parseTraceCounts(readFileSync(tracePath, 'utf8'), t.file);
-        suite.trace = { file: tracePath, counts, within: t.within ?? 'uniform' };
-      } catch (err) {
-        problems.push(`${file}: trace.file: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-  } else if (s.trace !== undefined) {
-    problems.push(`${file}: trace is only used with arrivals: trace (arrivals is ${suite.arrivals})`);
-  }
+  traceRule(suite, s, file, problems);
   for (const w of Object.keys(suite.workloadInput)) {
     if (!suite.workloads.includes(w))
       problems.push(`${file}: workloadInput.${w}: ${w} is not in workloads (${suite.workloads.join(', ')})`);
   }
-  if (spacing > PROFILE_SPACING_MAX)
+  if (suite.modelInputs.spacing > PROFILE_SPACING_MAX)
     problems.push(
-      `${file}: modelInputs.spacing must be at most ${PROFILE_SPACING_MAX} s (an idle gap between profile calls), got ${JSON.stringify(mi.spacing)}; the thesis used 2s`,
+      `${file}: modelInputs.spacing must be at most ${PROFILE_SPACING_MAX} s (an idle gap between profile calls), got ${JSON.stringify((s.modelInputs as { spacing?: unknown } | undefined)?.spacing)}; the thesis used 2s`,
     );
   if (suite.modelInputs.source === 'given') {
     for (const w of suite.workloads) {
@@ -243,26 +249,44 @@ export async function validateSuite(raw: unknown, options: LoadOptions & { file:
           problems.push(`${file}: modelInputs.given.${w}.${k} is required with source: given`);
     }
   }
-  // workload inputs: the workload's own validator names the field
-  if (Object.keys(suite.workloadInput).length > 0) {
-    try {
-      const { getWorkload } = await import('../../workloads/registry.js');
-      for (const [w, input] of Object.entries(suite.workloadInput)) {
-        try {
-          const def = getWorkload(w);
-          suite.workloadInput[w] = def.validateInput({ ...def.defaultInput, ...input });
-        } catch (err) {
-          problems.push(`${file}: workloadInput.${w}: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
-    } catch {
-      // the workloads module is not available in this build: inputs are checked by the platform
-    }
+  await workloadInputRule(suite, file, problems);
+}
+
+/** `trace` goes with `arrivals: trace`, and its file must parse (read here, once). */
+function traceRule(suite: Suite, s: Record<string, unknown>, file: string, problems: string[]): void {
+  if (suite.arrivals !== 'trace') {
+    if (s.trace !== undefined)
+      problems.push(`${file}: trace is only used with arrivals: trace (arrivals is ${suite.arrivals})`);
+    return;
   }
-  if (problems.length)
-    throw new ConfigError(
-      `${file} is not a valid suite (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
-      problems,
-    );
-  return suite;
+  const t = s.trace as { file: string; within?: 'uniform' | 'poisson' } | undefined;
+  if (!t) {
+    problems.push(`${file}: arrivals: trace needs a trace: {file: <per-minute counts>}`);
+    return;
+  }
+  const tracePath = resolve(dirname(suite.file), t.file);
+  try {
+    const counts = parseTraceCounts(readFileSync(tracePath, 'utf8'), t.file);
+    suite.trace = { file: tracePath, counts, within: t.within ?? 'uniform' };
+  } catch (err) {
+    problems.push(`${file}: trace.file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Workload inputs: the workload's own validator names the field (and fills its defaults). */
+async function workloadInputRule(suite: Suite, file: string, problems: string[]): Promise<void> {
+  if (Object.keys(suite.workloadInput).length === 0) return;
+  try {
+    const { getWorkload } = await import('../../workloads/registry.js');
+    for (const [w, input] of Object.entries(suite.workloadInput)) {
+      try {
+        const def = getWorkload(w);
+        suite.workloadInput[w] = def.validateInput({ ...def.defaultInput, ...input });
+      } catch (err) {
+        problems.push(`${file}: workloadInput.${w}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  } catch {
+    // the workloads module is not available in this build: inputs are checked by the platform
+  }
 }

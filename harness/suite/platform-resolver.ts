@@ -12,15 +12,18 @@ import {
 } from '../../platforms/registry.js';
 
 export interface PlatformResolver {
-  /** The platform's suite-entry JSON Schema (throws when the platform is not available). */
-  configSchema(name: string): Promise<Record<string, unknown>>;
+  /**
+   * Check a platform's suite entry: its schema, then its cross-field rules; problems are named
+   * `<where>.<key>`. @throws ConfigError listing them; Error when the platform is not available
+   */
+  checkConfig(name: string, config: Record<string, unknown>, where: string): Promise<void>;
   create(name: string, config: Record<string, unknown>, context: PlatformContext): Promise<Platform>;
 }
 
 export const registryResolver: PlatformResolver = {
-  async configSchema(name) {
+  async checkConfig(name, config, where) {
     if (!isPlatformName(name)) throw new Error(`unknown platform ${JSON.stringify(name)}`);
-    return (await loadPlatformConfig(name)).configSchema;
+    (await loadPlatformConfig(name)).parseConfig(config, where);
   },
   async create(name, config, context) {
     if (!isPlatformName(name)) throw new Error(`unknown platform ${JSON.stringify(name)}`);

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { Pool } from 'undici';
 import { MissingToolError, PlatformError } from '../../core/errors.js';
-import { runToCompletion } from '../command-runner.js';
+import { runToCompletion } from '../external/command-runner.js';
 import { postInit, ServerExecutor } from './executor.js';
 
 export interface DockerExecutorOptions {

@@ -22,6 +22,7 @@ import type {
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
 import type { NativeArtifact } from '../../workloads/types.js';
+import { PlatformBase } from '../base.js';
 import {
   activationHeader,
   BodyTooLargeError,
@@ -30,17 +31,17 @@ import {
   listenLoopback,
   readBody,
   sendJson,
-} from '../http-endpoint.js';
-import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
-import { applyEndpointOptions, endpointDetails } from '../local-config.js';
+} from '../embedded/http-endpoint.js';
+import { createLoopbackClient, invokeOverHttp } from '../embedded/http-invoke.js';
+import { applyEndpointOptions, endpointDetails } from '../embedded/local-config.js';
+import { resolveWorkload } from '../embedded/workload-source.js';
 import type { PlatformContext } from '../registry.js';
-import { resolveWorkload } from '../workload-source.js';
-import { type LocalContainerConfig, normalizeConfig } from './config.js';
+import { type LocalContainerConfig, parseConfig } from './config.js';
 import { checkDocker, DockerExecutor } from './docker-executor.js';
 import { type Executor, ProcessExecutor } from './executor.js';
 import { ContainerPool, type PoolCounters } from './pool.js';
 
-export class LocalContainerPlatform implements Platform {
+export class LocalContainerPlatform extends PlatformBase {
   readonly name = 'local-container';
   readonly executor = 'container' as const;
   readonly capabilities: PlatformCapabilities = {
@@ -64,7 +65,9 @@ export class LocalContainerPlatform implements Platform {
   constructor(
     readonly config: LocalContainerConfig,
     private readonly context: PlatformContext,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The endpoint (after setup): POST `${url}/<workload>`. */
   get url(): string {
@@ -73,7 +76,7 @@ export class LocalContainerPlatform implements Platform {
   }
 
   /** A new point: settings from `options`, a fresh pool (no executor survives from the previous point). */
-  async setup(options: SetupOptions, clock: PointClock): Promise<void> {
+  protected async doSetup(options: SetupOptions, clock: PointClock): Promise<void> {
     this.clock = clock;
     if (options.keepAlive !== undefined) this.config.keepAlive = options.keepAlive;
     if (options.routing !== undefined) this.config.routing = options.routing;
@@ -92,9 +95,7 @@ export class LocalContainerPlatform implements Platform {
     this.client = createLoopbackClient(port);
   }
 
-  async deploy(workload: string): Promise<void> {
-    if (!this.server)
-      throw new PlatformError('local-container: deploy before setup', { hint: 'call setup() first' });
+  protected async doDeploy(workload: string): Promise<void> {
     if (this.pools.has(workload)) return;
     const resolved = await resolveWorkload(workload, this.config.workloads, this.context.buildDir);
     const native = resolved.artifacts.native;
@@ -164,12 +165,9 @@ export class LocalContainerPlatform implements Platform {
     else sendJson(res, result.httpStatus, { error: result.text }, headers);
   }
 
-  invoke(request: InvokeRequest): Promise<InvokeResult> {
-    if (!this.client) {
-      return Promise.resolve({ status: 'error', errorMessage: 'local-container: invoke before setup' });
-    }
+  protected doInvoke(request: InvokeRequest): Promise<InvokeResult> {
     const timeout = this.config.startTimeout + this.config.requestTimeout + 5;
-    return invokeOverHttp(this.client, request, this.clock, timeout);
+    return invokeOverHttp(this.client as Pool, request, this.clock, timeout);
   }
 
   async executorSpans(): Promise<ExecutorSpan[]> {
@@ -224,7 +222,7 @@ export class LocalContainerPlatform implements Platform {
     return description;
   }
 
-  async teardown(): Promise<void> {
+  protected async doTeardown(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
     for (const pool of pools) {
@@ -243,5 +241,5 @@ export class LocalContainerPlatform implements Platform {
 }
 
 export function create(config: Record<string, unknown>, context: PlatformContext): Platform {
-  return new LocalContainerPlatform(normalizeConfig(config), context);
+  return new LocalContainerPlatform(parseConfig(config), context);
 }

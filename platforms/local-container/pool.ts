@@ -15,8 +15,8 @@
 import type { Rng } from '../../analysis/random.js';
 import type { RoutingPolicy } from '../../core/platform.js';
 import type { ExecutorCause } from '../../core/records.js';
-import type { ActivationHeader } from '../http-endpoint.js';
-import { epochMs } from '../http-endpoint.js';
+import type { ActivationHeader } from '../embedded/http-endpoint.js';
+import { epochMs } from '../embedded/http-endpoint.js';
 import type { Executor } from './executor.js';
 
 export interface PoolSettings {

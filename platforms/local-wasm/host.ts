@@ -16,7 +16,7 @@ import {
   listenLoopback,
   readBodyThen,
   sendJson,
-} from '../http-endpoint.js';
+} from '../embedded/http-endpoint.js';
 import type { LocalWasmConfig } from './config.js';
 import type { RunOutcome, WorkerPool } from './worker-pool.js';
 

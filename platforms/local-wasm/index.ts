@@ -6,7 +6,7 @@
  *
  * State policy (V8 tier-up): deploy() runs `warmupRuns` requests per worker with the
  * workload's default input before returning, so V8's lazy tier-up (Liftoff → TurboFan, up to
- * 5× slower first runs: ENVIRONMENT.md) happens at setup, not in the measured window. The
+ * 5× slower first runs: docs/embedded-platforms.md) happens at setup, not in the measured window. The
  * compiled code lives in the shared module, so the instances of later requests get it.
  *
  * JS components (float): the jco-transpiled glue is imported once per worker, its core
@@ -28,16 +28,17 @@ import type {
   SetupOptions,
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
-import { createLoopbackClient, invokeOverHttp } from '../http-invoke.js';
-import { applyEndpointOptions, endpointDetails } from '../local-config.js';
+import { PlatformBase } from '../base.js';
+import { createLoopbackClient, invokeOverHttp } from '../embedded/http-invoke.js';
+import { applyEndpointOptions, endpointDetails } from '../embedded/local-config.js';
+import { requireFile, resolveWorkload } from '../embedded/workload-source.js';
 import type { PlatformContext } from '../registry.js';
-import { requireFile, resolveWorkload } from '../workload-source.js';
-import { type LocalWasmConfig, normalizeConfig } from './config.js';
+import { type LocalWasmConfig, parseConfig } from './config.js';
 import { WasmHost } from './host.js';
 import { type WasmModule, wasmApi } from './wasm-api.js';
 import { WorkerPool } from './worker-pool.js';
 
-export class LocalWasmPlatform implements Platform {
+export class LocalWasmPlatform extends PlatformBase {
   readonly name = 'local-wasm';
   readonly executor = 'wasm' as const;
   readonly capabilities: PlatformCapabilities = {
@@ -57,7 +58,9 @@ export class LocalWasmPlatform implements Platform {
   constructor(
     readonly config: LocalWasmConfig,
     private readonly context: PlatformContext,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The endpoint (after setup): POST `${url}/<workload>`. */
   get url(): string {
@@ -65,7 +68,7 @@ export class LocalWasmPlatform implements Platform {
     return `http://127.0.0.1:${this.host.port}`;
   }
 
-  async setup(options: SetupOptions, clock: PointClock): Promise<void> {
+  protected async doSetup(options: SetupOptions, clock: PointClock): Promise<void> {
     this.clock = clock;
     applyEndpointOptions(this.config, options);
     if (this.host) return;
@@ -81,10 +84,10 @@ export class LocalWasmPlatform implements Platform {
     this.client = createLoopbackClient(this.host.port);
   }
 
-  async deploy(workload: string): Promise<void> {
-    if (!this.pool || !this.host)
-      throw new PlatformError('local-wasm: deploy before setup', { hint: 'call setup() first' });
+  protected async doDeploy(workload: string): Promise<void> {
     if (this.deployed.has(workload)) return;
+    const pool = this.pool as WorkerPool;
+    const host = this.host as WasmHost;
     const resolved = await resolveWorkload(workload, this.config.workloads, this.context.buildDir);
     const wasm = resolved.artifacts.wasm;
     if (!wasm) {
@@ -96,15 +99,15 @@ export class LocalWasmPlatform implements Platform {
     let path: string;
     if (wasm.kind === 'wasi-module') {
       path = requireFile(wasm.path, `Wasm module of ${workload}`);
-      this.pool.load(workload, await compileFile(path));
+      pool.load(workload, await compileFile(path));
     } else {
       path = requireFile(wasm.transpiledDir, `transpiled component of ${workload}`);
       const { glueUrl, modules } = await loadTranspiled(path);
-      this.pool.loadComponent(workload, glueUrl, modules);
+      pool.loadComponent(workload, glueUrl, modules);
     }
     const compileTime = (performance.now() - t0) / 1000;
     await this.warmUp(workload, resolved.warmupInput);
-    this.host.markDeployed(workload);
+    host.markDeployed(workload);
     this.deployed.set(workload, { path, kind: wasm.kind, compileTime });
     this.context.log(`local-wasm: ${workload} compiled in ${(compileTime * 1000).toFixed(1)} ms, warmed up`);
   }
@@ -128,12 +131,9 @@ export class LocalWasmPlatform implements Platform {
     }
   }
 
-  invoke(request: InvokeRequest): Promise<InvokeResult> {
-    if (!this.client) {
-      return Promise.resolve({ status: 'error', errorMessage: 'local-wasm: invoke before setup' });
-    }
+  protected doInvoke(request: InvokeRequest): Promise<InvokeResult> {
     // the client waits a little longer than the server's own timeout so the 504 arrives
-    return invokeOverHttp(this.client, request, this.clock, this.config.requestTimeout + 5);
+    return invokeOverHttp(this.client as Pool, request, this.clock, this.config.requestTimeout + 5);
   }
 
   async executorSpans(): Promise<ExecutorSpan[]> {
@@ -169,7 +169,7 @@ export class LocalWasmPlatform implements Platform {
     };
   }
 
-  async teardown(): Promise<void> {
+  protected async doTeardown(): Promise<void> {
     const host = this.host;
     const pool = this.pool;
     const client = this.client;
@@ -216,5 +216,5 @@ async function loadTranspiled(
 }
 
 export function create(config: Record<string, unknown>, context: PlatformContext): Platform {
-  return new LocalWasmPlatform(normalizeConfig(config), context);
+  return new LocalWasmPlatform(parseConfig(config), context);
 }

@@ -56,45 +56,44 @@ export interface WasiHost extends WasiShim {
   end(): void;
 }
 
-/**
- * Build the reusable host for instances of `module`.
- * @param args argv (argv[0] is the program name)
- * @param maxOutputBytes cap on stdout (beyond it the guest's write fails with OutputTooLarge)
- */
-export function createWasiHost(
-  module: WasmModule,
-  args: string[],
-  maxOutputBytes = 16 * 1024 * 1024,
-): WasiHost {
-  let memory: WasmMemory | undefined;
-  let stdin: Uint8Array = new Uint8Array(0);
-  let stdinPos = 0;
-  let outChunks: Uint8Array[] = [];
-  let outSize = 0;
-  let errText = '';
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  const argBytes = args.map((a) => encoder.encode(`${a}\0`));
+/** The per-request state a host's functions share (reset by begin / end). */
+interface HostState {
+  memory: WasmMemory | undefined;
+  stdin: Uint8Array;
+  stdinPos: number;
+  outChunks: Uint8Array[];
+  outSize: number;
+  errText: string;
+  readonly maxOutputBytes: number;
+  /** argv as NUL-terminated UTF-8. */
+  readonly argBytes: Uint8Array[];
+}
 
-  const view = () => new DataView((memory as WasmMemory).buffer);
-  const bytes = () => new Uint8Array((memory as WasmMemory).buffer);
+type HostFunctions = Record<string, (...a: never[]) => number | undefined>;
 
-  const fns: Record<string, (...a: never[]) => number | undefined> = {
+const decoder = new TextDecoder();
+
+const view = (s: HostState) => new DataView((s.memory as WasmMemory).buffer);
+const bytes = (s: HostState) => new Uint8Array((s.memory as WasmMemory).buffer);
+
+/** argv and an empty environment. */
+function argsAndEnviron(s: HostState): HostFunctions {
+  return {
     args_sizes_get(argcPtr: number, bufSizePtr: number) {
-      const v = view();
-      v.setUint32(argcPtr, argBytes.length, true);
+      const v = view(s);
+      v.setUint32(argcPtr, s.argBytes.length, true);
       v.setUint32(
         bufSizePtr,
-        argBytes.reduce((s, b) => s + b.length, 0),
+        s.argBytes.reduce((sum, b) => sum + b.length, 0),
         true,
       );
       return ESUCCESS;
     },
     args_get(argvPtr: number, bufPtr: number) {
-      const v = view();
-      const b = bytes();
+      const v = view(s);
+      const b = bytes(s);
       let p = bufPtr;
-      argBytes.forEach((arg, i) => {
+      s.argBytes.forEach((arg, i) => {
         v.setUint32(argvPtr + 4 * i, p, true);
         b.set(arg, p);
         p += arg.length;
@@ -102,7 +101,7 @@ export function createWasiHost(
       return ESUCCESS;
     },
     environ_sizes_get(countPtr: number, sizePtr: number) {
-      const v = view();
+      const v = view(s);
       v.setUint32(countPtr, 0, true);
       v.setUint32(sizePtr, 0, true);
       return ESUCCESS;
@@ -110,48 +109,62 @@ export function createWasiHost(
     environ_get() {
       return ESUCCESS;
     },
-    fd_read(fd: number, iovs: number, iovsLen: number, nreadPtr: number) {
-      if (fd !== 0) return EBADF;
-      const v = view();
-      const b = bytes();
-      let n = 0;
-      for (let i = 0; i < iovsLen; i++) {
-        const buf = v.getUint32(iovs + 8 * i, true);
-        const len = v.getUint32(iovs + 8 * i + 4, true);
-        const take = Math.min(len, stdin.length - stdinPos);
-        b.set(stdin.subarray(stdinPos, stdinPos + take), buf);
-        stdinPos += take;
-        n += take;
-        if (take < len) break;
-      }
-      v.setUint32(nreadPtr, n, true);
-      return ESUCCESS;
-    },
-    fd_write(fd: number, iovs: number, iovsLen: number, nwrittenPtr: number) {
-      if (fd !== 1 && fd !== 2) return EBADF;
-      const v = view();
-      const b = bytes();
-      let n = 0;
-      for (let i = 0; i < iovsLen; i++) {
-        const buf = v.getUint32(iovs + 8 * i, true);
-        const len = v.getUint32(iovs + 8 * i + 4, true);
-        const chunk = b.slice(buf, buf + len);
-        if (fd === 1) {
-          outSize += len;
-          if (outSize > maxOutputBytes)
-            throw new OutputTooLarge(`stdout larger than ${maxOutputBytes} bytes`);
-          outChunks.push(chunk);
-        } else if (errText.length < 4096) {
-          errText += decoder.decode(chunk);
-        }
-        n += len;
-      }
-      v.setUint32(nwrittenPtr, n, true);
-      return ESUCCESS;
-    },
+  };
+}
+
+/** fd_read on stdin (fd 0) from the request's bytes. */
+function fdRead(s: HostState, fd: number, iovs: number, iovsLen: number, nreadPtr: number): number {
+  if (fd !== 0) return EBADF;
+  const v = view(s);
+  const b = bytes(s);
+  let n = 0;
+  for (let i = 0; i < iovsLen; i++) {
+    const buf = v.getUint32(iovs + 8 * i, true);
+    const len = v.getUint32(iovs + 8 * i + 4, true);
+    const take = Math.min(len, s.stdin.length - s.stdinPos);
+    b.set(s.stdin.subarray(s.stdinPos, s.stdinPos + take), buf);
+    s.stdinPos += take;
+    n += take;
+    if (take < len) break;
+  }
+  v.setUint32(nreadPtr, n, true);
+  return ESUCCESS;
+}
+
+/** fd_write to stdout (collected, capped) and stderr (first 4 KiB kept as text). */
+function fdWrite(s: HostState, fd: number, iovs: number, iovsLen: number, nwrittenPtr: number): number {
+  if (fd !== 1 && fd !== 2) return EBADF;
+  const v = view(s);
+  const b = bytes(s);
+  let n = 0;
+  for (let i = 0; i < iovsLen; i++) {
+    const buf = v.getUint32(iovs + 8 * i, true);
+    const len = v.getUint32(iovs + 8 * i + 4, true);
+    const chunk = b.slice(buf, buf + len);
+    if (fd === 1) {
+      s.outSize += len;
+      if (s.outSize > s.maxOutputBytes)
+        throw new OutputTooLarge(`stdout larger than ${s.maxOutputBytes} bytes`);
+      s.outChunks.push(chunk);
+    } else if (s.errText.length < 4096) {
+      s.errText += decoder.decode(chunk);
+    }
+    n += len;
+  }
+  v.setUint32(nwrittenPtr, n, true);
+  return ESUCCESS;
+}
+
+/** The three stdio descriptors (character devices) and no preopened directories. */
+function fileDescriptors(s: HostState): HostFunctions {
+  return {
+    fd_read: (fd: number, iovs: number, iovsLen: number, nreadPtr: number) =>
+      fdRead(s, fd, iovs, iovsLen, nreadPtr),
+    fd_write: (fd: number, iovs: number, iovsLen: number, nwrittenPtr: number) =>
+      fdWrite(s, fd, iovs, iovsLen, nwrittenPtr),
     fd_fdstat_get(fd: number, ptr: number) {
       if (fd > 2) return EBADF;
-      const v = view();
+      const v = view(s);
       v.setUint8(ptr, FILETYPE_CHARACTER_DEVICE);
       v.setUint16(ptr + 2, 0, true);
       v.setBigUint64(ptr + 8, 0xffffffffn, true);
@@ -176,22 +189,28 @@ export function createWasiHost(
     fd_prestat_dir_name() {
       return EBADF;
     },
+  };
+}
+
+/** proc_exit, clocks, random and sched_yield. */
+function processClocksRandom(s: HostState): HostFunctions {
+  return {
     proc_exit(code: number): undefined {
       throw new ProcExit(code);
     },
     clock_res_get(_id: number, resPtr: number) {
-      view().setBigUint64(resPtr, 1000n, true);
+      view(s).setBigUint64(resPtr, 1000n, true);
       return ESUCCESS;
     },
     clock_time_get(id: number, _precision: bigint, timePtr: number) {
       // 0 realtime, 1 monotonic, 2/3 process/thread CPU time (approximated by monotonic)
       if (id > 3) return EINVAL;
       const ns = id === 0 ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
-      view().setBigUint64(timePtr, ns, true);
+      view(s).setBigUint64(timePtr, ns, true);
       return ESUCCESS;
     },
     random_get(buf: number, len: number) {
-      const b = bytes();
+      const b = bytes(s);
       for (let off = 0; off < len; off += 65536) {
         getRandomValues(b.subarray(buf + off, buf + Math.min(len, off + 65536)));
       }
@@ -201,44 +220,72 @@ export function createWasiHost(
       return ESUCCESS;
     },
   };
+}
 
-  const wasi: Record<string, (...a: never[]) => number | undefined> = {};
+/** The preview1 functions `module` imports: ours, else ENOSYS. */
+function importedFunctions(module: WasmModule, fns: HostFunctions): HostFunctions {
+  const wasi: HostFunctions = {};
   for (const imp of wasmApi.Module.imports(module)) {
     if (imp.module !== 'wasi_snapshot_preview1' || imp.kind !== 'function') continue;
     wasi[imp.name] = fns[imp.name] ?? (() => ENOSYS);
   }
+  return wasi;
+}
 
+/** Everything written to stdout so far, as one array (no copy when it came in one write). */
+function collectedStdout(s: HostState): Uint8Array {
+  if (s.outChunks.length === 1) return s.outChunks[0] as Uint8Array;
+  const all = new Uint8Array(s.outSize);
+  let p = 0;
+  for (const c of s.outChunks) {
+    all.set(c, p);
+    p += c.length;
+  }
+  return all;
+}
+
+/**
+ * Build the reusable host for instances of `module`.
+ * @param args argv (argv[0] is the program name)
+ * @param maxOutputBytes cap on stdout (beyond it the guest's write fails with OutputTooLarge)
+ */
+export function createWasiHost(
+  module: WasmModule,
+  args: string[],
+  maxOutputBytes = 16 * 1024 * 1024,
+): WasiHost {
+  const encoder = new TextEncoder();
+  const s: HostState = {
+    memory: undefined,
+    stdin: new Uint8Array(0),
+    stdinPos: 0,
+    outChunks: [],
+    outSize: 0,
+    errText: '',
+    maxOutputBytes,
+    argBytes: args.map((a) => encoder.encode(`${a}\0`)),
+  };
+  const fns = { ...argsAndEnviron(s), ...fileDescriptors(s), ...processClocksRandom(s) };
   return {
-    imports: { wasi_snapshot_preview1: wasi },
+    imports: { wasi_snapshot_preview1: importedFunctions(module, fns) },
     begin(input) {
-      stdin = input;
-      stdinPos = 0;
-      outChunks = [];
-      outSize = 0;
-      errText = '';
-      memory = undefined;
+      s.stdin = input;
+      s.stdinPos = 0;
+      s.outChunks = [];
+      s.outSize = 0;
+      s.errText = '';
+      s.memory = undefined;
     },
     end() {
-      memory = undefined;
-      stdin = new Uint8Array(0);
-      outChunks = [];
+      s.memory = undefined;
+      s.stdin = new Uint8Array(0);
+      s.outChunks = [];
     },
     bind(mem) {
-      memory = mem;
+      s.memory = mem;
     },
-    stdout() {
-      if (outChunks.length === 1) return outChunks[0] as Uint8Array;
-      const all = new Uint8Array(outSize);
-      let p = 0;
-      for (const c of outChunks) {
-        all.set(c, p);
-        p += c.length;
-      }
-      return all;
-    },
-    stderr() {
-      return errText;
-    },
+    stdout: () => collectedStdout(s),
+    stderr: () => s.errText,
   };
 }
 

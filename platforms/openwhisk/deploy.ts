@@ -68,7 +68,7 @@ export async function deployAction(
 ): Promise<void> {
   if (!spec) {
     throw new ConfigError(`no OpenWhisk action configured for workload ${JSON.stringify(workload)}`, [], {
-      hint: `add platforms.openwhisk.actions.${workload}: {image: <blackbox image>} or {zip: <native zip>}`,
+      hint: `add openwhisk.actions.${workload}: {image: <blackbox image>} or {zip: <native zip>}`,
     });
   }
   const body = await actionBody(spec, limits);

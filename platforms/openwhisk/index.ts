@@ -15,10 +15,12 @@ import type {
   SetupOptions,
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
+import { PlatformBase } from '../base.js';
+import { OPENWHISK_DEFAULT_KEEP_ALIVE } from '../keep-alive.js';
 import type { PlatformContext } from '../registry.js';
 import { activationOutcome, toPlatformSide } from './activation.js';
 import { OpenWhiskClient } from './client.js';
-import { normalizeConfig, type OpenWhiskConfig } from './config.js';
+import { type OpenWhiskConfig, parseConfig } from './config.js';
 import { deployAction } from './deploy.js';
 import { invokeAndWait } from './invocation.js';
 import { type ContainerSpan, INIT_STATES } from './invoker-log.js';
@@ -28,16 +30,13 @@ import { ActivationPoller } from './poller.js';
 import { type CommandRunner, execaRunner } from './runner.js';
 import { splitKeepAlive } from './values.js';
 
-/** OpenWhisk's own defaults: pause-grace 10 s + idle-container 10 min (PLATFORMS.md). */
-export const DEFAULT_KEEP_ALIVE = 610;
-
 export interface OpenWhiskDeps {
   runner?: CommandRunner;
   k3sFactory?: K3sFactory;
   env?: NodeJS.ProcessEnv;
 }
 
-export class OpenWhiskPlatform implements Platform {
+export class OpenWhiskPlatform extends PlatformBase {
   readonly name = 'openwhisk';
   readonly executor = 'container' as const;
   readonly capabilities: PlatformCapabilities;
@@ -62,6 +61,7 @@ export class OpenWhiskPlatform implements Platform {
     private readonly context: PlatformContext,
     deps: OpenWhiskDeps = {},
   ) {
+    super();
     this.config = config;
     this.runner = deps.runner ?? execaRunner();
     if (config.mode === 'kubernetes') {
@@ -97,12 +97,12 @@ export class OpenWhiskPlatform implements Platform {
     return this.kube ? true : this.config.insecure;
   }
 
-  async setup(options: SetupOptions, clock: PointClock): Promise<void> {
+  protected async doSetup(options: SetupOptions, clock: PointClock): Promise<void> {
     this.clock = clock;
     this.options = options;
     const sinceTime = new Date().toISOString();
     if (this.kube) {
-      const keepAlive = options.keepAlive ?? DEFAULT_KEEP_ALIVE;
+      const keepAlive = options.keepAlive ?? OPENWHISK_DEFAULT_KEEP_ALIVE;
       await this.kube.setKeepAlive(keepAlive, this.config.restartBetweenPoints);
       this.keepAlive = keepAlive;
     } else if (options.keepAlive !== undefined) {
@@ -173,7 +173,7 @@ export class OpenWhiskPlatform implements Platform {
     return `${this.config.actionPrefix}${workload}`;
   }
 
-  async deploy(workload: string): Promise<void> {
+  protected async doDeploy(workload: string): Promise<void> {
     await deployAction(
       { apiHost: this.apiHost, auth: this.auth, namespace: this.config.namespace, insecure: this.insecure },
       this.actionName(workload),
@@ -184,11 +184,11 @@ export class OpenWhiskPlatform implements Platform {
     this.deployed.add(this.actionName(workload));
   }
 
-  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+  protected async doInvoke(request: InvokeRequest): Promise<InvokeResult> {
     const client = this.client;
     const clock = this.clock;
     if (!client || !this.poller || !clock)
-      throw new PlatformError('openwhisk: invoke() before setup()', { hint: 'call setup() first' });
+      return { status: 'error', errorMessage: 'openwhisk: invoke() before the API client is set up' };
     const maxWait = this.options.requestTimeout ?? this.config.poll.maxWait;
     const outcome = await invokeAndWait(
       {
@@ -275,7 +275,7 @@ export class OpenWhiskPlatform implements Platform {
       coldCrossCheck: { checked: this.coldChecked, mismatches: this.coldMismatches },
     };
     if (this.kube) {
-      const ka = this.keepAlive ?? DEFAULT_KEEP_ALIVE;
+      const ka = this.keepAlive ?? OPENWHISK_DEFAULT_KEEP_ALIVE;
       details.keepAlive = { requested: ka, ...splitKeepAlive(ka, this.config.pauseGrace) };
       details.limits = { ...this.config.limits, userMemoryMb: this.config.userMemoryMb };
       details.jvmHeapMb = { controller: this.config.controllerHeapMb, invoker: this.config.invokerHeapMb };
@@ -299,7 +299,7 @@ export class OpenWhiskPlatform implements Platform {
     };
   }
 
-  async teardown(): Promise<void> {
+  protected async doTeardown(): Promise<void> {
     const problems: string[] = [];
     const src = this.logSource;
     this.logSource = undefined;
@@ -319,5 +319,5 @@ export function create(
   context: PlatformContext,
   deps: OpenWhiskDeps = {},
 ): Platform {
-  return new OpenWhiskPlatform(normalizeConfig(config, deps.env), context, deps);
+  return new OpenWhiskPlatform(parseConfig(config, 'openwhisk', deps.env), context, deps);
 }

@@ -5,17 +5,10 @@
  */
 import { execa } from 'execa';
 import { MissingToolError, TimeoutError } from '../../core/errors.js';
-import { type CommandResult, runToCompletion } from '../command-runner.js';
-import { killGroup } from '../process-group.js';
+import { type CommandOptions, type CommandResult, runToCompletion } from '../external/command-runner.js';
+import { killGroup } from '../external/process-group.js';
 
-export type { CommandResult } from '../command-runner.js';
-
-export interface RunOptions {
-  /** Bounded wait (s). */
-  timeout: number;
-  input?: string;
-  signal?: AbortSignal;
-}
+export type { CommandOptions, CommandResult } from '../external/command-runner.js';
 
 /** A long-running child whose stdout is consumed line by line (e.g. `kubectl logs -f`). */
 export interface FollowHandle {
@@ -24,7 +17,7 @@ export interface FollowHandle {
 
 export interface CommandRunner {
   /** Run to completion. Throws MissingToolError (not installed) or TimeoutError; a non-zero exit is returned, not thrown. */
-  run(command: string, args: string[], options: RunOptions): Promise<CommandResult>;
+  run(command: string, args: string[], options: CommandOptions): Promise<CommandResult>;
   /** Start a child and feed each stdout line to `onLine`. */
   follow(command: string, args: string[], onLine: (line: string) => void): FollowHandle;
 }

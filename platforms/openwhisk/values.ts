@@ -3,7 +3,7 @@
  * the chart whose default core image tag is ef725a6, chart 1.0.x).
  *
  * Keep-alive split: the classic ContainerProxy keeps an idle container `pause-grace` in
- * Ready, then `idle-container` in Paused, then removes it (PLATFORMS.md), so the effective
+ * Ready, then `idle-container` in Paused, then removes it (docs/openwhisk.md), so the effective
  * keep-alive K ≈ pauseGrace + idleContainer. We take pauseGrace = min(10 s, K/2) unless
  * given (10 s is OpenWhisk's default) and idleContainer = K − pauseGrace. The chart has no
  * value for these timeouts: they go to the invoker JVM through `invoker.options`
@@ -11,9 +11,10 @@
  * spaces because the start script splits INVOKER_OPTS on whitespace. Verify with
  * `faasmark openwhisk probe keep-alive` before a sweep.
  */
-import { Ajv } from 'ajv';
 import { stringify } from 'yaml';
 import { ConfigError } from '../../core/errors.js';
+import { compile } from '../../core/validate.js';
+import { PAUSE_GRACE } from '../keep-alive.js';
 
 export interface ValuesOptions {
   /** Requested effective keep-alive (s). */
@@ -51,7 +52,7 @@ export function splitKeepAlive(keepAlive: number, pauseGrace?: number): KeepAliv
   if (!(Number.isFinite(keepAlive) && keepAlive > 0)) {
     throw new ConfigError(`keep-alive must be a number of seconds > 0, got ${keepAlive}`);
   }
-  const grace = pauseGrace ?? Math.min(10, keepAlive / 2);
+  const grace = pauseGrace ?? Math.min(PAUSE_GRACE, keepAlive / 2);
   if (!(grace > 0 && grace < keepAlive)) {
     throw new ConfigError(`pause-grace must be > 0 and < keep-alive (${keepAlive} s), got ${grace}`, [], {
       hint: 'the effective keep-alive is pause-grace + idle-container; pick a smaller pause-grace',
@@ -147,11 +148,9 @@ export const valuesSchema: Record<string, unknown> = obj({
   providers: obj({ alarm: obj({ enabled: bool }), kafka: obj({ enabled: bool }) }),
 });
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
-
 /** Validate values against {@link valuesSchema}; returns problems as dot paths. */
 export function validateValues(values: unknown): string[] {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(valuesSchema);
+  const compiled = compile(valuesSchema);
   if (compiled(values)) return [];
   return (compiled.errors ?? []).map((e) => {
     const extra =

@@ -1,22 +1,16 @@
 /**
  * The `sim` platform: the discrete-event simulator (analysis/simulator) behind the Platform
- * interface, so a suite runs without any executor (DESIGN.md "Platforms").
+ * interface, so a suite runs without any executor (docs/simulator.md "The `sim` platform").
  *
- * How invoke() works: the simulation lives on the point's clock. A call at point time t is
- * an arrival at t: the simulator first plays every departure and keep-alive expiry up to t,
- * then routes the request (idle executor by the routing policy, else a cold start, else a
- * rejection at maxConcurrency) and samples its service time S. invoke() resolves after
- * S × timeScale real seconds (timeScale 0: at once) with platform-side times in simulated
- * seconds: startAt = t, endAt = t + S, waitTime 0 — the executor is busy until t + S in the
- * simulation whatever timeScale is, so cold flags, executor spans and every platform-side
- * metric are those of the simulated system; only the client-measured latency is scaled.
- * Each workload has its own executors (as OpenWhisk actions do).
+ * A call at point time t is an arrival at t: the simulator plays every departure and expiry up
+ * to t, routes the request (idle executor, else a cold start, else a rejection at
+ * maxConcurrency) and samples its service time S. invoke() resolves after S × timeScale real
+ * seconds with platform-side times in simulated seconds (startAt t, endAt t + S, waitTime 0):
+ * only the client-measured latency is scaled. Each workload has its own executors.
  *
- * Wasm mode is M/G/∞ (every request its own executor, S from the `wasm` mean), or with
- * `cores` M/G/c processor sharing: then a request's end depends on later arrivals, so it is
- * known only when the simulation reaches it — a timer armed for the next departure plays the
- * simulation forward in real time and resolves each invoke() at its simulated end (so `cores`
- * needs timeScale 1; endAt is the exact simulated end, the promise may settle a timer tick later).
+ * Wasm mode is M/G/∞, or with `cores` M/G/c processor sharing: a request's end then depends on
+ * later arrivals, so a timer armed for the next departure plays the simulation forward in real
+ * time and settles each invoke() at its simulated end (`cores` needs timeScale 1).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDistribution } from '../../analysis/distributions.js';
@@ -38,8 +32,9 @@ import type {
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
 import { VERSION } from '../../core/version.js';
+import { PlatformBase } from '../base.js';
 import type { PlatformContext } from '../registry.js';
-import { normalizeConfig, type SimPlatformConfig, serviceSpec } from './config.js';
+import { DEFAULT_CV, parseConfig, type SimPlatformConfig, serviceSpec } from './config.js';
 
 /** Default maximum executors in container mode (pacsltk's and SimFaaS's default). */
 const DEFAULT_MAX_CONCURRENCY = 1000;
@@ -52,7 +47,7 @@ interface WorkloadSim {
   timer: NodeJS.Timeout | undefined;
 }
 
-export class SimPlatform implements Platform {
+export class SimPlatform extends PlatformBase {
   readonly name = 'sim';
   readonly executor: ExecutorKind;
   readonly capabilities: PlatformCapabilities;
@@ -64,13 +59,13 @@ export class SimPlatform implements Platform {
   private rng: Rng;
   private readonly sims = new Map<string, WorkloadSim>();
   private readonly pending = new Set<AbortController>();
-  private tornDown = false;
   private unregister: (() => void) | undefined;
 
   constructor(
     private readonly config: SimPlatformConfig,
     private readonly context: PlatformContext,
   ) {
+    super();
     this.executor = config.mode;
     const container = config.mode === 'container';
     this.capabilities = {
@@ -86,7 +81,7 @@ export class SimPlatform implements Platform {
     this.rng = createRng(config.seed);
   }
 
-  async setup(options: SetupOptions, clock: PointClock): Promise<void> {
+  protected async doSetup(options: SetupOptions, clock: PointClock): Promise<void> {
     this.clock = clock;
     this.keepAlive = options.keepAlive ?? this.config.keepAlive;
     this.routing = options.routing ?? this.config.routing;
@@ -95,12 +90,11 @@ export class SimPlatform implements Platform {
     this.rng = createRng(this.config.seed);
     this.stopPending();
     this.sims.clear();
-    this.tornDown = false;
     // pending timers (timeScale > 0, processor sharing) are ours: settle them on SIGINT too
     this.unregister ??= onShutdown('sim platform', () => this.teardown());
   }
 
-  async deploy(workload: string): Promise<void> {
+  protected async doDeploy(workload: string): Promise<void> {
     this.simFor(workload);
   }
 
@@ -165,16 +159,15 @@ export class SimPlatform implements Platform {
     return entry;
   }
 
-  async invoke(request: InvokeRequest): Promise<InvokeResult> {
-    if (!this.clock || this.tornDown)
-      return { status: 'error', errorMessage: 'sim: invoke() before setup() or after teardown()' };
+  protected async doInvoke(request: InvokeRequest): Promise<InvokeResult> {
+    const clock = this.clock as PointClock;
     let entry: WorkloadSim;
     try {
       entry = this.simFor(request.workload);
     } catch (err) {
       return { status: 'error', errorMessage: err instanceof Error ? err.message : String(err) };
     }
-    const t = this.clock.now();
+    const t = clock.now();
     const sim = entry.sim;
     if (!sim.arrive(t)) {
       return {
@@ -264,7 +257,7 @@ export class SimPlatform implements Platform {
     if (entry.timer) clearTimeout(entry.timer);
     entry.timer = undefined;
     const clock = this.clock;
-    if (this.tornDown || !clock || !(entry.sim instanceof WasmSim)) return;
+    if (this.state === 'torn-down' || !clock || !(entry.sim instanceof WasmSim)) return;
     const sim = entry.sim;
     const next = sim.nextDepartureAt();
     if (next === Number.POSITIVE_INFINITY) return;
@@ -285,7 +278,7 @@ export class SimPlatform implements Platform {
     for (const { sim, spans: map } of this.sims.values()) {
       // play expiries up to now so spans that have ended are closed (the clock is monotonic,
       // so now is never before an arrival already simulated)
-      if (now !== undefined && !this.tornDown) sim.advanceTo(now);
+      if (now !== undefined && this.state !== 'torn-down') sim.advanceTo(now);
       for (const span of map.values()) spans.push({ ...span });
     }
     return spans.sort((a, b) => a.createdAt - b.createdAt);
@@ -315,11 +308,11 @@ export class SimPlatform implements Platform {
               maxConcurrency: this.maxConcurrency ?? null,
             }),
         serviceTime: {
-          ...c.serviceTime,
-          distribution: c.distribution,
-          ...(c.distribution === 'lognormal' ? { cv: c.cv } : {}),
+          ...means(c.serviceTime),
+          distribution: c.serviceTime.distribution,
+          ...(c.serviceTime.distribution === 'lognormal' ? { cv: c.serviceTime.cv ?? DEFAULT_CV } : {}),
         },
-        workloads: c.workloads,
+        workloads: Object.fromEntries(Object.entries(c.workloads).map(([w, m]) => [w, means(m)])),
         seed: c.seed,
         timeScale: c.timeScale,
       },
@@ -344,8 +337,7 @@ export class SimPlatform implements Platform {
     this.pending.clear();
   }
 
-  async teardown(): Promise<void> {
-    this.tornDown = true;
+  protected async doTeardown(): Promise<void> {
     this.stopPending();
     this.unregister?.();
     this.unregister = undefined;
@@ -353,6 +345,13 @@ export class SimPlatform implements Platform {
   }
 }
 
+/** The means of a service-time block, in a fixed key order (warm, cold, wasm). */
+function means(t: { warm?: number; cold?: number; wasm?: number }): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of ['warm', 'cold', 'wasm'] as const) if (t[key] !== undefined) out[key] = t[key];
+  return out;
+}
+
 export function create(config: Record<string, unknown>, context: PlatformContext): Platform {
-  return new SimPlatform(normalizeConfig(config), context);
+  return new SimPlatform(parseConfig(config), context);
 }

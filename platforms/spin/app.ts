@@ -1,5 +1,5 @@
 /**
- * A workload's Spin application: its `spin.toml` (manifest v2, PLATFORMS.md "Spin") and the
+ * A workload's Spin application: its `spin.toml` (manifest v2, docs/spin.md "Bare metal") and the
  * HTTP route faasmark invokes. Lookup order: the platform config's `manifests[workload]`;
  * `workloads/<name>/spin.toml` when artifacts come from the default build directory; else a
  * manifest generated from the built artifact (workloads/registry.ts) into the point's work
@@ -151,7 +151,7 @@ export function locateSpinApp(workload: string, options: LocateOptions): SpinApp
   const configured = options.manifests[workload];
   if (configured) {
     const path = resolve(configured);
-    if (!existsSync(path)) throw new ConfigError(`platform.manifests.${workload}: ${path} does not exist`);
+    if (!existsSync(path)) throw new ConfigError(`spin.manifests.${workload}: ${path} does not exist`);
     return readSpinManifest(path, workload, 'config');
   }
   const own = rootPath('workloads', workload, 'spin.toml');

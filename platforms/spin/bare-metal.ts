@@ -3,10 +3,9 @@
  * workload, owned from start to stop (platforms/spin/spin-process.ts), invoked over HTTP.
  *
  * Executors: with WASIp2 components (and WAGI modules) Spin creates a fresh instance per
- * request and reports nothing about them, so this platform declares no executor spans and no
- * platform-side times. The engine measures the in-flight count client-side from each request's
- * [sentAt, doneAt] interval: an exact time-weighted integral over the window, and the thesis's
- * 1-second samples (thesis §4.2; DESIGN.md `inFlight` ↔ M/G/∞ λE[S]).
+ * request and reports nothing about them: no executor spans, no platform-side times. The
+ * engine measures the in-flight count client-side from each request's [sentAt, doneAt]
+ * (thesis §4.2; docs/engine.md `inFlight` ↔ M/G/∞ λE[S]).
  *
  * Options: `runtimeConfigFile` → `--runtime-config-file`; `pooling: false` → `--disable-pooling`;
  * a point's maxConcurrency (else `maxInstanceCount`) → env `SPIN_MAX_INSTANCE_COUNT` (Spin 3.x,
@@ -22,7 +21,6 @@ import { onShutdown } from '../../core/lifecycle.js';
 import type {
   InvokeRequest,
   InvokeResult,
-  Platform,
   PlatformCapabilities,
   PlatformDescription,
   PlatformHealth,
@@ -30,13 +28,14 @@ import type {
   SetupOptions,
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
+import { PlatformBase } from '../base.js';
+import { freeLoopbackPort, loopbackPortAvailable } from '../external/ports.js';
 import type { PlatformContext } from '../registry.js';
 import { locateSpinApp, type SpinAppInfo } from './app.js';
 import { type ResolvedBinary, readSpinVersion, resolveSpinBinary } from './binary.js';
 import { SPIN_CAPABILITIES } from './capabilities.js';
 import type { InstanceReuseConfig, SpinConfig } from './config.js';
 import { postJson } from './http-invoke.js';
-import { freeLoopbackPort, loopbackPortAvailable } from './ports.js';
 import { SpinProcess, SpinStartError } from './spin-process.js';
 import { type SpinVersion, supportsInstanceReuse } from './version.js';
 
@@ -144,7 +143,7 @@ interface RunningApp {
   args: string[];
 }
 
-export class SpinBareMetalPlatform implements Platform {
+export class SpinBareMetalPlatform extends PlatformBase {
   readonly name = 'spin';
   readonly executor = 'wasm' as const;
   readonly capabilities: PlatformCapabilities = SPIN_CAPABILITIES;
@@ -161,10 +160,12 @@ export class SpinBareMetalPlatform implements Platform {
     private readonly config: SpinConfig,
     private readonly context: PlatformContext,
     private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Resolve the binary and its version; check the options against it. */
-  async setup(options: SetupOptions, _clock: PointClock): Promise<void> {
+  protected async doSetup(options: SetupOptions, _clock: PointClock): Promise<void> {
     this.options = options;
     this.crashes.length = 0;
     this.pastLimitHits = 0;
@@ -172,7 +173,7 @@ export class SpinBareMetalPlatform implements Platform {
     this.version ??= await readSpinVersion(this.binary.path, this.config.env);
     if (this.config.instanceReuse && !supportsInstanceReuse(this.version)) {
       throw new ConfigError(
-        `platform.instanceReuse needs Spin >= 3.6 (the instance-reuse flags), but ${this.binary.path} is Spin ${this.version.text}`,
+        `spin.instanceReuse needs Spin >= 3.6 (the instance-reuse flags), but ${this.binary.path} is Spin ${this.version.text}`,
         [],
         {
           hint: 'remove instanceReuse (older Spin always uses a fresh instance per request) or upgrade Spin',
@@ -181,7 +182,7 @@ export class SpinBareMetalPlatform implements Platform {
     }
     if (this.config.runtimeConfigFile && !existsSync(this.config.runtimeConfigFile)) {
       throw new ConfigError(
-        `platform.runtimeConfigFile: ${resolve(this.config.runtimeConfigFile)} does not exist`,
+        `spin.runtimeConfigFile: ${resolve(this.config.runtimeConfigFile)} does not exist`,
       );
     }
   }
@@ -202,7 +203,7 @@ export class SpinBareMetalPlatform implements Platform {
   }
 
   /** Locate (or generate) the workload's app and start `spin up` for it; idempotent. */
-  async deploy(workload: string): Promise<void> {
+  protected async doDeploy(workload: string): Promise<void> {
     if (this.apps.has(workload)) return;
     if (!this.binary || !this.version) throw new InternalError('spin: deploy() called before setup()');
     const info = locateSpinApp(workload, {
@@ -251,7 +252,7 @@ export class SpinBareMetalPlatform implements Platform {
               cause: err,
               hint:
                 this.config.port !== undefined
-                  ? 'free that port or change platform.port (omit it to use a free port)'
+                  ? 'free that port or change spin.port (omit it to use a free port)'
                   : 'free ports kept being taken by another process; retry',
             },
           );
@@ -275,15 +276,15 @@ export class SpinBareMetalPlatform implements Platform {
     const fixed = this.config.port;
     if (fixed === undefined) return freeLoopbackPort();
     if (!(await loopbackPortAvailable(fixed))) {
-      throw new PlatformError(`platform.port ${fixed}: 127.0.0.1:${fixed} is already in use`, {
-        hint: 'free that port or change platform.port (omit it to use a free port)',
+      throw new PlatformError(`spin.port ${fixed}: 127.0.0.1:${fixed} is already in use`, {
+        hint: 'free that port or change spin.port (omit it to use a free port)',
       });
     }
     return fixed;
   }
 
   /** POST the input to the workload's route. Never throws for request-level failures. */
-  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+  protected async doInvoke(request: InvokeRequest): Promise<InvokeResult> {
     const app = this.apps.get(request.workload);
     if (!app) return { status: 'error', errorMessage: `spin: workload ${request.workload} is not deployed` };
     if (app.process.exit) {
@@ -371,7 +372,7 @@ export class SpinBareMetalPlatform implements Platform {
   }
 
   /** Stop every `spin up` this platform started. Safe to call twice. */
-  async teardown(): Promise<void> {
+  protected async doTeardown(): Promise<void> {
     const apps = [...this.apps.values()];
     this.apps.clear();
     await Promise.all(

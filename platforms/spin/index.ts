@@ -6,14 +6,14 @@
 import type { Platform } from '../../core/platform.js';
 import type { PlatformContext } from '../registry.js';
 import { SpinBareMetalPlatform } from './bare-metal.js';
-import { resolveSpinConfig } from './config.js';
+import { parseConfig } from './config.js';
 
 export { SpinBareMetalPlatform } from './bare-metal.js';
-export { resolveSpinConfig, type SpinConfig } from './config.js';
+export { parseConfig, type SpinConfig } from './config.js';
 
 /** @throws ConfigError for a bad suite entry (every problem listed). */
 export async function create(config: Record<string, unknown>, context: PlatformContext): Promise<Platform> {
-  const resolved = resolveSpinConfig(config);
+  const resolved = parseConfig(config);
   if (resolved.mode === 'spinkube') {
     const { SpinKubePlatform } = await import('./spinkube/platform.js');
     return new SpinKubePlatform(resolved, context);

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { request } from 'undici';
 import { PlatformError, TimeoutError } from '../../core/errors.js';
-import { groupAlive, killGroup } from '../process-group.js';
+import { groupAlive, killGroup } from '../external/process-group.js';
 
 const TAIL_BYTES = 8 * 1024;
 /** Wasmtime's pooling-allocator refusal as Spin logs it ("maximum concurrent component instance limit of N reached"). */
@@ -180,7 +180,7 @@ export class SpinProcess {
       `spin up ${this.describeExit()} before answering${tail ? `; its stderr:\n${tail}` : ' (no stderr output)'}`,
       portInUse,
       portInUse
-        ? 'another process holds that port: free it or pick another platform.port'
+        ? 'another process holds that port: free it or pick another spin.port'
         : `command: ${this.command}`,
     );
   }

@@ -11,8 +11,8 @@
  * SpinAppExecutor CRDs, the spin-operator Helm chart, and containerd-shim-spin on every node.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { stringify } from 'yaml';
+import { compile, type JsonSchema } from '../../../core/validate.js';
 
 /** Spin's health endpoint, used as the pods' readiness and liveness probe. */
 export const SPIN_HEALTH_PATH = '/.well-known/spin/health';
@@ -137,10 +137,7 @@ export function renderYaml(objects: K8sObject[], header: string[] = []): string 
   return `${head ? `${head}\n` : ''}${docs.map((d) => `---\n${d}`).join('\n')}\n`;
 }
 
-const crdSubset = JSON.parse(
-  readFileSync(new URL('./spinapp-crd-subset.json', import.meta.url), 'utf8'),
-) as Record<string, unknown>;
-const validateSubset = new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(crdSubset);
+let crdSubset: JsonSchema | undefined;
 
 /**
  * Problems with a SpinApp object: the CRD schema subset, plus spin-operator's webhook rules
@@ -149,6 +146,10 @@ const validateSubset = new Ajv2020({ allErrors: true, strict: false, verbose: tr
  */
 export function validateSpinApp(object: unknown): string[] {
   const problems: string[] = [];
+  crdSubset ??= JSON.parse(
+    readFileSync(new URL('./spinapp-crd-subset.json', import.meta.url), 'utf8'),
+  ) as JsonSchema;
+  const validateSubset = compile(crdSubset);
   if (!validateSubset(object)) {
     const errors = validateSubset.errors ?? [];
     const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));

@@ -18,7 +18,6 @@ import { onShutdown } from '../../../core/lifecycle.js';
 import type {
   InvokeRequest,
   InvokeResult,
-  Platform,
   PlatformCapabilities,
   PlatformDescription,
   PlatformHealth,
@@ -26,6 +25,7 @@ import type {
   SetupOptions,
 } from '../../../core/platform.js';
 import type { ExecutorSpan } from '../../../core/records.js';
+import { PlatformBase } from '../../base.js';
 import type { PlatformContext } from '../../registry.js';
 import { locateSpinApp } from '../app.js';
 import { IN_FLIGHT_NOTE } from '../bare-metal.js';
@@ -89,9 +89,7 @@ export function workloadObjects(config: SpinConfig, workload: string): K8sObject
   let secretName = sk.runtimeConfigSecret;
   if (config.runtimeConfigFile) {
     if (!existsSync(config.runtimeConfigFile)) {
-      throw new ConfigError(
-        `platform.runtimeConfigFile: ${resolve(config.runtimeConfigFile)} does not exist`,
-      );
+      throw new ConfigError(`spin.runtimeConfigFile: ${resolve(config.runtimeConfigFile)} does not exist`);
     }
     const secret = runtimeConfigSecretFromFile(workload, sk.namespace, config.runtimeConfigFile);
     secretName = (secret.metadata as { name: string }).name;
@@ -109,12 +107,12 @@ export function workloadObjects(config: SpinConfig, workload: string): K8sObject
   });
   const problems = validateSpinApp(app);
   if (problems.length)
-    throw new ConfigError(`platform.spinkube: the SpinApp for ${workload} would be invalid`, problems);
+    throw new ConfigError(`spin.spinkube: the SpinApp for ${workload} would be invalid`, problems);
   objects.push(app);
   return objects;
 }
 
-export class SpinKubePlatform implements Platform {
+export class SpinKubePlatform extends PlatformBase {
   readonly name = 'spin';
   readonly executor = 'wasm' as const;
   readonly capabilities: PlatformCapabilities = SPIN_CAPABILITIES;
@@ -134,6 +132,7 @@ export class SpinKubePlatform implements Platform {
     private readonly context: PlatformContext,
     deps: SpinKubeDeps = {},
   ) {
+    super();
     this.runner = deps.runner ?? execaKubeRunner();
     this.startK3s = deps.startK3s ?? startK3sContainer;
   }
@@ -151,7 +150,7 @@ export class SpinKubePlatform implements Platform {
   }
 
   /** Connect to / create the cluster, install prerequisites when asked, check the SpinApp CRD. */
-  async setup(options: SetupOptions, _clock: PointClock): Promise<void> {
+  protected async doSetup(options: SetupOptions, _clock: PointClock): Promise<void> {
     this.options = options;
     this.failures.length = 0;
     if (!this.cluster) {
@@ -233,7 +232,7 @@ export class SpinKubePlatform implements Platform {
   }
 
   /** Apply the SpinApp, wait until Available (bounded), open the port-forward; idempotent. */
-  async deploy(workload: string): Promise<void> {
+  protected async doDeploy(workload: string): Promise<void> {
     if (this.apps.has(workload)) return;
     if (!this.cluster) throw new InternalError('spinkube: deploy() called before setup()');
     const objects = workloadObjects(this.config, workload);
@@ -346,7 +345,7 @@ export class SpinKubePlatform implements Platform {
     }
   }
 
-  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+  protected async doInvoke(request: InvokeRequest): Promise<InvokeResult> {
     const app = this.apps.get(request.workload);
     if (!app)
       return { status: 'error', errorMessage: `spinkube: workload ${request.workload} is not deployed` };
@@ -409,7 +408,7 @@ export class SpinKubePlatform implements Platform {
     };
   }
 
-  async teardown(): Promise<void> {
+  protected async doTeardown(): Promise<void> {
     const apps = [...this.apps.values()];
     this.apps.clear();
     for (const app of apps) {

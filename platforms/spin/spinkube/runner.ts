@@ -1,23 +1,16 @@
 /**
  * An injectable command runner for kubectl, helm and kind: production uses execa, tests
- * record the calls and script the answers (STYLE.md: fakes share the real interface). Runs
+ * record the calls and script the answers (fakes share the real interface). Runs
  * are bounded; a missing binary is a MissingToolError with an install hint. Long-running
  * children (`kubectl port-forward`) are owned: own process group, SIGTERM then SIGKILL.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { MissingToolError, PlatformError, TimeoutError } from '../../../core/errors.js';
-import { type CommandResult, runToCompletion } from '../../command-runner.js';
-import { groupAlive, killGroup } from '../../process-group.js';
+import { type CommandOptions, type CommandResult, runToCompletion } from '../../external/command-runner.js';
+import { groupAlive, killGroup } from '../../external/process-group.js';
 
-export type { CommandResult } from '../../command-runner.js';
-
-export interface RunOptions {
-  /** Bounded wait (s). */
-  timeout: number;
-  /** Written to stdin (e.g. YAML for `kubectl apply -f -`). */
-  input?: string;
-}
+export type { CommandOptions, CommandResult } from '../../external/command-runner.js';
 
 /** A child that keeps running (port-forward). */
 export interface LongRunning {
@@ -34,7 +27,7 @@ export interface LongRunning {
 
 export interface KubeRunner {
   /** Run to completion. A non-zero exit is returned, not thrown. @throws MissingToolError, TimeoutError */
-  run(command: string, args: string[], options: RunOptions): Promise<CommandResult>;
+  run(command: string, args: string[], options: CommandOptions): Promise<CommandResult>;
   /** Start an owned long-running child. @throws MissingToolError */
   start(command: string, args: string[]): LongRunning;
 }
@@ -134,7 +127,10 @@ export function execaKubeRunner(): KubeRunner {
     run(command, args, options) {
       return runToCompletion(command, args, {
         timeout: options.timeout,
-        execa: options.input !== undefined ? { input: options.input } : { stdin: 'ignore' },
+        execa: {
+          ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
+          cancelSignal: options.signal,
+        },
         missing: () => missing(command),
         timedOut: () =>
           new TimeoutError(`\`${command} ${args.join(' ')}\` did not finish within ${options.timeout} s`),

@@ -2,6 +2,7 @@
 
 import type { Platform } from '../../../core/platform.js';
 import type { PlatformResolver } from '../../../harness/suite/platform-resolver.js';
+import { parseEntry } from '../../../platforms/platform-config.js';
 import { type FakeOptions, FakePlatform } from './fake-platform.js';
 
 export const FAKE_SCHEMAS: Record<string, Record<string, unknown>> = {
@@ -35,10 +36,10 @@ export const FAKE_SCHEMAS: Record<string, Record<string, unknown>> = {
 /** Resolver whose platforms are FakePlatforms (wasm kind for local-wasm). */
 export function fakeResolver(opts: FakeOptions = {}, created: Platform[] = []): PlatformResolver {
   return {
-    async configSchema(name) {
+    async checkConfig(name, config, where) {
       const s = FAKE_SCHEMAS[name];
       if (!s) throw new Error(`no fake for ${name}`);
-      return s;
+      parseEntry(name, s, config, where);
     },
     async create(name) {
       const p = new FakePlatform({ ...opts, executor: name === 'local-wasm' ? 'wasm' : 'container' });

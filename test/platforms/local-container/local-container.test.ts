@@ -1,5 +1,5 @@
 /**
- * local-container (issue 4): cold/warm records, exact keep-alive, routing (a deterministic
+ * local-container: cold/warm records, exact keep-alive, routing (a deterministic
  * MRU scenario with a known answer), limits, crash/hang recovery, ownership of every child
  * process. Executors are real OS processes running test/fixtures/action-server.mjs.
  */
@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { createPointClock } from '../../../core/clock.js';
 import { ConfigError, PlatformError } from '../../../core/errors.js';
 import { runCleanups } from '../../../core/lifecycle.js';
-import { platformValidate } from '../../../harness/suite/schema.js';
+import { compile } from '../../../core/validate.js';
 import { configSchema, DEFAULT_IMAGE } from '../../../platforms/local-container/config.js';
 import { CONTAINER_LABEL } from '../../../platforms/local-container/docker-executor.js';
 import { create, type LocalContainerPlatform } from '../../../platforms/local-container/index.js';
@@ -34,26 +34,26 @@ function platform(
 
 describe('local-container config', () => {
   const bad: Array<[string, Record<string, unknown>, RegExp]> = [
-    ['negative keep-alive', { keepAlive: -1 }, /keepAlive must be a number >= 0/],
+    ['negative keep-alive', { keepAlive: -1 }, /local-container\.keepAlive must be >= 0, got -1/],
     ['unknown routing', { routing: 'lru' }, /routing must be one of mru, newest, random/],
-    ['zero max concurrency', { maxConcurrency: 0 }, /maxConcurrency must be an integer >= 1/],
+    ['zero max concurrency', { maxConcurrency: 0 }, /maxConcurrency must be >= 1, got 0/],
     ['bad executor', { executor: 'vm' }, /executor must be one of process, docker/],
-    ['unknown key', { keepalive: 3 }, /keepalive is not a known option/],
-    ['bad overflow', { overflow: 'drop' }, /overflow must be one of reject, queue/],
     [
-      'workload without artifact',
-      { workloads: { w: {} } },
-      /workloads\.w needs wasm \(a \.wasm path\) or native/,
+      'unknown key',
+      { keepalive: 3 },
+      /local-container: unknown key "keepalive" \(did you mean "keepAlive"\?\)/,
     ],
+    ['bad overflow', { overflow: 'drop' }, /overflow must be one of reject, queue/],
+    ['workload without artifact', { workloads: { w: {} } }, /workloads\.w needs wasm or native/],
     [
       'workload native without command',
       { workloads: { w: { native: { args: [] } } } },
-      /workloads\.w\.native\.command must be/,
+      /workloads\.w\.native: missing required key "command"/,
     ],
     [
       'workload args not strings',
       { workloads: { w: { native: { command: 'x', args: [1] } } } },
-      /native\.args must be a list of strings/,
+      /native\.args\[0\] must be string, got 1/,
     ],
   ];
   for (const [name, cfg, re] of bad) {
@@ -69,7 +69,7 @@ describe('local-container config', () => {
     });
   }
   test("configSchema compiles with the suite loader's ajv and agrees with the normaliser", () => {
-    const validate = platformValidate('local-container', configSchema as unknown as Record<string, unknown>);
+    const validate = compile(configSchema);
     const good = {
       name: 'local-container',
       keepAlive: 10,

@@ -1,5 +1,5 @@
 /**
- * local-wasm (issue 4): a fresh instance per request on worker threads, WASI stdin/stdout
+ * local-wasm: a fresh instance per request on worker threads, WASI stdin/stdout
  * capture, traps / exit codes / hangs as error and timeout records with the worker replaced,
  * admission limits (429 / queue), body cap, in-flight series, and the real aes module.
  * Fixtures: test/fixtures/wasi/*.wat (assembled to .wasm with wabt).
@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { createPointClock } from '../../../core/clock.js';
 import { ConfigError } from '../../../core/errors.js';
 import { runCleanups } from '../../../core/lifecycle.js';
-import { platformValidate } from '../../../harness/suite/schema.js';
+import { compile } from '../../../core/validate.js';
 import { configSchema } from '../../../platforms/local-wasm/config.js';
 import { create, type LocalWasmPlatform } from '../../../platforms/local-wasm/index.js';
 import { handleFloat } from '../../../workloads/float/kernel.js';
@@ -37,11 +37,11 @@ async function started(extra: Record<string, unknown> = {}): Promise<LocalWasmPl
 
 describe('local-wasm config', () => {
   const bad: Array<[string, Record<string, unknown>, RegExp]> = [
-    ['zero workers', { workers: 0 }, /workers must be an integer >= 1/],
-    ['fractional maxConcurrency', { maxConcurrency: 1.5 }, /maxConcurrency must be an integer >= 1/],
-    ['bad overflow', { overflow: 'drop' }, /overflow must be "reject" or "queue"/],
-    ['non-positive timeout', { requestTimeout: 0 }, /requestTimeout must be a number > 0/],
-    ['unknown key', { keepAlive: 3 }, /keepAlive is not a known option/],
+    ['zero workers', { workers: 0 }, /local-wasm\.workers must be >= 1, got 0/],
+    ['fractional maxConcurrency', { maxConcurrency: 1.5 }, /maxConcurrency must be integer, got 1\.5/],
+    ['bad overflow', { overflow: 'drop' }, /overflow must be one of reject, queue, got "drop"/],
+    ['non-positive timeout', { requestTimeout: 0 }, /requestTimeout must be > 0, got 0/],
+    ['unknown key', { keepAlive: 3 }, /local-wasm: unknown key "keepAlive"/],
   ];
   for (const [name, cfg, re] of bad) {
     test(`rejects ${name}`, () => {
@@ -55,7 +55,7 @@ describe('local-wasm config', () => {
 
 describe('local-wasm configSchema', () => {
   test("compiles with the suite loader's ajv and agrees with the normaliser", () => {
-    const validate = platformValidate('local-wasm', configSchema as unknown as Record<string, unknown>);
+    const validate = compile(configSchema);
     const good = {
       name: 'local-wasm',
       workers: 2,
@@ -233,7 +233,7 @@ describe('local-wasm host', () => {
       const r = await p.invoke({ workload: 'float', input });
       assert.equal(r.status, 'ok', r.errorMessage);
       const got = r.body as Record<string, number>;
-      // ENVIRONMENT.md: SpiderMonkey's sin/cos may differ from V8's by 1 ULP: compare with 1e-12 relative
+      // SpiderMonkey's sin/cos may differ from V8's by 1 ULP: compare with 1e-12 relative
       for (const k of ['x', 'y', 'z']) {
         assert.ok(
           Math.abs(got[k]! - expected[k]!) <= 1e-12 * Math.abs(expected[k]!),

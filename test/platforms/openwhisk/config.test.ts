@@ -1,16 +1,15 @@
 /** The openwhisk suite entry: defaults, env auth, and a case table of bad entries. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normalizeConfig } from '../../../platforms/openwhisk/config.js';
+import { parseConfig } from '../../../platforms/openwhisk/config.js';
 
 const AUTH = 'uuid-1:key-SECRET-1234';
 
 describe('openwhisk config', () => {
   it('fills defaults and takes auth from FAASMARK_OW_AUTH', () => {
-    const c = normalizeConfig(
-      { name: 'openwhisk', apiHost: 'http://127.0.0.1:3233/' },
-      { FAASMARK_OW_AUTH: AUTH },
-    );
+    const c = parseConfig({ name: 'openwhisk', apiHost: 'http://127.0.0.1:3233/' }, 'openwhisk', {
+      FAASMARK_OW_AUTH: AUTH,
+    });
     assert.equal(c.mode, 'existing');
     assert.equal(c.auth, AUTH);
     assert.equal(c.apiHost, 'http://127.0.0.1:3233');
@@ -22,12 +21,12 @@ describe('openwhisk config', () => {
 
   it('rejects bad entries with dot paths, never echoing the key (table)', () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
-      [{ name: 'openwhisk' }, /apiHost: required in mode existing/],
-      [{ name: 'openwhisk', apiHost: 'http://h:1' }, /auth: required/],
-      [{ name: 'openwhisk', apiHost: 'ftp://h', auth: AUTH }, /platforms\.openwhisk\.apiHost/],
+      [{ name: 'openwhisk' }, /openwhisk\.apiHost is required in mode existing/],
+      [{ name: 'openwhisk', apiHost: 'http://h:1' }, /auth is required/],
+      [{ name: 'openwhisk', apiHost: 'ftp://h', auth: AUTH }, /openwhisk\.apiHost must match/],
       [
         { name: 'openwhisk', apiHost: 'http://h:1', auth: 'no-colon-SECRET-1234' },
-        /auth: must look like <uuid>:<key>/,
+        /openwhisk\.auth must look like <uuid>:<key>/,
       ],
       [{ name: 'openwhisk', apiHost: 'http://h:1', auth: AUTH, invokerLog: { path: 'x' } }, /invokerLog/],
       [
@@ -36,18 +35,18 @@ describe('openwhisk config', () => {
       ],
       [
         { name: 'openwhisk', mode: 'kubernetes', cluster: { provider: 'context' } },
-        /cluster\.context: required/,
+        /cluster\.context is required/,
       ],
       [{ name: 'openwhisk', mode: 'kubernetes', loadInvokerImage: true }, /needs invokerImage/],
-      [{ name: 'openwhisk', apiHost: 'http://h:1', auth: AUTH, bogus: 1 }, /additional properties/],
+      [{ name: 'openwhisk', apiHost: 'http://h:1', auth: AUTH, bogus: 1 }, /openwhisk: unknown key "bogus"/],
       [
         { name: 'openwhisk', apiHost: 'http://h:1', auth: AUTH, poll: { initialDelay: 5, maxDelay: 1 } },
-        /initialDelay: must be <= poll.maxDelay/,
+        /poll\.initialDelay must be <= poll\.maxDelay \(1\), got 5/,
       ],
     ];
     for (const [entry, re] of cases) {
       assert.throws(
-        () => normalizeConfig(entry, {}),
+        () => parseConfig(entry, 'openwhisk', {}),
         (e: Error & { code?: string }) => {
           assert.equal(e.code, 'FM_CONFIG');
           assert.match(e.message, re);

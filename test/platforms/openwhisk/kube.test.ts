@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCleanups } from '../../../core/lifecycle.js';
-import { normalizeConfig } from '../../../platforms/openwhisk/config.js';
+import { parseConfig } from '../../../platforms/openwhisk/config.js';
 import { type K3sFactory, KubeOpenWhisk } from '../../../platforms/openwhisk/kube.js';
 import { type Rule, ScriptedRunner } from './scripted-runner.js';
 
@@ -23,8 +23,9 @@ after(async () => {
 });
 
 const cfg = (extra: Record<string, unknown> = {}) =>
-  normalizeConfig(
+  parseConfig(
     { name: 'openwhisk', mode: 'kubernetes', readyTimeout: 5, helm: { chartVersion: '1.0.1' }, ...extra },
+    'openwhisk',
     {},
   );
 

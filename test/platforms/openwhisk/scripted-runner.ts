@@ -1,10 +1,10 @@
 /** A CommandRunner for tests: records every call and answers from rules (first match wins). */
 import { MissingToolError } from '../../../core/errors.js';
 import type {
+  CommandOptions,
   CommandResult,
   CommandRunner,
   FollowHandle,
-  RunOptions,
 } from '../../../platforms/openwhisk/runner.js';
 import { INSTALL_HINTS } from '../../../platforms/openwhisk/runner.js';
 
@@ -27,7 +27,7 @@ export class ScriptedRunner implements CommandRunner {
     private readonly followLines: string[] | ((onLine: (line: string) => void) => () => void) = [],
   ) {}
 
-  async run(command: string, args: string[], _options: RunOptions): Promise<CommandResult> {
+  async run(command: string, args: string[], _options: CommandOptions): Promise<CommandResult> {
     const line = [command, ...args].join(' ');
     this.calls.push(line);
     const rule = this.rules.find((r) => r.match.test(line) && (r.times === undefined || r.times > 0));

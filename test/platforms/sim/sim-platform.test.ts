@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../core/errors.js';
 import type { PointClock } from '../../../core/platform.js';
-import { platformValidate } from '../../../harness/suite/schema.js';
-import { configSchema, normalizeConfig } from '../../../platforms/sim/config.js';
+import { compile } from '../../../core/validate.js';
+import { configSchema, parseConfig } from '../../../platforms/sim/config.js';
 import { create } from '../../../platforms/sim/index.js';
 
 const context = { buildDir: 'workloads/build', workDir: '/tmp', log: () => {} };
@@ -23,7 +23,7 @@ const detConfig = {
 
 describe('sim platform config', () => {
   // the suite loader's own validator for platform entries
-  const validate = platformValidate('sim', configSchema);
+  const validate = compile(configSchema);
   it('the schema accepts good entries and rejects bad ones', () => {
     assert.ok(validate(detConfig), JSON.stringify(validate.errors));
     assert.ok(
@@ -41,15 +41,15 @@ describe('sim platform config', () => {
     assert.equal(validate({ name: 'sim', serviceTime: {}, timeout: 2 }), false);
   });
   it('normalizes with defaults', () => {
-    const c = normalizeConfig({ name: 'sim', serviceTime: { warm: 0.0259, cold: 2.5849 } });
+    const c = parseConfig({ name: 'sim', serviceTime: { warm: 0.0259, cold: 2.5849 } });
     assert.equal(c.mode, 'container');
     assert.equal(c.routing, 'mru');
     assert.equal(c.keepAlive, 600);
     assert.equal(c.timeScale, 1);
-    assert.equal(c.distribution, 'exponential');
+    assert.equal(c.serviceTime.distribution, 'exponential');
   });
   const bad: [string, Record<string, unknown>, RegExp][] = [
-    ['missing service times', { name: 'sim' }, /sim\.serviceTime is required/],
+    ['missing service times', { name: 'sim' }, /sim: missing required key "serviceTime"/],
     [
       'container without cold',
       { name: 'sim', serviceTime: { warm: 1 } },
@@ -60,8 +60,8 @@ describe('sim platform config', () => {
       { name: 'sim', mode: 'wasm', serviceTime: { warm: 1 } },
       /sim\.serviceTime\.wasm is required/,
     ],
-    ['negative time scale', { ...detConfig, timeScale: -1 }, /sim\.timeScale must be a number >= 0/],
-    ['unknown key', { ...detConfig, timeout: 2 }, /sim\.timeout is not a known key/],
+    ['negative time scale', { ...detConfig, timeScale: -1 }, /sim\.timeScale must be >= 0, got -1/],
+    ['unknown key', { ...detConfig, timeout: 2 }, /sim: unknown key "timeout"/],
     ['cores in container mode', { ...detConfig, cores: 2 }, /sim\.cores applies to mode wasm only/],
     [
       'cores with timeScale ≠ 1',
@@ -78,7 +78,7 @@ describe('sim platform config', () => {
   for (const [label, raw, re] of bad) {
     it(`rejects ${label}`, () => {
       assert.throws(
-        () => normalizeConfig(raw),
+        () => parseConfig(raw),
         (e: unknown) => e instanceof ConfigError && re.test(e.message),
       );
     });

@@ -177,7 +177,7 @@ describe('faasmark spin manifest', () => {
       /cannot be combined with --autoscaling/,
     ],
     [['spin', 'manifest', 'aes', '--memory-limit', 'lots'], /--memory-limit must be a Kubernetes quantity/],
-    [['spin', 'manifest', 'aes', '--namespace', 'Bad_NS'], /namespace must match pattern/],
+    [['spin', 'manifest', 'aes', '--namespace', 'Bad_NS'], /namespace must match \^.*, got "Bad_NS"/],
     [
       ['spin', 'manifest', 'aes', '--runtime-config-file', '/nonexistent.toml'],
       /--runtime-config-file: .* does not exist/,

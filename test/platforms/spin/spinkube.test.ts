@@ -13,15 +13,15 @@ import { parseAllDocuments } from 'yaml';
 import { createPointClock } from '../../../core/clock.js';
 import { PlatformError } from '../../../core/errors.js';
 import { runCleanups } from '../../../core/lifecycle.js';
-import { resolveSpinConfig } from '../../../platforms/spin/config.js';
+import { parseConfig } from '../../../platforms/spin/config.js';
 import { prerequisiteSteps } from '../../../platforms/spin/spinkube/cluster.js';
 import { validateSpinApp } from '../../../platforms/spin/spinkube/manifest.js';
 import { SpinKubePlatform } from '../../../platforms/spin/spinkube/platform.js';
 import type {
+  CommandOptions,
   CommandResult,
   KubeRunner,
   LongRunning,
-  RunOptions,
 } from '../../../platforms/spin/spinkube/runner.js';
 import { tempDir } from './helpers.js';
 
@@ -66,7 +66,7 @@ class FakeRunner implements KubeRunner {
     private readonly script: Script,
     private readonly forwardPort: number,
   ) {}
-  async run(command: string, args: string[], options: RunOptions): Promise<CommandResult> {
+  async run(command: string, args: string[], options: CommandOptions): Promise<CommandResult> {
     const line = [command, ...args].join(' ');
     if (options.input !== undefined) this.inputs.set(this.lines.length, options.input);
     this.lines.push(line);
@@ -133,7 +133,7 @@ function context() {
 describe('SpinKube on an existing cluster', () => {
   it('runs the documented command sequence and invokes through the port-forward', async () => {
     const runner = new FakeRunner(defaultScript, podPort);
-    const config = resolveSpinConfig({
+    const config = parseConfig({
       name: 'spin',
       mode: 'spinkube',
       spinkube: {
@@ -189,7 +189,7 @@ describe('SpinKube on an existing cluster', () => {
           : defaultScript(line, undefined),
       podPort,
     );
-    const config = resolveSpinConfig({
+    const config = parseConfig({
       name: 'spin',
       mode: 'spinkube',
       spinkube: { endpoint: `http://127.0.0.1:${podPort}`, cluster: { type: 'existing' } },
@@ -215,7 +215,7 @@ describe('SpinKube on an existing cluster', () => {
         return { stdout: 'pod/faasmark-aes-1   0/1   ImagePullBackOff' };
       return defaultScript(line, input);
     }, podPort);
-    const config = resolveSpinConfig({ name: 'spin', mode: 'spinkube', spinkube: { readyTimeout: 5 } });
+    const config = parseConfig({ name: 'spin', mode: 'spinkube', spinkube: { readyTimeout: 5 } });
     const platform = new SpinKubePlatform(config, context(), { runner });
     await platform.setup({}, createPointClock());
     await assert.rejects(platform.deploy('aes'), (err: unknown) => {
@@ -237,7 +237,7 @@ describe('SpinKube on an existing cluster', () => {
       (line) => (line.includes('get crd') ? { exitCode: 1, stderr: 'NotFound' } : undefined),
       podPort,
     );
-    const platform = new SpinKubePlatform(resolveSpinConfig({ name: 'spin', mode: 'spinkube' }), context(), {
+    const platform = new SpinKubePlatform(parseConfig({ name: 'spin', mode: 'spinkube' }), context(), {
       runner,
     });
     await assert.rejects(platform.setup({}, createPointClock()), (err: unknown) => {
@@ -252,7 +252,7 @@ describe('SpinKube on an existing cluster', () => {
       (line) => (line.includes('/readyz') ? { exitCode: 1, stderr: 'connection refused' } : undefined),
       podPort,
     );
-    const platform = new SpinKubePlatform(resolveSpinConfig({ name: 'spin', mode: 'spinkube' }), context(), {
+    const platform = new SpinKubePlatform(parseConfig({ name: 'spin', mode: 'spinkube' }), context(), {
       runner,
     });
     await assert.rejects(platform.setup({}, createPointClock()), /not reachable: connection refused/);
@@ -261,7 +261,7 @@ describe('SpinKube on an existing cluster', () => {
 
   it('a port-forward that dies mid-run makes requests errors and the platform unhealthy', async () => {
     const runner = new FakeRunner(defaultScript, podPort);
-    const platform = new SpinKubePlatform(resolveSpinConfig({ name: 'spin', mode: 'spinkube' }), context(), {
+    const platform = new SpinKubePlatform(parseConfig({ name: 'spin', mode: 'spinkube' }), context(), {
       runner,
     });
     await platform.setup({}, createPointClock());
@@ -281,7 +281,7 @@ describe('SpinKube on a cluster faasmark creates', () => {
   it('kind: creates the cluster from the shim node image, installs the prerequisites, deletes it at teardown', async () => {
     const runner = new FakeRunner(defaultScript, podPort);
     const ctx = context();
-    const config = resolveSpinConfig({
+    const config = parseConfig({
       name: 'spin',
       mode: 'spinkube',
       spinkube: { cluster: { type: 'kind', name: 'fm' } },
@@ -312,7 +312,7 @@ describe('SpinKube on a cluster faasmark creates', () => {
     const ctx = context();
     let stopped = false;
     let image = '';
-    const config = resolveSpinConfig({
+    const config = parseConfig({
       name: 'spin',
       mode: 'spinkube',
       spinkube: { cluster: { type: 'k3s' }, installPrerequisites: false },

@@ -16,7 +16,7 @@ import {
 } from '../../../platforms/spin/app.js';
 import { reuseFacts, spinUpArgs } from '../../../platforms/spin/bare-metal.js';
 import { resolveSpinBinary } from '../../../platforms/spin/binary.js';
-import { configSchema, resolveSpinConfig } from '../../../platforms/spin/config.js';
+import { configSchema, parseConfig } from '../../../platforms/spin/config.js';
 import { parseSpinVersion, supportsInstanceReuse } from '../../../platforms/spin/version.js';
 import { classifyWasm } from '../../../platforms/spin/wasm-kind.js';
 import { runCli } from '../../helpers/cli.js';
@@ -24,7 +24,7 @@ import { fakeSpinBinary, fixtureApp, tempDir, wagiEchoModule } from './helpers.j
 
 describe('spin config', () => {
   it('fills defaults', () => {
-    const c = resolveSpinConfig({ name: 'spin' });
+    const c = parseConfig({ name: 'spin' });
     assert.equal(c.mode, 'bare-metal');
     assert.equal(c.pooling, true);
     assert.equal(c.startTimeout, 60);
@@ -32,7 +32,7 @@ describe('spin config', () => {
     assert.equal(c.spinkube.installPrerequisites, false);
   });
   it('parses durations once, to seconds', () => {
-    const c = resolveSpinConfig({
+    const c = parseConfig({
       name: 'spin',
       startTimeout: '2m',
       stopGrace: '500ms',
@@ -47,11 +47,11 @@ describe('spin config', () => {
   });
   for (const [label, raw, pattern] of [
     ['unknown key', { name: 'spin', bianry: 'x' }, /unknown key "bianry"/],
-    ['bad mode', { name: 'spin', mode: 'k8s' }, /platform\.mode must be one of bare-metal, spinkube/],
-    ['bad port', { name: 'spin', port: 70000 }, /platform\.port must be <= 65535/],
-    ['zero instances', { name: 'spin', maxInstanceCount: 0 }, /platform\.maxInstanceCount must be >= 1/],
-    ['bad duration', { name: 'spin', startTimeout: 'soon' }, /platform\.startTimeout must be a duration/],
-    ['zero duration', { name: 'spin', startTimeout: 0 }, /platform\.startTimeout must be > 0/],
+    ['bad mode', { name: 'spin', mode: 'k8s' }, /spin\.mode must be one of bare-metal, spinkube/],
+    ['bad port', { name: 'spin', port: 70000 }, /spin\.port must be <= 65535/],
+    ['zero instances', { name: 'spin', maxInstanceCount: 0 }, /spin\.maxInstanceCount must be >= 1/],
+    ['bad duration', { name: 'spin', startTimeout: 'soon' }, /spin\.startTimeout must be a duration/],
+    ['zero duration', { name: 'spin', startTimeout: 0 }, /spin\.startTimeout must be > 0/],
     [
       'bad reuse range',
       { name: 'spin', instanceReuse: { maxCount: '8..2' } },
@@ -81,14 +81,14 @@ describe('spin config', () => {
   ] as const) {
     it(`rejects ${label}`, () => {
       assert.throws(
-        () => resolveSpinConfig(raw),
+        () => parseConfig(raw),
         (err: unknown) => err instanceof ConfigError && err.problems.some((p) => pattern.test(p)),
       );
     });
   }
   it('reports every problem at once', () => {
     assert.throws(
-      () => resolveSpinConfig({ name: 'spin', port: 0, pooling: 'no' }),
+      () => parseConfig({ name: 'spin', port: 0, pooling: 'no' }),
       (err: unknown) => err instanceof ConfigError && err.problems.length === 2,
     );
   });

@@ -1,7 +1,7 @@
 /** `faasmark spin manifest` (the SpinApp objects, validated against the CRD) and `faasmark spin version`. */
 import { ConfigError, UsageError } from '../../../../core/errors.js';
 import { readSpinVersion, resolveSpinBinary } from '../../../../platforms/spin/binary.js';
-import { resolveSpinConfig } from '../../../../platforms/spin/config.js';
+import { parseConfig } from '../../../../platforms/spin/config.js';
 import {
   namespaceObject,
   runtimeClassObject,
@@ -22,9 +22,9 @@ export function manifestObjects(workload: string, o: ManifestOptions) {
     ...(o.cpuLimit ? { cpu: o.cpuLimit } : {}),
     ...(o.memoryLimit ? { memory: o.memoryLimit } : {}),
   };
-  let config: ReturnType<typeof resolveSpinConfig>;
+  let config: ReturnType<typeof parseConfig>;
   try {
-    config = resolveSpinConfig(
+    config = parseConfig(
       {
         name: 'spin',
         mode: 'spinkube',

@@ -1,25 +1,12 @@
 /**
- * What the embedded platforms' suite entries share (local-container, local-wasm): the
- * settings of their HTTP endpoint and admission queue, the JSON Schema of the settings that
- * read the same, and the unknown-option check of normalizeConfig().
+ * What the embedded platforms' suite entries share (local-container, local-wasm): the JSON
+ * Schema of their HTTP endpoint and admission settings, the type derived from it, and how a
+ * point's settings override them.
  */
-
-import type { SetupOptions } from '../core/platform.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import type { SetupOptions } from '../../core/platform.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './http-endpoint.js';
-import type { WorkloadOverride } from './workload-source.js';
-
-/** Endpoint and admission settings of an embedded platform (normalised, defaults applied). */
-export interface LocalEndpointConfig {
-  /** HTTP port on 127.0.0.1 (0 = any free port). */
-  port: number;
-  maxConcurrency: number | undefined;
-  overflow: 'reject' | 'queue';
-  queueLimit: number;
-  /** Per-request timeout (s). */
-  requestTimeout: number;
-  bodyLimitBytes: number;
-  workloads: Record<string, WorkloadOverride> | undefined;
-}
+import { workloadOverridesSchema } from './workload-source.js';
 
 /** JSON Schema of the endpoint settings both embedded platforms describe alike. */
 export const localEndpointSchema = {
@@ -30,25 +17,32 @@ export const localEndpointSchema = {
     default: 0,
     description: 'HTTP port on 127.0.0.1 (0 = any free port)',
   },
+  maxConcurrency: { type: 'integer', minimum: 1 },
   overflow: {
     enum: ['reject', 'queue'],
     default: 'reject',
     description: 'beyond maxConcurrency: 429, or wait in a bounded queue',
   },
+  queueLimit: {
+    type: 'integer',
+    minimum: 0,
+    default: 1000,
+    description: 'queue length beyond which requests get 429 (overflow: queue)',
+  },
+  requestTimeout: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    default: 60,
+    description: 'per-request timeout (s)',
+  },
   bodyLimitBytes: { type: 'integer', minimum: 1, default: DEFAULT_BODY_LIMIT_BYTES },
+  workloads: workloadOverridesSchema,
 } as const;
 
-/** Push `<prefix>.<key> is not a known option` for each key of `raw` not in `properties`. */
-export function checkKnownOptions(
-  raw: Record<string, unknown>,
-  properties: object,
-  prefix: string,
-  problems: string[],
-): void {
-  const known = new Set(Object.keys(properties));
-  for (const key of Object.keys(raw))
-    if (!known.has(key)) problems.push(`${prefix}.${key} is not a known option`);
-}
+const endpointConfigSchema = { type: 'object', properties: localEndpointSchema } as const;
+
+/** Endpoint and admission settings of an embedded platform (defaults applied). */
+export type LocalEndpointConfig = FromSchema<typeof endpointConfigSchema>;
 
 /** A point's settings that override the suite entry's (SetupOptions → config). */
 export function applyEndpointOptions(config: LocalEndpointConfig, options: SetupOptions): void {

@@ -5,24 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { BuildError, ConfigError, FaasmarkError } from '../core/errors.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { BuildError, ConfigError, FaasmarkError } from '../../core/errors.js';
 import type {
   NativeArtifact,
   WasmArtifact,
   WorkloadArtifacts,
   WorkloadDefinition,
-} from '../workloads/types.js';
-import { checkKnownOptions } from './local-config.js';
-
-/** A workload given directly in a platform config (paths relative to the working directory). */
-export interface WorkloadOverride {
-  /** A WASI preview1 module (stdin → stdout). */
-  wasm?: string;
-  /** An action server: `command ...args --port P`. */
-  native?: { command: string; args?: string[]; files?: string[] };
-  /** Input used to warm the module up at deploy (default: the registry's default input, else {}). */
-  warmupInput?: unknown;
-}
+} from '../../workloads/types.js';
 
 export interface ResolvedWorkload {
   name: string;
@@ -45,58 +35,22 @@ export const workloadOverridesSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['command'],
+        description: 'an action server: `command ...args --port P`',
         properties: {
           command: { type: 'string', minLength: 1 },
           args: { type: 'array', items: { type: 'string' } },
           files: { type: 'array', items: { type: 'string' } },
         },
       },
-      warmupInput: {},
+      warmupInput: {
+        description: "input of the warm-up runs at deploy (default: the registry's default input, else {})",
+      },
     },
   },
 } as const;
 
-/**
- * Check a `workloads` override map (what {@link workloadOverridesSchema} says), pushing one
- * message per problem with its dot path (`<platform>.workloads.<name>.<field>`).
- */
-export function checkWorkloadOverrides(value: unknown, where: string, problems: string[]): void {
-  if (value === undefined) return;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problems.push(
-      `${where} must be a mapping of workload name to {wasm | native}, got ${JSON.stringify(value)}`,
-    );
-    return;
-  }
-  const isStrings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
-  for (const [name, entry] of Object.entries(value as Record<string, unknown>)) {
-    const at = `${where}.${name}`;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      problems.push(`${at} must be a mapping with wasm and/or native, got ${JSON.stringify(entry)}`);
-      continue;
-    }
-    const e = entry as Record<string, unknown>;
-    checkKnownOptions(e, workloadOverridesSchema.additionalProperties.properties, at, problems);
-    if (e.wasm === undefined && e.native === undefined)
-      problems.push(`${at} needs wasm (a .wasm path) or native`);
-    if (e.wasm !== undefined && (typeof e.wasm !== 'string' || e.wasm === '')) {
-      problems.push(`${at}.wasm must be a path to a .wasm file, got ${JSON.stringify(e.wasm)}`);
-    }
-    if (e.native !== undefined) {
-      const n = e.native as Record<string, unknown> | null;
-      if (typeof n !== 'object' || n === null || typeof n.command !== 'string' || n.command === '') {
-        problems.push(
-          `${at}.native.command must be the action server's executable, got ${JSON.stringify(n)}`,
-        );
-      } else {
-        if (n.args !== undefined && !isStrings(n.args))
-          problems.push(`${at}.native.args must be a list of strings`);
-        if (n.files !== undefined && !isStrings(n.files))
-          problems.push(`${at}.native.files must be a list of strings`);
-      }
-    }
-  }
-}
+/** A workload given directly in a platform config (paths relative to the working directory). */
+export type WorkloadOverride = FromSchema<typeof workloadOverridesSchema.additionalProperties>;
 
 /**
  * Resolve `name` to its artifacts.
@@ -120,7 +74,7 @@ export async function resolveWorkload(
     }
     return { name, artifacts, warmupInput: own.warmupInput ?? {} };
   }
-  const { getWorkload } = await import('../workloads/registry.js');
+  const { getWorkload } = await import('../../workloads/registry.js');
   let def: WorkloadDefinition;
   try {
     def = getWorkload(name);

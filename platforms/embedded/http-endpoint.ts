@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PlatformError } from '../core/errors.js';
+import { PlatformError } from '../../core/errors.js';
 
 /** Header holding the activation record as JSON ({@link ActivationHeader}). */
 export const ACTIVATION_HEADER = 'x-faasmark-activation';

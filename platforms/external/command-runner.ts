@@ -7,6 +7,16 @@
  */
 import { execa, type Options } from 'execa';
 
+/** How one run of a runner's `run()` is bounded and fed (shared by the OpenWhisk and SpinKube runners). */
+export interface CommandOptions {
+  /** Bounded wait (s). */
+  timeout: number;
+  /** Written to stdin (e.g. YAML for `kubectl apply -f -`). */
+  input?: string;
+  /** Cancels the run. */
+  signal?: AbortSignal;
+}
+
 export interface CommandResult {
   exitCode: number;
   stdout: string;

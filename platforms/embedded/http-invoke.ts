@@ -5,8 +5,8 @@
  * header is put on the point clock.
  */
 import { Pool } from 'undici';
-import type { InvokeRequest, InvokeResult, PointClock } from '../core/platform.js';
-import type { PlatformSide } from '../core/records.js';
+import type { InvokeRequest, InvokeResult, PointClock } from '../../core/platform.js';
+import type { PlatformSide } from '../../core/records.js';
 import { ACTIVATION_HEADER, parseActivationHeader } from './http-endpoint.js';
 
 export function createLoopbackClient(port: number): Pool {
