@@ -1,6 +1,6 @@
 /**
  * A distribution spec from its mean, with no runtime dependencies, so that CLI flag parsing
- * (harness/commands/simulate.ts) can use it without loading the samplers.
+ * (harness/cli/commands/simulate/index.ts) can use it without loading the samplers.
  */
 import type { DistributionKind, DistributionSpec } from './distributions.js';
 

@@ -1,6 +1,6 @@
 /**
  * Service-time distributions for the simulator (SimFaaS's `SimProcess` → a `Distribution`,
- * STYLE.md). A distribution is described by a plain JSON-able spec and turned into a sampler
+ * docs/design/conventions.md). A distribution is described by a plain JSON-able spec and turned into a sampler
  * once; every sampler draws from an explicitly passed {@link Rng} (never a global one).
  *
  * Units: seconds.

@@ -1,19 +1,14 @@
 /**
- * Load generator speed (issue 5): against a trivial loopback HTTP server (its own process),
- * 1. baseline: autocannon closed-loop (10 connections, 5 s) → its request rate A;
- * 2. faasmark's open-loop Poisson generator (through a lean loopback client; undici shown
- *    beside it) at target rates 0.05A … 0.75A (5 s each, stopping once it falls behind) → the
- *    achieved rate and the p99 send lag at each; "sustained" = the highest target reached
- *    within 5% with p99 send lag ≤ 1 ms. Target: sustained / A ≥ 0.5.
- * 3. optional (FAASMARK_BENCH_1M=1): 1,000,000 open-loop requests streamed to JSONL and into
- *    the metrics, RSS sampled every second. Target: flat, ≤ 200 MB.
- * Each open-loop line also shows the send lag p50/p99/max, the generator process's CPU share
- * and its young-generation GC pauses (scavenges: rate, mean, max), which set the p99 floor.
- * Prints figures and ratios; asserts nothing (timings are not test material).
- *
- *   npm run bench -- loadgen
- *   FAASMARK_BENCH_1M=1 npm run bench -- loadgen
- *   FAASMARK_BENCH_FACTORS=0.5 FAASMARK_BENCH_UNDICI_FACTORS= FAASMARK_BENCH_SECONDS=3 npm run bench -- loadgen   # a short run
+ * Load generator speed, against a trivial loopback HTTP server in its own process:
+ * 1. baseline: autocannon closed loop (10 connections, 5 s) → its request rate A;
+ * 2. faasmark's open-loop Poisson generator at target rates 0.05A … 0.75A (5 s each) → the
+ *    achieved rate and the p99 send lag; "sustained" = the highest target reached within 5%
+ *    with p99 send lag ≤ 1 ms. Target: sustained / A ≥ 0.5. Each line also shows the send
+ *    lag p50/p99/max, the generator's CPU share and its young-generation GC pauses;
+ * 3. optional (FAASMARK_BENCH_1M=1): 1,000,000 requests streamed to JSONL and into the
+ *    metrics, RSS sampled every second. Target: flat, ≤ 200 MB.
+ * Prints figures and ratios; asserts nothing. Short run:
+ *   FAASMARK_BENCH_FACTORS=0.5 FAASMARK_BENCH_UNDICI_FACTORS= FAASMARK_BENCH_SECONDS=3 npm run bench -- loadgen
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -1,22 +1,16 @@
 /**
- * `npm run bench -- platforms`: overhead and capacity of the embedded platforms (issue 4).
- * Each figure is printed beside its baseline, measured in the same run; nothing asserts.
- *
- * local-wasm
- *  - added overhead per request = mean client latency through the platform (HTTP → worker →
- *    fresh instance → HTTP) − mean time of the same fresh-instance run called in-process
- *    (platforms/local-wasm/run-instance.ts). Target ≤ 0.5 ms.
- *  - capacity: completions/s under saturating open-loop arrivals (1.2 × the lesser of ideal and the worker pool's own closed-loop rate, measured just before), over the
- *    window after a 1 s ramp, ÷ ideal = workers ÷ mean in-process service time. Target ≥ 90%.
- * local-container
- *  - warm-path overhead = mean latency of warm requests through the pool − mean latency of
- *    POST /run sent directly to one action server of the same workload. Target ≤ 1 ms.
- *  - cold-start cost: mean initTime (spawn + listening + /init) and cold request latency,
- *    with keepAlive 0 so every request is cold; the same for the Docker executor when an
- *    engine (DOCKER_HOST honoured) and the base image exist.
- * Workload: aes (default input) when built, else the spin.wasm fixture and the fixture
- * action server. BENCH_N (default 400) sequential requests per latency figure, measured in
- * alternating blocks of 25 (baseline, platform, ...) with a GC before each block.
+ * `npm run bench -- platforms`: overhead and capacity of the embedded platforms, each figure
+ * beside its baseline measured in the same run; nothing asserts.
+ * - local-wasm added overhead = mean latency through the platform − the same fresh-instance
+ *   run called in-process. Target ≤ 0.5 ms.
+ * - local-wasm capacity = completions/s under saturating open-loop arrivals ÷ (workers ÷ mean
+ *   in-process service time). Target ≥ 90%.
+ * - local-container warm-path overhead = mean warm latency through the pool − POST /run sent
+ *   directly to one action server. Target ≤ 1 ms.
+ * - local-container cold start: initTime and cold latency with keepAlive 0 (Docker too, when
+ *   an engine and the base image exist).
+ * Workload: aes when built, else fixtures. BENCH_N (default 400) requests per figure, in
+ * alternating blocks of 25 (baseline, platform, …) with a GC before each block.
  */
 
 import { spawn } from 'node:child_process';

@@ -5,7 +5,7 @@
  * and per-event history lists averaged at the end — the design of SimFaaS
  * (pacslab/simfaas ServerlessSimulator: a list of FunctionInstance objects, scanned at each
  * event, and hist_* lists). Prints figures and ratios; asserts nothing.
- * Target (issue 2): ≥ 2 million simulated requests per second, memory flat in N.
+ * Target: ≥ 2 million simulated requests per second, memory flat in N.
  */
 import { createRng, exponential, type Rng } from '../analysis/random.js';
 import { simulate } from '../analysis/simulator/index.js';
@@ -13,7 +13,7 @@ import { simulate } from '../analysis/simulator/index.js';
 const gc = (globalThis as { gc?: () => void }).gc;
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-/** The float workload of the thesis (PLATFORMS.md Table 4.1), τ = 60 s; λ = 1 (the thesis's) and λ = 100 (hundreds of executors). */
+/** The float workload of the thesis (docs/design/platform-facts.md, Table 4.1), τ = 60 s; λ = 1 (the thesis's) and λ = 100 (hundreds of executors). */
 let LAMBDA = 1;
 const WARM = 1.5288;
 const COLD = 4.1202;

@@ -1,5 +1,5 @@
 /**
- * Spin adapter overhead (issue 7): the time `platform.invoke()` adds on top of a plain undici
+ * Spin adapter overhead: the time `platform.invoke()` adds on top of a plain undici
  * POST to the same `spin up` (the stand-in executing the fixture WAGI echo module, a fresh
  * node:wasi instance per request). Both sides run in this process, interleaved in blocks, so
  * the ratio compares like with like; start-up (spawn → health answer) is timed too.

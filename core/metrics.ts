@@ -1,5 +1,5 @@
 /**
- * Every metric faasmark reports, declared once (DESIGN.md "Metric definitions"; like k6's
+ * Every metric faasmark reports, declared once (docs/engine.md "Metric definitions"; like k6's
  * metrics/builtin.go): its key, unit, what it means, and its model twin. The measured side
  * (analysis/metrics/measure.ts) and the predicted side (SMP, M/G/∞, simulator) both produce
  * objects keyed by these names, so comparison is field by field.

@@ -1,6 +1,6 @@
 /**
  * The one interface every platform implements — real (openwhisk, spin), embedded
- * (local-container, local-wasm) or simulated (sim). DESIGN.md "Platforms: one interface".
+ * (local-container, local-wasm) or simulated (sim). docs/architecture.md.
  * Capabilities are declared up front and checked before a run (unlike SeBS, which throws
  * NotImplementedError mid-run).
  */
@@ -23,7 +23,7 @@ export interface PlatformCapabilities {
   routing: boolean;
 }
 
-/** Settings for one point (DESIGN.md: set up with keep-alive, routing policy, limits). */
+/** Settings for one point (docs/engine.md: set up with keep-alive, routing policy, limits). */
 export interface SetupOptions {
   /** Keep-alive (s): idle time after which an executor is destroyed. Ignored by Wasm platforms. */
   keepAlive?: number;
@@ -72,7 +72,7 @@ export interface Platform {
 
   /**
    * Set the platform up for a point. Every `…At` the platform reports afterwards is in
-   * seconds on `clock` (harness/clock.ts), the point's time origin.
+   * seconds on `clock` (core/clock.ts), the point's time origin.
    */
   setup(options: SetupOptions, clock: PointClock): Promise<void>;
   /** Deploy (or locate) a workload's artifact; idempotent. */

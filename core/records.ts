@@ -1,6 +1,6 @@
 /**
  * The per-request and per-executor records every platform produces and every metric reads
- * (DESIGN.md "Records"). One line per request in requests.jsonl, one per executor in
+ * (docs/engine.md "Results layout"). One line per request in requests.jsonl, one per executor in
  * executors.jsonl, streamed as they complete.
  *
  * Clock: every `…At` is in seconds since the point's time origin (`originEpochMs` in the
@@ -53,7 +53,7 @@ export interface RequestRecord {
 
 export type ExecutorCause = 'keep-alive' | 'crash' | 'teardown' | 'evicted' | 'unknown';
 
-/** One executor's life (DESIGN.md: id, created, ready, destroyed or open, cause). */
+/** One executor's life (docs/engine.md: id, created, ready, destroyed or open, cause). */
 export interface ExecutorSpan {
   id: string;
   /** Creation began (s). */

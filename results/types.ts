@@ -1,5 +1,5 @@
 /**
- * Shapes of the files in a results directory (DESIGN.md "Results layout"). The engine writes
+ * Shapes of the files in a results directory (docs/engine.md "Results layout"). The engine writes
  * them, the report / compare / reproduce commands read them; results/schema/*.json are the
  * published JSON Schemas for the same shapes (validated with ajv).
  *

@@ -1,7 +1,7 @@
 /**
  * Input validation for the four workloads. Each validator takes the raw input (from
  * `--input`, a suite file or a request body), applies the defaults (the thesis parameters,
- * PLATFORMS.md "The thesis workloads") and the size caps, and returns a normalised object.
+ * docs/design/platform-facts.md "The thesis workloads") and the size caps, and returns a normalised object.
  * The executors (Rust and Node) enforce the same caps themselves, since OpenWhisk and Spin
  * call them directly; these checks give the CLI an early, precise message.
  */

@@ -1,5 +1,5 @@
 /**
- * The four workloads (issue 3): what they are, their inputs and where their built artifacts
+ * The four workloads: what they are, their inputs and where their built artifacts
  * live. Platforms code against this module and workloads/types.ts only.
  *
  * Build layout (written by `npm run build:workloads`, workloads/build.ts):

@@ -43,7 +43,7 @@ export type WasmArtifact =
        * The ESM glue in `transpiledDir` (`jco transpile --instantiation sync`): exports
        * `instantiate(getCoreModule, imports)` returning `{ run(input: string): string }` —
        * a function component of the same kernel with no WASI imports (input JSON in,
-       * result JSON or {"error"} out). workloads/wasm-runner.ts drives it.
+       * result JSON or {"error"} out). platforms/direct/wasm-runner.ts drives it.
        */
       transpiledEntry?: string;
     };

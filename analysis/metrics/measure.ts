@@ -1,24 +1,13 @@
 /**
- * Measured metrics of one point, exactly as DESIGN.md "Metric definitions" defines them —
- * pure: records and spans in, numbers out, one pass, memory independent of the request count.
+ * Measured metrics of one point, exactly as docs/engine.md "Metric definitions" defines them
+ * (the table there gives each metric's formula) — pure: records and spans in, numbers out, one
+ * pass, memory independent of the request count.
  *
- * Window W = [start, end] = [end of warm-up, last measured arrival]; requests count by
- * arrival (intended send time) in W, warm-up arrivals never do.
- * - respTime: mean client response time of `ok` requests arriving in W, from the intended
- *   send time (no coordinated omission). The platform-side time (OpenWhisk duration +
- *   waitTime) is summarised beside it (`platformRespTime`).
- * - coldProb: cold-started / completed (`ok` with a cold flag) requests arriving in W.
- * - rejectProb: rejected / sent requests arriving in W.
- * - runningWarm / runningCold: (1/|W|)·Σ |[startAt − waitTime, endAt] ∩ W| over every request
- *   (warm-up arrivals too: their service may overlap W), split by the cold flag.
- * - running = runningWarm + runningCold.
- * - totalExecutors: (1/|W|)·Σ |[createdAt, destroyedAt ?? end] ∩ W| over executor spans.
- * - idle = totalExecutors − running.
- * - inFlight (Wasm): (1/|W|)·Σ |[sentAt, doneAt] ∩ W| — the client-side in-flight interval, the
- *   only one a plain HTTP endpoint lets us observe (it includes the network round trip, ~0.1 ms
- *   on loopback; a timeout's interval ends when the client gave up).
- * Metrics the platform cannot observe (no platform times, no cold flag, no spans) are null.
- * Sampled estimates (thesis): running every 1 s, totals every 2 s (see sampled.ts).
+ * Window W = [end of warm-up, last measured arrival]; requests count by arrival (intended send
+ * time) in W, warm-up arrivals never do, but their service intervals count where they overlap
+ * W. Time-weighted counts are exact integrals over W. Metrics the platform cannot observe (no
+ * platform times, no cold flag, no spans) are null. The thesis's sampled estimates (running
+ * every 1 s, totals every 2 s) are in sampled.ts.
  */
 
 import { type MetricValues, metricsFor } from '../../core/metrics.js';

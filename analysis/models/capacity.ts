@@ -1,28 +1,12 @@
 /**
- * Capacity-aware companions to the infinite-capacity models.
- *
- * 1. Wasm host with c cores — M/G/c processor sharing. Every request gets its own instance
- *    (as in M/G/∞), but n requests in flight share c cores: each runs at rate min(1, c/n).
- *    The number in system is the birth–death chain of M/M/c (birth λ, death min(n, c)/E[S]),
- *    and since multi-server processor sharing is a symmetric queue, its distribution is
- *    insensitive to the service-time distribution beyond its mean (Kelly, "Reversibility and
- *    Stochastic Networks", 1979, §3.3; Gross & Harris, Fundamentals of Queueing Theory §2.3
- *    for the M/M/c quantities). With offered load a = λE[S] and ρ = a/c < 1:
- *      Erlang B:  B(0) = 1, B(k) = a·B(k−1) / (k + a·B(k−1))        (stable recursion)
- *      Erlang C:  C(c, a) = c·B(c) / (c − a·(1 − B(c)))             (P(all cores busy))
- *      E[N] = a + C·ρ/(1 − ρ),   E[T] = E[N]/λ = E[S]·(1 + C/(c − a))   (Little)
- *    — exactly the M/M/c (FCFS) mean response time, for any service-time distribution.
- *    The knee sits at the saturation arrival rate λ* = c/E[S] (the thesis's Spin float run
- *    saturated near 4 req/s on 10 cores, §4.3). For ρ ≥ 1 there is no steady state: the mean
- *    response time is unbounded and reported as null with `saturated: true`; what a finite run
- *    sees instead is a backlog growing at λ − c/E[S] requests per second and (fluid
- *    approximation, first-come-first-served order) a mean response time of
- *    E[S] + (ρ − 1)·D/2 over a run of length D.
- *
- * 2. Scale-per-request containers with a maximum concurrency M — the SMP's finite-capacity
- *    view: rejection probability at a given λ (pacsltk's rejectionProb = B_S·π_S once the
- *    chain reaches M) and the saturation arrival rate, the smallest λ whose rejection
- *    probability exceeds a threshold, found by bracketing and bisection.
+ * Capacity-aware companions to the infinite-capacity models (docs/models.md "Capacity
+ * companions"):
+ * 1. a Wasm host with c cores as M/G/c processor sharing — E[T] = E[S]·(1 + C/(c − a)) with
+ *    a = λE[S] and Erlang C, insensitive to the service-time distribution beyond its mean
+ *    (Kelly 1979 §3.3; Gross & Harris §2.3); the knee at λ* = c/E[S]; past it no steady
+ *    state, and a fluid approximation E[S] + (ρ − 1)·D/2 of what a run of D seconds sees;
+ * 2. scale-per-request containers with a maximum concurrency M — the SMP's rejection
+ *    probability and its saturation arrival rate, found by bracketing and bisection.
  */
 import { InputError } from '../../core/errors.js';
 import { SMP_DEFAULT_MAX_CONCURRENCY, type SmpInput, type SmpResult, solveSmp } from './smp.js';

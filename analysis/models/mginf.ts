@@ -1,5 +1,5 @@
 /**
- * M/G/∞ model of a WebAssembly executor (thesis §3.3; MODELS.md "M/G/∞ for Wasm"): every
+ * M/G/∞ model of a WebAssembly executor (thesis §3.3; docs/models.md "M/G/∞ for Wasm"): every
  * request gets its own fresh instance at once, so there is no queueing and no cold/warm split.
  * In steady state (any service-time distribution, Poisson arrivals):
  *   E[response] = E[S],   N (requests in system) ~ Poisson(λ·E[S])
@@ -56,7 +56,7 @@ export function solveMginf(input: MginfInput): MginfResult {
   };
 }
 
-/** M/G/∞ as metric values (DESIGN.md: E[S] ↔ respTime, λE[S] ↔ inFlight; never rejects). */
+/** M/G/∞ as metric values (docs/engine.md: E[S] ↔ respTime, λE[S] ↔ inFlight; never rejects). */
 export function mginfMetrics(r: MginfResult): MetricValues {
   return { respTime: r.meanResponseTime, inFlight: r.meanInSystem, rejectProb: 0 };
 }

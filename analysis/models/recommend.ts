@@ -1,22 +1,10 @@
 /**
- * Keep-alive advice from the SMP: the smallest keep-alive τ whose mean response time is within
- * a tolerance of its large-keep-alive limit — the "knee" the thesis read off Figs 4.1/4.6 by
- * eye (§4.3.1) — and what keeping executors that long costs in idle executors.
- *
- * The limit. As τ → ∞ every server's kill probability e^{−λp_mτ} → 0, so every kill rate
- * K_m → 0: instances are never reclaimed, the cold-start probability → 0 and the SMP's mean
- * response time → w (in pacsltk's finite computation the chain then extends to the maximum
- * concurrency M, whose state has response w by definition). So the limit is R∞ = w, exactly,
- * for both variants, and the target is R(τ) ≤ (1 + tolerance)·w. Equivalently, the cold-start
- * probability must fall to about tolerance·w/(c − w).
- *
- * The search. R(τ) decreases with τ (longer keep-alive, fewer cold starts), but to be safe
- * against plateaus we scan a log grid of τ from 1 ms to 1e7 s (24 points per decade) for the
- * first point meeting the target, then bisect between it and its predecessor to 1e-6 relative.
- *
- * The cost. Idle executors = the SMP's avgIdleCount (warm instances not serving); with a memory
- * size m MB they hold avgIdleCount · m/1024 GB, i.e. avgIdleCount · m/1024 · 3600 GB-seconds of
- * idle memory per hour (GB = 1024 MB, the convention of GB-second billing).
+ * Keep-alive advice from the SMP (docs/models.md "Keep-alive advice"): the smallest keep-alive
+ * τ whose mean response time is within a tolerance of its large-keep-alive limit R∞ = w — the
+ * "knee" the thesis read off Figs 4.1/4.6 (§4.3.1) — and what keeping executors that long costs
+ * in idle executors (avgIdleCount, and idle GB-seconds per hour with a memory size; GB = 1024
+ * MB). Search: a log grid of τ from 1 ms to 1e7 s (24 per decade) for the first τ meeting the
+ * target, then bisection to 1e-6 relative.
  */
 import { InputError } from '../../core/errors.js';
 import { type SmpInput, type SmpResult, solveSmp } from './smp.js';

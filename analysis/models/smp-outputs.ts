@@ -1,5 +1,5 @@
 /**
- * The SMP's 11 outputs (MODELS.md; pacsltk's `get_sls_warm_count_dist` names in camelCase),
+ * The SMP's 11 outputs (docs/models.md; pacsltk's `get_sls_warm_count_dist` names in camelCase),
  * the record type built from the key list (core/metrics.ts), and their mapping to metric values.
  */
 import { METRICS, type MetricValues, type SmpOutputName } from '../../core/metrics.js';

@@ -1,27 +1,12 @@
 /**
  * The semi-Markov (SMP) model of a scale-per-request serverless platform (Mahmoudi & Khazaei,
- * "Performance Modeling of Serverless Computing Platforms", IEEE TCC 2020), re-implemented
- * from pacsltk's `get_sls_warm_count_dist` (pacslab/serverless-performance-modeling,
- * pacsltk/pacsltk/perfmodel.py) exactly as /work/shared/MODELS.md specifies, with two variants:
+ * IEEE TCC 2020), re-implemented from pacsltk's `get_sls_warm_count_dist`
+ * (pacslab/serverless-performance-modeling, pacsltk/pacsltk/perfmodel.py) with two variants:
+ * `original` (pacsltk as published) and `thesis` (default; ā = 1/L, Monum 2024 §3.2.1 and
+ * Appendix A). docs/models.md "The SMP" states every equation.
  *
- * - `original`: pacsltk as published. Mean gap between requests on the m-th server
- *   ā = −T·e^{−LT} + (1 − e^{−LT})/L with T = τ + w.
- * - `thesis` (default): ā = 1/L (Monum 2024, §3.2.1 and Appendix A), the variant the thesis
- *   validated against OpenWhisk.
- *
- * State m = number of warm instances (0 … S). With ρ = λw and Erlang-B B_m (recursion
- * inv_j = 1 + inv_{j−1}·j/ρ, B_j = 1/inv_j), the m-th server takes p_m = B_{m−1} − B_m of the
- * traffic (L = λp_m); it is killed before its next request with probability
- * prob_kill = 1 − F(τ) = 1 + expm1(−Lτ) (scipy's `expon.cdf` form; exactly 0 once Lτ ≳ 36.7),
- * lives τ + (1/prob_kill − 1)·ā, and the kill rate is cumulative: K_m = K_{m−1} + 1/lifespan_m.
- * Birth–death generator: up m→m+1 = b_m(1/c)/(b_m + 1/c) with b_m = λB_m, down m→m−1 = K_m.
- *
- * The stationary distribution is computed in product form (detailed balance of a birth–death
- * chain, π_{m+1} = π_m·up_m/K_{m+1}) instead of pacsltk's dense solve of Qᵀ with column 0
- * replaced by ones: the same numbers (to ~1e-13 relative on the held-out table), O(S) and
- * allocation-free. States below the highest m with K_m = 0 are transient (π = 0), exactly as
- * the dense solve gives them.
- *
+ * The stationary distribution is computed in product form (π_{m+1} = π_m·up_m/K_{m+1}) instead
+ * of pacsltk's dense solve: the same numbers (~1e-13 relative), O(S) and allocation-free.
  * Every arithmetic step follows pacsltk's order of operations (ρ = λ/(1/w), the Erlang-B
  * recursion from scratch, x = τ/(1/L)), so results agree to rounding.
  */
@@ -313,7 +298,7 @@ function ensureCapacityKeeping(n: number, keep: number): void {
   killRate.set(oldKill.subarray(0, keep));
 }
 
-/** The SMP result as faasmark metric values (DESIGN.md mapping, via smpOutputsToMetrics). */
+/** The SMP result as faasmark metric values (the mapping of core/metrics.ts, via smpOutputsToMetrics). */
 export function smpMetrics(r: SmpResult): MetricValues {
   return smpOutputsToMetrics(r);
 }

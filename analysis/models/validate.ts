@@ -1,6 +1,6 @@
 /**
  * Input checks shared by the models. Each failure is an InputError naming the field, the rule
- * and the value (STYLE.md: "where, rule, value"), thrown before any computation.
+ * and the value (docs/design/conventions.md: "where, rule, value"), thrown before any computation.
  */
 import { InputError } from '../../core/errors.js';
 

@@ -1,5 +1,5 @@
 /**
- * Read a results directory (DESIGN.md "Results layout"; shapes in results/types.ts) for the
+ * Read a results directory (docs/engine.md "Results layout"; shapes in results/types.ts) for the
  * report and compare commands. Bad input is reported once, clearly (InputError, exit 2):
  * a missing directory, no manifest, no points. A partial run (points written, no top-level
  * summary.json yet) is read from points/<id>/summary.json with a warning.

@@ -1,18 +1,16 @@
 /**
- * The scale-per-request container simulator (MODELS.md "Simulator"; SimFaaS semantics,
+ * The scale-per-request container simulator (docs/simulator.md; SimFaaS semantics,
  * pacslab/simfaas ServerlessSimulator): an arriving request goes to an idle executor chosen
  * by the routing policy, else cold-starts a new one (or is rejected at maximum concurrency);
  * an executor is destroyed exactly keepAlive s after the end of its last request.
  *
- * Data structures (all typed arrays, reused slots — memory is bounded by the peak number of
- * executors, never by the number of requests):
- * - departures: a binary min-heap (event-heap.ts) of (end time, executor slot);
- * - idle executors: a deque in the order they became idle. Its front is the next to expire
- *   (keep-alive is the same for all, so expiry order = idle order) and its back is the most
- *   recently used one (`mru` pops the back: an MRU stack). `newest` adds an indexed max-heap
- *   on creation serial; `random` a dense array with positions. Entries of executors taken
- *   from the middle go stale (an epoch counter tells) and are dropped when they reach an end.
- * Expiries need no events: the deque front always holds the next one.
+ * Data structures (typed arrays, reused slots: memory is bounded by the peak number of
+ * executors, never by the number of requests): departures in a binary min-heap
+ * (event-heap.ts); idle executors in a deque in the order they became idle — its front is the
+ * next to expire (one keep-alive for all), its back the most recently used (`mru` pops it).
+ * `newest` adds an indexed max-heap on creation serial, `random` a dense array with
+ * positions. Entries taken from the middle go stale (an epoch counter tells) and are dropped
+ * when they reach an end. Expiries need no events: the deque front always holds the next one.
  */
 import type { Distribution } from '../distributions.js';
 import type { Rng } from '../random.js';

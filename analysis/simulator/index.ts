@@ -1,5 +1,5 @@
 /**
- * `simulate(params, rng, hooks?)`: the fast discrete-event simulator (MODELS.md "Simulator").
+ * `simulate(params, rng, hooks?)`: the fast discrete-event simulator (docs/simulator.md).
  * Pure: all randomness comes from `rng` (forked into independent streams for arrivals,
  * service times and routing, so two routing policies with one seed see the same arrivals).
  * Memory is bounded by the peak number of executors / requests in flight, not by the number

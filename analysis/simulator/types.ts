@@ -1,5 +1,5 @@
 /**
- * Parameters and results of the discrete-event simulator (MODELS.md "Simulator"; SimFaaS
+ * Parameters and results of the discrete-event simulator (docs/simulator.md; SimFaaS
  * semantics, pacslab/simfaas). Results use the SMP's output names (pacsltk) so a simulation
  * and a prediction compare field by field.
  */
@@ -76,7 +76,7 @@ export interface SimCounts {
 }
 
 /**
- * Container-mode results, with the SMP's names (MODELS.md, analysis/models/smp-outputs.ts)
+ * Container-mode results, with the SMP's names (docs/models.md, analysis/models/smp-outputs.ts)
  * and the metric mapping. Over the measurement window:
  * - avgServerCount: time-weighted mean warm executors = avgServerCountTotal − avgRunningColdCount (the SMP's "servers");
  * - avgServerCountTotal: time-weighted mean live executors (created → destroyed);
@@ -96,7 +96,7 @@ export interface ContainerSimResult extends SimCounts, SmpOutputs {
   executorsDestroyed: number;
   /** The largest number of executors alive at once. */
   maxServerCountTotal: number;
-  /** The same results as faasmark metrics (analysis/metrics/definitions.ts smpOutputsToMetrics). */
+  /** The same results as faasmark metrics (core/metrics.ts smpOutputsToMetrics). */
   metrics: MetricValues;
 }
 

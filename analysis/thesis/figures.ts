@@ -3,7 +3,7 @@
  * Table 4.1 service times, with the thesis's published measurements (results/thesis/)
  * overlaid, and a closeness check per figure: the largest relative difference between our
  * SMP and the thesis's own "Model" numbers at the x values it published (they must coincide;
- * MODELS.md asks for 1e-9 relative agreement with pacsltk).
+ * docs/models.md asks for 1e-9 relative agreement with pacsltk).
  */
 import type { MetricKey } from '../../core/metrics.js';
 import type { SmpVariant } from '../models/smp.js';
@@ -12,7 +12,7 @@ import { capacityValue, curve, grid, level, mginfValue, smpValue } from '../repo
 import { mean } from '../stats/bootstrap.js';
 import { THESIS_FUNCTIONS, type ThesisData, type ThesisFunction, type XY } from './data.js';
 
-/** Relative agreement required for "coincides" (MODELS.md: reproduce pacsltk to 1e-9 relative). */
+/** Relative agreement required for "coincides" (docs/models.md: reproduce pacsltk to 1e-9 relative). */
 export const COINCIDE_TOLERANCE = 1e-9;
 
 /** Cores of the thesis's Spin host (§4.2.1: 10 cores) for the capacity companion. */

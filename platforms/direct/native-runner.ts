@@ -1,7 +1,7 @@
 /**
  * Native executor lifecycle for one workload: spawn its action server (`command ...args
  * --port 0`), wait for the `{"listening":P}` line, then `POST /init` and `POST /run`
- * over one keep-alive connection. Every server is registered with harness/lifecycle.ts
+ * over one keep-alive connection. Every server is registered with core/lifecycle.ts
  * and stopped (SIGTERM, then SIGKILL after a grace period) by `stop()` or on shutdown.
  */
 import { type ChildProcess, spawn } from 'node:child_process';

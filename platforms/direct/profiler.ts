@@ -1,5 +1,5 @@
 /**
- * Service-time profiler (issue 3, "the thesis's Table 4.1, measured"). For one workload:
+ * Service-time profiler. For one workload:
  * - nativeCold: a new action server per sample: spawn → {"listening"} → /init → first
  *   /run (the container cold start without the container; `runs` samples).
  * - nativeWarm: one action server, reused; its first /run is reported as `first`, then
@@ -9,7 +9,7 @@
  *   `warmup` invocations are discarded, then `runs` samples.
  * V8 compiles Wasm lazily (Liftoff, then TurboFan tier-up), so `first` shows the
  * untiered cost and the samples the steady state; for float the tier-up can take longer
- * than a few warm-up requests (ENVIRONMENT.md: ~5 s), so raise `warmup` to reach it.
+ * than a few warm-up requests (docs/design/machines.md: ~5 s), so raise `warmup` to reach it.
  * wasmSlowdown = wasm.mean / nativeWarm.mean (the thesis's ratio). All times in seconds.
  */
 import { mean, median, quantileSorted } from 'simple-statistics';
@@ -34,7 +34,7 @@ export interface PhaseProfile extends SampleStats {
   samples: number[];
 }
 
-/** Thesis Table 4.1 (PLATFORMS.md): container cold / warm / Wasm, seconds. */
+/** Thesis Table 4.1 (docs/design/platform-facts.md): container cold / warm / Wasm, seconds. */
 export const THESIS_TABLE_4_1: Record<
   WorkloadName,
   { cold: number; warm: number; wasm: number; slowdown: number }

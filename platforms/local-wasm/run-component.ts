@@ -6,7 +6,7 @@
  *
  * jco ≥ 1.17 glue calls `WebAssembly.promising` (JSPI) inside a try/catch at every
  * instantiation; Node 20 lacks it, and the thrown TypeError makes V8 re-parse the ~1 MB glue:
- * ~27 ms per instance (ENVIRONMENT.md). {@link installPromisingFallback} sets it to the
+ * ~27 ms per instance (docs/design/machines.md). {@link installPromisingFallback} sets it to the
  * identity function — exactly what the glue's catch branch falls back to — which brings
  * instantiation down to a few ms.
  */

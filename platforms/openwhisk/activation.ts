@@ -1,7 +1,7 @@
 /**
- * Activation record → PlatformSide (harness/records.ts). OpenWhisk reports epoch ms and
+ * Activation record → PlatformSide (core/records.ts). OpenWhisk reports epoch ms and
  * ms durations; we convert at this edge: instants via clock.fromEpochMs, durations to s.
- * Annotations are looked up by key, never by position (PLATFORMS.md).
+ * Annotations are looked up by key, never by position (docs/design/platform-facts.md).
  */
 
 import type { PointClock } from '../../core/platform.js';

@@ -1,19 +1,16 @@
 /**
- * Invoker log → executor spans and per-activation container states (PLATFORMS.md "Invoker
- * log"). Incremental: feed lines as they arrive (`kubectl logs -f`) or a whole file.
- *
- * Line shape: `[<ISO time>] [<LEVEL>] [#tid_<id>] [<Component>] <message> [marker:…]`.
- * - `containerStart containerState: <s> container: Some(ContainerId(<id>)) … action: <a>
- *   namespace: <ns> activationId: <id>`; on a cold start `container: None`, and the id
- *   comes from a later line of the same transaction (`ContainerId(<id>)`), joined on #tid.
- * - Kubernetes factory: `launching pod <name> … [marker:invoker_kubeapi.create_start:<ms>]`
- *   and `Deleting pod <name> … [marker:invoker_kubeapi.delete_start:<ms>]`; the pod name is
- *   the ContainerId.
- * - Docker factory: `… docker run … [marker:invoker_docker.run_start…]` (the id is in a later
- *   line of the same #tid) and `… docker rm … <id> … [marker:invoker_docker.rm_start…]`.
- * Timestamps without a zone are UTC. A container's life is create_start → delete_start (the
- * thesis); containers without a create line start at their first mention, without a delete
- * line they stay open (deleted: null).
+ * Invoker log → executor spans and per-activation container states
+ * (docs/design/platform-facts.md "Invoker log"). Incremental: feed lines as they arrive
+ * (`kubectl logs -f`) or a whole file. Line shape: `[<ISO time>] [<LEVEL>] [#tid_<id>]
+ * [<Component>] <message> [marker:…]`.
+ * - `containerStart containerState: <s> container: Some(ContainerId(<id>)) …`; on a cold start
+ *   `container: None`, and the id comes from a later line of the same #tid.
+ * - Kubernetes factory: `launching pod <name> … invoker_kubeapi.create_start` and `Deleting pod
+ *   <name> … invoker_kubeapi.delete_start`; the pod name is the ContainerId.
+ * - Docker factory: `docker run … invoker_docker.run_start` (id in a later line of the same
+ *   #tid) and `docker rm … <id> … invoker_docker.rm_start`.
+ * Timestamps without a zone are UTC. A container lives create_start → delete_start (the
+ * thesis); without a create line it starts at its first mention, without a delete it stays open.
  */
 
 export type ContainerState =

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { MissingToolError, PlatformError } from '../../core/errors.js';
 import { parseSpinVersion, type SpinVersion } from './version.js';
 
-/** The Spin release faasmark's docs and nightly pin (shim v0.24.0 pairs with it, PLATFORMS.md). */
+/** The Spin release faasmark's docs and nightly pin (shim v0.24.0 pairs with it, docs/design/platform-facts.md). */
 export const PINNED_SPIN_VERSION = '3.6.3';
 
 export const SPIN_INSTALL_HINT =

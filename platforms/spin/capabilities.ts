@@ -1,7 +1,7 @@
 /**
  * What both Spin adapters (bare-metal `spin up`, SpinKube) report: only client-side timings.
  * Spin exposes no activation records, cold flag or instance lifecycle, and has no keep-alive
- * or routing setting to honour (it instantiates per request; PLATFORMS.md "Spin").
+ * or routing setting to honour (it instantiates per request; docs/design/platform-facts.md "Spin").
  */
 import type { PlatformCapabilities } from '../../core/platform.js';
 

@@ -4,7 +4,7 @@
  * the last few KiB of stderr kept for error messages, a bounded readiness wait, and a stop
  * that sends SIGTERM to the group and SIGKILL after a grace. A process-exit hook kills every
  * group still alive, so even an abrupt exit of faasmark leaves no orphan; SIGINT/SIGTERM go
- * through harness/lifecycle.ts (the owner registers {@link SpinProcess.stop} with onShutdown).
+ * through core/lifecycle.ts (the owner registers {@link SpinProcess.stop} with onShutdown).
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';

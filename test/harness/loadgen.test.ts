@@ -145,7 +145,7 @@ describe('runOpenLoop', () => {
     assert.ok(balanced(res.counts));
   });
 
-  it('integrity: executors killed mid-run — every sent request is still accounted for (issue 5)', async () => {
+  it('integrity: executors killed mid-run — every sent request is still accounted for', async () => {
     const fake = new FakePlatform({ warm: 0.02, cold: 0.04 });
     const clock = await setupFake(fake, 0.2);
     const records: RequestRecord[] = [];

@@ -12,7 +12,7 @@ import { filterPoints, planSuite } from '../../harness/suite/plan.js';
 import { suiteSchema } from '../../harness/suite/schema.js';
 import { fakeResolver } from './fakes/resolver.js';
 
-// The exact example from issue 5.
+// A suite in the documented shape (docs/engine.md "Suite reference").
 const ISSUE_EXAMPLE = `name: quick
 seed: 204
 arrivals: poisson            # poisson | conditional-poisson | deterministic | trace
@@ -75,7 +75,7 @@ describe('suite loading', () => {
     assert.equal(s.platforms.length, 2);
   });
 
-  it('names the path and the problem (issue 5 message shape)', async () => {
+  it('names the path and the problem (message shape)', async () => {
     const raw = base();
     (raw.platforms as Record<string, unknown>[])[0] = { name: 'local-container', routing: 'lru' };
     assert.deepEqual(await problemsOf(raw), [

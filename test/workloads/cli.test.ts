@@ -1,4 +1,4 @@
-/** `faasmark invoke` and `faasmark profile` (issue 3), run unspawned through the CLI's main. */
+/** `faasmark invoke` and `faasmark profile`, run unspawned through the CLI's main. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';

@@ -1,7 +1,7 @@
 /**
  * float: the kernel against its definition (pyperformance bm_float), and the three builds
  * against each other. The Spin/StarlingMonkey engine's sin/cos can differ from V8's by
- * 1 ULP for 0.9 % of arguments (ENVIRONMENT.md, measured for i < 1e6), which can move the
+ * 1 ULP for 0.9 % of arguments (docs/design/machines.md, measured for i < 1e6), which can move the
  * normalised maxima by a few ULP: builds are compared with a relative tolerance of 1e-14
  * (≈ 45 ULP), far below any real disagreement.
  */

@@ -7,7 +7,7 @@
  *
  * Versions (one place): spin-operator v0.6.1 and cert-manager v1.20.0 as in the SpinKube docs
  * (spinframework/spin-operator, "Scaling Spin App With KEDA"); containerd-shim-spin v0.24.0,
- * which embeds Spin 3.6.3 (PLATFORMS.md) — the docs' own kind example uses v0.26.0.
+ * which embeds Spin 3.6.3 (docs/design/platform-facts.md) — the docs' own kind example uses v0.26.0.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -348,7 +348,7 @@ describe('spawned CLI', () => {
       '--json',
     ]);
     assert.equal(ok.status, 0, ok.stderr);
-    const coldProb = JSON.parse(ok.stdout).coldProb; // issue 2 reference (pacsltk), 1e-9 relative
+    const coldProb = JSON.parse(ok.stdout).coldProb; // reference (pacsltk), 1e-9 relative
     assert.ok(Math.abs(coldProb - 0.7167461994994052) <= 1e-9 * 0.7167461994994052, String(coldProb));
     const bad = run(['predict', 'smp', '--arrival-rate', '1', ...AES, '--keep-alive', '1,x']);
     assert.equal(bad.status, 2);

@@ -128,7 +128,7 @@ describe('solveSmp against the thesis "Model" blocks (thesis variant, λ = 1, Ta
 });
 
 describe('solveSmp reference values', () => {
-  it('original variant, aes, τ = 1 (issue 2, from pacsltk)', () => {
+  it('original variant, aes, τ = 1 (from pacsltk)', () => {
     const r = solveSmp({ arrivalRate: 1, warm: 0.0259, cold: 2.5849, keepAlive: 1, variant: 'original' });
     close(r.coldProb, 0.7167461994994052, 1e-9, 0, 'coldProb');
     close(r.avgIdleCount, 0.2871680704232298, 1e-9, 0, 'avgIdleCount');
@@ -136,7 +136,7 @@ describe('solveSmp reference values', () => {
     close(r.avgRespTime, 1.8600535245189782, 1e-9, 0, 'avgRespTime');
   });
 
-  it('thesis variant, MODELS.md values (given to 4 significant digits: tolerance half a unit in the last)', () => {
+  it('thesis variant, docs/models.md reference values (given to 4 significant digits: tolerance half a unit in the last)', () => {
     const aes = solveSmp({ arrivalRate: 1, warm: 0.0259, cold: 2.5849, keepAlive: 1 });
     close(aes.avgRespTime, 1.4976, 0, 0.00005, 'aes avgRespTime');
     close(aes.coldProb, 0.5751, 0, 0.00005, 'aes coldProb');
@@ -312,7 +312,7 @@ describe('solveSmp input validation', () => {
 });
 
 describe('smpMetrics', () => {
-  it('maps SMP outputs to the metric names of DESIGN.md', () => {
+  it('maps SMP outputs to the metric names of core/metrics.ts', () => {
     const r = solveSmp({ arrivalRate: 1, warm: 0.0259, cold: 2.5849, keepAlive: 1 });
     const m = smpMetrics(r);
     assert.equal(m.respTime, r.avgRespTime);

@@ -159,7 +159,7 @@ describe('wasm mode with c cores vs M/G/c processor sharing (exact mean; symmetr
 
 /** Container vs SMP where its assumptions hold: Poisson, exponential service, τ ≫ 1/λ. */
 const HOLDS: { name: string; arrivalRate: number; warm: number; cold: number; keepAlive: number }[] = [
-  // thesis Table 4.1 service times (PLATFORMS.md), λ = 1 as in the thesis
+  // thesis Table 4.1 service times (docs/design/platform-facts.md), λ = 1 as in the thesis
   { name: 'float', arrivalRate: 1, warm: 1.5288, cold: 4.1202, keepAlive: 60 },
   { name: 'float', arrivalRate: 1, warm: 1.5288, cold: 4.1202, keepAlive: 600 },
   // aes at τ = 60 is NOT in this list: coldProb 0.0062 vs 0.0046 times c ≫ w moves respTime by +12%

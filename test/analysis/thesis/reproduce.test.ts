@@ -41,7 +41,7 @@ describe('reproduced figures', () => {
   });
   // The cross-check of the SMP engineer's solver: the thesis's own "Model" numbers were produced
   // by pacsltk (thesis variant) from the same inputs, so ours must agree to rounding
-  // (MODELS.md: 1e-9 relative; observed ≤ 2e-13).
+  // (docs/models.md: 1e-9 relative; observed ≤ 2e-13).
   for (const f of figs) {
     for (const c of f.closeness.filter((c) => c.mustCoincide)) {
       it(`Fig ${f.number}: ${c.label} coincides (≤ ${COINCIDE_TOLERANCE})`, () => {

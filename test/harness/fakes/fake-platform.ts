@@ -1,5 +1,5 @@
 /**
- * A fake container platform with the real Platform interface (STYLE.md: fakes share the real
+ * A fake container platform with the real Platform interface (docs/design/conventions.md: fakes share the real
  * interface): a scale-per-request pool on real timers. Service takes `cold` seconds on a new
  * executor and `warm` on an idle one (MRU); executors idle for the keep-alive are destroyed.
  * `maxConcurrency` rejects beyond it; `killBusyExecutor()` crashes an executor mid-request.

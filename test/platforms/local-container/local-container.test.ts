@@ -136,7 +136,7 @@ describe('local-container pool', () => {
       (a.body as { pid: number }).pid,
       'same OS process served both',
     );
-    // PlatformSide semantics (harness/records.ts): endAt - startAt includes initTime
+    // PlatformSide semantics (core/records.ts): endAt - startAt includes initTime
     const pa = a.platform!;
     assert.ok(pa.endAt! - pa.startAt! >= pa.initTime!);
     assert.ok(pa.startAt! >= 0 && pa.endAt! <= clock.now());

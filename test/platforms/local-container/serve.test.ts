@@ -1,5 +1,5 @@
 /**
- * `faasmark serve` (issue 4): strict flag parsing (unspawned), and a spawned server that
+ * `faasmark serve`: strict flag parsing (unspawned), and a spawned server that
  * prints its URL, serves, and on SIGINT stops every executor process it started (no orphans).
  */
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 /**
- * local-wasm worker pool prefetch and the per-worker reusable WASI host (performance work on
- * issue 4): a prefetched request behind a hanging one is re-queued, not lost, when that worker
+ * local-wasm worker pool prefetch and the per-worker reusable WASI host (performance work):
+ * a prefetched request behind a hanging one is re-queued, not lost, when that worker
  * is terminated; requests are served in FIFO order; and a reused WASI host still gives every
  * request a fresh instance with its own stdin/stdout (no state carried between requests).
  * Fixtures: test/fixtures/wasi/{echo,counter}.wat (echo: '[' first byte loops forever, '"'

@@ -1,5 +1,5 @@
 /**
- * Invoker-log parsing against fixtures in the real line format (PLATFORMS.md "Invoker log"):
+ * Invoker-log parsing against fixtures in the real line format (docs/design/platform-facts.md "Invoker log"):
  * prewarmed containers, a recreated container, cold starts joined via #tid, other actions
  * interleaved, a stack trace, a missing delete line, a timestamp without zone (UTC).
  */

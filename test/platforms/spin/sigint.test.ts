@@ -1,5 +1,5 @@
 /**
- * SIGINT while `spin up` runs: harness/lifecycle.ts runs the platform's registered cleanup, so
+ * SIGINT while `spin up` runs: core/lifecycle.ts runs the platform's registered cleanup, so
  * the stand-in and the helper it spawned are gone when faasmark exits (code 130).
  */
 import assert from 'node:assert/strict';

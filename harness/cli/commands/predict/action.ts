@@ -1,7 +1,7 @@
 /** `faasmark predict smp|mginf|capacity`: evaluate the models (analysis/models/) and print. */
 import { readFile } from 'node:fs/promises';
 import { smpSaturation } from '../../../../analysis/models/capacity.js';
-import { mginfRecord, smpRecord, smpRecords } from '../../../../analysis/models/records.js';
+import { mginfRecord, smpRecord, smpRecords } from '../../../../analysis/models/documents.js';
 import type { SmpInput } from '../../../../analysis/models/smp.js';
 import { parseSmpInputs } from '../../../../analysis/models/smp-input.js';
 import { InputError } from '../../../../core/errors.js';

@@ -1,5 +1,5 @@
 /** The tables `faasmark predict …` prints (--json prints the records themselves). */
-import type { MginfRecord, SmpRecord } from '../../../../analysis/models/records.js';
+import type { MginfRecord, SmpRecord } from '../../../../analysis/models/documents.js';
 import { fmt, renderTable } from '../../../../analysis/table.js';
 import type { CapacityOptions } from './index.js';
 

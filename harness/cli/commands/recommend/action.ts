@@ -1,6 +1,7 @@
 /** `faasmark recommend keep-alive`: the SMP keep-alive advice (analysis/models/recommend.ts), printed. */
+
+import { keepAliveRecord } from '../../../../analysis/models/documents.js';
 import { type KeepAliveAdviceInput, recommendKeepAlive } from '../../../../analysis/models/recommend.js';
-import { keepAliveRecord } from '../../../../analysis/models/records.js';
 import { out, outJson } from '../../io.js';
 import { keepAliveTable } from './render.js';
 

@@ -1,5 +1,5 @@
 /** The `faasmark recommend keep-alive` table. */
-import type { KeepAliveRecord } from '../../../../analysis/models/records.js';
+import type { KeepAliveRecord } from '../../../../analysis/models/documents.js';
 import { fmt, renderTable } from '../../../../analysis/table.js';
 
 export function keepAliveTable(record: KeepAliveRecord): string {

@@ -1,5 +1,5 @@
 /**
- * The JSON shapes `faasmark predict` and `faasmark recommend` print (issue 2, "CLI contract"):
+ * The JSON documents `faasmark predict` and `faasmark recommend` print:
  * inputs first, then outputs, flat, camelCase, seconds and req/s. Pure functions.
  */
 
