@@ -21,6 +21,33 @@ export interface PlatformCapabilities {
   keepAlive: boolean;
   /** Honours a routing policy. */
   routing: boolean;
+  /**
+   * Can make a workload's next request start a fresh executor on demand ({@link
+   * Platform.forceCold}), so a cold service time is measured on a cold call.
+   */
+  forceCold: boolean;
+}
+
+/**
+ * The settings in effect for the current point, read from the platform after setup and
+ * deploy (not the values asked for). null: the platform has no such setting or cannot tell.
+ */
+export interface AppliedSettings {
+  /** Keep-alive in effect (s): idle time before an executor is destroyed. */
+  keepAlive: number | null;
+  routing: RoutingPolicy | null;
+  /** Most requests the platform serves at once (its real limit); null = none known. */
+  maxConcurrency: number | null;
+  /** CPU cores (or worker threads) the executors share; null = unknown. */
+  cores: number | null;
+}
+
+/** What actually runs the executors (a container engine, a Wasm runtime), with its version. */
+export interface EngineDescription {
+  name: string;
+  version?: string;
+  /** Settings passed to the engine that change what is measured (flags, limits). */
+  settings?: Record<string, unknown>;
 }
 
 /** Settings for one point (docs/engine.md: set up with keep-alive, routing policy, limits). */
@@ -54,11 +81,16 @@ export interface InvokeResult {
   platform?: PlatformSide;
 }
 
-/** Versions, digests and settings recorded in the run manifest. */
+/**
+ * Versions, digests and settings recorded in the run manifest and each point's summary. Read
+ * after setup and deploy; a field is either measured or absent, never a placeholder.
+ */
 export interface PlatformDescription {
   name: string;
   executor: ExecutorKind;
   version?: string;
+  engine?: EngineDescription;
+  applied: AppliedSettings;
   /** Free-form settings / digests worth recording (never secrets). */
   details?: Record<string, unknown>;
   /** Warnings a user should see (e.g. Spin instance reuse breaks M/G/∞). */
@@ -81,16 +113,21 @@ export interface Platform {
   invoke(request: InvokeRequest): Promise<InvokeResult>;
   /** Executor spans observed so far (open spans have destroyedAt null). Empty if not observable. */
   executorSpans(): Promise<ExecutorSpan[]>;
-  /** Describe versions/settings for the manifest. */
+  /** Versions and the settings in effect, read from the platform (after setup and deploy). */
   describe(): Promise<PlatformDescription>;
   /** Stop everything this platform started. Safe to call twice. */
   teardown(): Promise<void>;
   /**
-   * Optional: whether the platform stayed usable since setup. `ok: false` once it failed
-   * mid-point (e.g. `spin up` crashed): its requests were recorded as errors and the engine
-   * marks the point invalid. Absent means always healthy.
+   * Whether the platform stayed usable since setup. `ok: false` once it failed mid-point (e.g.
+   * `spin up` crashed): its requests were recorded as errors and the engine marks the point
+   * invalid with the reason.
    */
-  health?(): PlatformHealth;
+  health(): PlatformHealth;
+  /**
+   * Make the next request of `workload` start a fresh executor (e.g. retire its warm ones).
+   * Present when `capabilities.forceCold`.
+   */
+  forceCold?(workload: string): Promise<void>;
 }
 
 /** What {@link Platform.health} reports. */

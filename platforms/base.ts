@@ -15,6 +15,7 @@ import type {
   Platform,
   PlatformCapabilities,
   PlatformDescription,
+  PlatformHealth,
   PointClock,
   SetupOptions,
 } from '../core/platform.js';
@@ -73,5 +74,9 @@ export abstract class PlatformBase implements Platform {
   protected abstract doInvoke(request: InvokeRequest): Promise<InvokeResult>;
   protected abstract doTeardown(): Promise<void>;
   abstract executorSpans(): Promise<ExecutorSpan[]>;
+  /** Healthy unless a platform says otherwise (one that watches a process overrides it). */
+  health(): PlatformHealth {
+    return { ok: true };
+  }
   abstract describe(): Promise<PlatformDescription>;
 }

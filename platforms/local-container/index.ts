@@ -6,7 +6,9 @@
  * which answers with the workload's JSON and the activation record in the
  * x-faasmark-activation header; invoke() goes through that endpoint.
  */
+
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { availableParallelism } from 'node:os';
 import type { Pool } from 'undici';
 import { createRng } from '../../analysis/random.js';
 import { BuildError, PlatformError } from '../../core/errors.js';
@@ -50,6 +52,7 @@ export class LocalContainerPlatform extends PlatformBase {
     platformTimes: true,
     keepAlive: true,
     routing: true,
+    forceCold: true,
   };
   private server: Server | undefined;
   private port = 0;
@@ -200,10 +203,21 @@ export class LocalContainerPlatform extends PlatformBase {
     return this.pools.get(workload)?.size ?? 0;
   }
 
+  /** Retire the workload's idle executors, so its next request cold-starts one. */
+  async forceCold(workload: string): Promise<void> {
+    await this.pools.get(workload)?.evictIdle();
+  }
+
   async describe(): Promise<PlatformDescription> {
     const description: PlatformDescription = {
       name: this.name,
       executor: this.executor,
+      applied: {
+        keepAlive: this.config.keepAlive,
+        routing: this.config.routing,
+        maxConcurrency: this.config.maxConcurrency ?? null,
+        cores: availableParallelism(),
+      },
       version:
         this.config.executor === 'docker'
           ? (this.dockerVersion ?? 'docker (not checked yet)')

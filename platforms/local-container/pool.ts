@@ -205,6 +205,11 @@ export class ContainerPool {
     return { status: 'ok', httpStatus: 200, text: result.text, activation };
   }
 
+  /** Destroy every idle executor now (cause 'evicted'): the next request starts a cold one. */
+  async evictIdle(): Promise<void> {
+    await Promise.all(this.entries.filter((e) => e.state === 'idle').map((e) => this.retire(e, 'evicted')));
+  }
+
   /** Destroy every executor and reject the queue (cause 'teardown'). */
   async close(): Promise<void> {
     this.closed = true;

@@ -47,6 +47,7 @@ export class LocalWasmPlatform extends PlatformBase {
     platformTimes: true,
     keepAlive: false,
     routing: false,
+    forceCold: false,
   };
   private pool: WorkerPool | undefined;
   private host: WasmHost | undefined;
@@ -157,6 +158,13 @@ export class LocalWasmPlatform extends PlatformBase {
       name: this.name,
       executor: this.executor,
       version: `node ${process.version} (V8 ${process.versions.v8})`,
+      engine: { name: 'v8', version: process.versions.v8 },
+      applied: {
+        keepAlive: null,
+        routing: null,
+        maxConcurrency: this.config.maxConcurrency ?? null,
+        cores: this.config.workers,
+      },
       details: {
         workers: this.config.workers,
         ...endpointDetails(this.config),

@@ -74,6 +74,7 @@ export class OpenWhiskPlatform extends PlatformBase {
       keepAlive: config.mode === 'kubernetes',
       // routing is a property of the invoker image, not a per-point switch
       routing: false,
+      forceCold: false,
     };
   }
 
@@ -294,6 +295,13 @@ export class OpenWhiskPlatform extends PlatformBase {
       name: this.name,
       executor: this.executor,
       version: this.kubeInfo?.appVersion ?? this.build?.buildno,
+      applied: {
+        keepAlive: this.kube ? (this.keepAlive ?? OPENWHISK_DEFAULT_KEEP_ALIVE) : null,
+        routing: this.config.invokerMru ? 'mru' : null,
+        // one invoker runs userMemory ÷ action memory containers at once (docs/design/platform-facts.md)
+        maxConcurrency: this.kube ? Math.floor(this.config.userMemoryMb / this.config.actionMemoryMb) : null,
+        cores: null,
+      },
       details,
       warnings,
     };

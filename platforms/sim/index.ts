@@ -74,6 +74,7 @@ export class SimPlatform extends PlatformBase {
       platformTimes: true,
       keepAlive: container,
       routing: container,
+      forceCold: false,
     };
     this.keepAlive = config.keepAlive;
     this.routing = config.routing;
@@ -290,6 +291,13 @@ export class SimPlatform extends PlatformBase {
       name: this.name,
       executor: this.executor,
       version: `faasmark ${VERSION} discrete-event simulator`,
+      engine: { name: 'faasmark simulator', version: VERSION },
+      applied: {
+        keepAlive: c.mode === 'container' ? this.keepAlive : null,
+        routing: c.mode === 'container' ? this.routing : null,
+        maxConcurrency: this.maxConcurrency ?? (c.mode === 'container' ? DEFAULT_MAX_CONCURRENCY : null),
+        cores: null,
+      },
       details: {
         simulation: true,
         mode: c.mode,

@@ -13,7 +13,9 @@
  * Spin 2.x, and the component-instance cap derived from the former in 3.x);
  * `instanceReuse` → the Spin ≥ 3.6 reuse flags (crates/trigger-http/src/lib.rs).
  */
+
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'undici';
 import { ConfigError, InternalError, PlatformError } from '../../core/errors.js';
@@ -315,7 +317,7 @@ export class SpinBareMetalPlatform extends PlatformBase {
     return [];
   }
 
-  health(): PlatformHealth {
+  override health(): PlatformHealth {
     return this.crashes.length ? { ok: false, reason: this.crashes.join('; ') } : { ok: true };
   }
 
@@ -340,6 +342,14 @@ export class SpinBareMetalPlatform extends PlatformBase {
       name: 'spin',
       executor: 'wasm',
       ...(this.version ? { version: this.version.text } : {}),
+      ...(this.version ? { engine: { name: 'spin (wasmtime)', version: this.version.text } } : {}),
+      applied: {
+        keepAlive: null,
+        routing: null,
+        // Spin's default instance cap (docs/design/platform-facts.md "Spin")
+        maxConcurrency: cap ?? 1000,
+        cores: availableParallelism(),
+      },
       details: {
         mode: 'bare-metal',
         ...(this.version ? { versionOutput: this.version.raw } : {}),

@@ -11,4 +11,5 @@ export const SPIN_CAPABILITIES: Readonly<PlatformCapabilities> = Object.freeze({
   platformTimes: false,
   keepAlive: false,
   routing: false,
+  forceCold: false,
 });

@@ -16,6 +16,7 @@ import type {
   Platform,
   PlatformCapabilities,
   PlatformDescription,
+  PlatformHealth,
   PointClock,
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
@@ -66,7 +67,17 @@ class ScriptedPlatform implements Platform {
     private readonly onInvoke?: () => void,
   ) {
     const c = executor === 'container';
-    this.capabilities = { coldFlag: c, executorSpans: false, platformTimes, keepAlive: c, routing: false };
+    this.capabilities = {
+      coldFlag: c,
+      executorSpans: false,
+      platformTimes,
+      keepAlive: c,
+      routing: false,
+      forceCold: false,
+    };
+  }
+  health(): PlatformHealth {
+    return { ok: true };
   }
   async setup(): Promise<void> {}
   async deploy(): Promise<void> {}
@@ -91,7 +102,11 @@ class ScriptedPlatform implements Platform {
     return [];
   }
   async describe(): Promise<PlatformDescription> {
-    return { name: this.name, executor: this.executor };
+    return {
+      name: this.name,
+      executor: this.executor,
+      applied: { keepAlive: null, routing: null, maxConcurrency: null, cores: null },
+    };
   }
   async teardown(): Promise<void> {}
 }

@@ -362,7 +362,7 @@ export class SpinKubePlatform extends PlatformBase {
     return [];
   }
 
-  health(): PlatformHealth {
+  override health(): PlatformHealth {
     return this.failures.length ? { ok: false, reason: this.failures.join('; ') } : { ok: true };
   }
 
@@ -386,6 +386,13 @@ export class SpinKubePlatform extends PlatformBase {
     return {
       name: 'spin',
       executor: 'wasm',
+      applied: {
+        keepAlive: null,
+        routing: null,
+        // the shim keeps Spin's default instance cap per pod
+        maxConcurrency: 1000 * this.sk.replicas,
+        cores: null,
+      },
       details: {
         mode: 'spinkube',
         cluster: this.cluster?.description,

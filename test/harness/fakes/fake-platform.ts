@@ -11,6 +11,7 @@ import type {
   Platform,
   PlatformCapabilities,
   PlatformDescription,
+  PlatformHealth,
   PointClock,
   SetupOptions,
 } from '../../../core/platform.js';
@@ -51,7 +52,18 @@ export class FakePlatform implements Platform {
   constructor(private readonly opts: FakeOptions = {}) {
     this.executor = opts.executor ?? 'container';
     const c = this.executor === 'container';
-    this.capabilities = { coldFlag: c, executorSpans: c, platformTimes: c, keepAlive: c, routing: false };
+    this.capabilities = {
+      coldFlag: c,
+      executorSpans: c,
+      platformTimes: c,
+      keepAlive: c,
+      routing: false,
+      forceCold: false,
+    };
+  }
+
+  health(): PlatformHealth {
+    return { ok: true };
   }
 
   async setup(options: SetupOptions, clock: PointClock): Promise<void> {
@@ -160,6 +172,12 @@ export class FakePlatform implements Platform {
       name: this.name,
       executor: this.executor,
       version: 'fake-1',
+      applied: {
+        keepAlive: this.executor === 'container' ? this.keepAlive : null,
+        routing: null,
+        maxConcurrency: Number.isFinite(this.maxConcurrency) ? this.maxConcurrency : null,
+        cores: null,
+      },
       details: { warm: this.opts.warm, cold: this.opts.cold },
     };
   }
