@@ -124,6 +124,7 @@ describe('spin bare metal: start, measure, teardown', () => {
       platformTimes: false,
       keepAlive: false,
       routing: false,
+      forceCold: false,
     });
     assert.deepEqual(await platform.executorSpans(), []);
     assert.deepEqual(platform.health?.(), { ok: true });
