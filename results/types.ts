@@ -9,7 +9,7 @@
  *   <out>/report.html, <out>/figures/
  */
 import type { MetricValues } from '../core/metrics.js';
-import type { ExecutorKind } from '../core/platform.js';
+import type { AppliedSettings, EngineDescription, ExecutorKind } from '../core/platform.js';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
@@ -51,6 +51,10 @@ export interface ModelInputs {
    * `modelInputs.spacing`, capped at keepAlive / 2 on container platforms. Absent for `given`.
    */
   spacing?: number;
+  /** How many cold calls c is the mean of (each on a fresh executor). */
+  coldSamples?: number;
+  /** Profile calls that failed and were retried. */
+  failedCalls?: number;
 }
 
 /**
@@ -64,10 +68,23 @@ export interface PlatformComparison {
   error: number | null;
 }
 
+/**
+ * What ran a point, read from the platform after its setup and deploy: the platform's version,
+ * its engine, and the settings in effect (`applied`) beside the ones the suite asked for
+ * (`nominal`). A field the platform could not read is absent or null, never a placeholder.
+ */
+export interface PointProvenance {
+  version?: string;
+  engine?: EngineDescription;
+  applied: AppliedSettings;
+  nominal: { keepAlive: number | null; routing: string | null; maxConcurrency: number | null };
+}
+
 export interface PointSummary {
   schemaVersion: number;
   pointId: string;
-  status: 'complete' | 'incomplete';
+  /** complete: ran to its end; incomplete: interrupted; failed: the platform could not run it. */
+  status: 'complete' | 'incomplete' | 'failed';
   /** False when the point must not be reported as a result; `invalidReasons` says why. */
   valid: boolean;
   invalidReasons: string[];
@@ -119,6 +136,8 @@ export interface PointSummary {
   primaryModel?: string | null;
   /** Notes from the models and the engine (saturation, guards, missing inputs). */
   notes?: string[];
+  /** What ran the point (platform version, engine, applied settings), read after setup. */
+  provenance?: PointProvenance;
 }
 
 export interface RunSummary {
@@ -149,6 +168,14 @@ export interface RunManifest {
   faasmarkVersion: string;
   gitCommit: string | null;
   host: HostFingerprint;
-  platforms: { name: string; executor: ExecutorKind; version?: string; details?: Record<string, unknown> }[];
+  /** Each suite entry's platform as it described itself (after its latest point's setup). */
+  platforms: {
+    name: string;
+    executor: ExecutorKind;
+    version?: string;
+    engine?: EngineDescription;
+    applied?: AppliedSettings;
+    details?: Record<string, unknown>;
+  }[];
   repeat: number;
 }

@@ -8,10 +8,16 @@
 import { type MeasureOptions, type MeasureWindow, PointMeasurer } from '../../analysis/metrics/measure.js';
 import { ksExponential } from '../../analysis/stats/ks.js';
 import { METRIC_KEYS, type MetricValues, relativeError } from '../../core/metrics.js';
-import type { ExecutorKind, RoutingPolicy } from '../../core/platform.js';
+import type {
+  ExecutorKind,
+  PlatformDescription,
+  PlatformHealth,
+  RoutingPolicy,
+} from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
 import {
   type ModelInputs,
+  type PointProvenance,
   type PointSummary,
   RESULTS_SCHEMA_VERSION,
   type RequestCounts,
@@ -28,7 +34,9 @@ export interface PointFacts {
   executor: ExecutorKind;
   capabilities: MeasureOptions['capabilities'];
   routing: RoutingPolicy | undefined;
-  /** The SMP's M: the platform entry's maxConcurrency, else the suite's. */
+  /** The platform entry's maxConcurrency as the suite wrote it (null: not set). */
+  nominalMaxConcurrency: number | null;
+  /** The SMP's M unless the platform reports its own limit: the entry's maxConcurrency, else the suite's. */
   maxConcurrency: number;
   /** The point clock's origin (ms since the epoch). */
   originEpochMs: number;
@@ -46,6 +54,10 @@ export interface PointObservations {
   /** Differences of the actual send times of consecutive measured arrivals (s). */
   measuredGaps: Float64Array;
   modelInputs: ModelInputs;
+  /** What the platform said about itself after setup and deploy. */
+  description: PlatformDescription;
+  /** The platform's health at the end of the load. */
+  health: PlatformHealth;
 }
 
 /** The suite's rules for judging a point, and the host's cores (the Wasm capacity model). */
@@ -58,6 +70,8 @@ export interface InterruptedPoint {
   /** Every request sent so far, by status. */
   requests: RequestCounts;
   modelInputs: ModelInputs | undefined;
+  /** Absent when the interrupt came before the platform was described. */
+  description: PlatformDescription | undefined;
   unsent: number;
 }
 
@@ -107,6 +121,43 @@ function identity(facts: PointFacts): PointIdentity {
   };
 }
 
+/** The platform's own account of the point beside what the suite asked for. */
+function provenanceOf(facts: PointFacts, d: PlatformDescription): PointProvenance {
+  return {
+    ...(d.version !== undefined ? { version: d.version } : {}),
+    ...(d.engine ? { engine: d.engine } : {}),
+    applied: d.applied,
+    nominal: {
+      keepAlive: facts.executor === 'wasm' ? null : facts.point.keepAlive,
+      routing: facts.routing ?? null,
+      maxConcurrency: facts.nominalMaxConcurrency,
+    },
+  };
+}
+
+/**
+ * The settings the models take: what the platform applied, where it says, else what was asked.
+ * A difference is noted, so a prediction never silently uses a nominal value.
+ */
+function modelSettings(facts: PointFacts, d: PlatformDescription, hostCores: number) {
+  const notes: string[] = [];
+  const nominalKa = facts.point.keepAlive;
+  const keepAlive = facts.executor === 'wasm' ? null : (d.applied.keepAlive ?? nominalKa);
+  if (keepAlive !== null && nominalKa !== null && keepAlive !== nominalKa)
+    notes.push(
+      `keep-alive: the platform applied ${keepAlive} s (asked ${nominalKa} s); the models use ${keepAlive} s`,
+    );
+  const maxConcurrency = d.applied.maxConcurrency ?? facts.maxConcurrency;
+  if (d.applied.maxConcurrency !== null && d.applied.maxConcurrency !== facts.maxConcurrency)
+    notes.push(`maxConcurrency: the platform's limit is ${d.applied.maxConcurrency}; the models use it`);
+  const cores = d.applied.cores ?? hostCores;
+  if (facts.executor === 'wasm' && d.applied.cores === null)
+    notes.push(
+      `capacity: the platform reports no core count; the harness host's ${hostCores} cores are assumed`,
+    );
+  return { keepAlive, maxConcurrency, cores, notes };
+}
+
 /** (measured − predicted) / predicted for every metric either side has. */
 function relativeErrors(measured: MetricValues, predicted: MetricValues): MetricValues {
   const error: MetricValues = {};
@@ -126,15 +177,16 @@ export function evaluatePoint(
   const m = seen.records.finish(seen.spans);
   const scheduledRate = point.arrivals.duration > 0 ? seen.measuredScheduled / point.arrivals.duration : null;
   const ks = seen.measuredGaps.length >= 2 ? ksExponential(seen.measuredGaps, point.arrivalRate) : null;
+  const applied = modelSettings(facts, seen.description, settings.cores);
   const prediction = predictPoint({
     executor: facts.executor,
     arrivalRate: point.arrivalRate,
-    keepAlive: point.keepAlive,
+    keepAlive: applied.keepAlive,
     modelInputs: seen.modelInputs,
-    maxConcurrency: facts.maxConcurrency,
+    maxConcurrency: applied.maxConcurrency,
     smpVariant: settings.smpVariant,
     ...(facts.routing ? { routing: facts.routing } : {}),
-    cores: settings.cores,
+    cores: applied.cores,
     ...(settings.simulator ? { simulate: { arrivals: point.arrivals, seed: point.seed } } : {}),
   });
   const reasons = invalidReasons({
@@ -143,6 +195,7 @@ export function evaluatePoint(
     achievedRate: m.achievedRate,
     scheduledRate,
     thresholds: settings.thresholds,
+    ...(seen.health.ok ? {} : { platformFailure: seen.health.reason ?? 'unhealthy (no reason given)' }),
   });
   return {
     ...identity(facts),
@@ -174,15 +227,35 @@ export function evaluatePoint(
     sendLag: m.sendLag,
     ks: ks ? { statistic: ks.statistic, pValue: ks.pValue, n: ks.n } : null,
     unsent: 0,
-    notes: prediction.notes,
+    notes: [...applied.notes, ...prediction.notes],
+    provenance: provenanceOf(facts, seen.description),
   };
 }
 
 /** The summary of an interrupted point: `incomplete`, invalid, no metrics. */
 export function incompleteSummary(facts: PointFacts, p: InterruptedPoint): PointSummary {
   return {
+    ...stoppedSummary(facts, p, 'incomplete'),
+    notes: ['interrupted: metrics are not computed for an incomplete point; rerun it with --resume'],
+  };
+}
+
+/** The summary of a point its platform could not run (it failed in setup, deploy or profile). */
+export function failedSummary(facts: PointFacts, p: InterruptedPoint): PointSummary {
+  return {
+    ...stoppedSummary(facts, p, 'failed'),
+    notes: ['the platform failed: metrics are not computed; rerun the point with --resume'],
+  };
+}
+
+function stoppedSummary(
+  facts: PointFacts,
+  p: InterruptedPoint,
+  status: 'incomplete' | 'failed',
+): Omit<PointSummary, 'notes'> {
+  return {
     ...identity(facts),
-    status: 'incomplete',
+    status,
     valid: false,
     invalidReasons: [p.reason],
     window: p.window,
@@ -193,6 +266,6 @@ export function incompleteSummary(facts: PointFacts, p: InterruptedPoint): Point
     error: {},
     ...(p.modelInputs ? { modelInputs: p.modelInputs } : {}),
     unsent: p.unsent,
-    notes: ['interrupted: metrics are not computed for an incomplete point; rerun it with --resume'],
+    ...(p.description ? { provenance: provenanceOf(facts, p.description) } : {}),
   };
 }

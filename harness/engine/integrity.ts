@@ -7,7 +7,9 @@
  * - rate shortfall: achieved rate below the schedule's own rate by more than
  *   `maxRateShortfall` (the schedule's rate, not λ: a Poisson count's noise is no shortfall);
  * - error budget: (error + timeout) / sent above `errorBudget`. Rejections are a metric
- *   (rejectProb), not errors.
+ *   (rejectProb), not errors;
+ * - too few requests: fewer than `minRequests` answered ok in the window;
+ * - platform failed: the platform reported itself unhealthy during the point (its reason).
  */
 import type { RequestCounts } from '../../results/types.js';
 import type { Thresholds } from '../suite/types.js';
@@ -19,6 +21,8 @@ export interface IntegrityInput {
   /** Measured arrivals scheduled / measured duration (req/s). */
   scheduledRate: number | null;
   thresholds: Thresholds;
+  /** Why the platform stopped being usable during the point, if it did. */
+  platformFailure?: string;
 }
 
 export function booksBalance(c: RequestCounts): boolean {
@@ -45,6 +49,12 @@ export function invalidReasons(input: IntegrityInput): string[] {
         `achieved rate ${input.achievedRate.toPrecision(4)} req/s is ${(shortfall * 100).toFixed(1)}% below the schedule's ${input.scheduledRate.toPrecision(4)} req/s (limit ${(t.maxRateShortfall * 100).toFixed(1)}%)`,
       );
     }
+  }
+  if (input.platformFailure) reasons.push(`platform failed during the point: ${input.platformFailure}`);
+  if (c.ok < t.minRequests) {
+    reasons.push(
+      `too few requests: ${c.ok} answered ok in the measurement window, fewer than minRequests ${t.minRequests} (lengthen the point or raise its arrival rate)`,
+    );
   }
   const failed = (c.error + c.timeout) / c.sent;
   if (failed > t.errorBudget) {

@@ -31,6 +31,8 @@ export interface LoadInput {
   workspace: PointWorkspace;
   /** Progress of the load, `elapsed` counted from the first arrival's slot. */
   onProgress?: (p: LoadProgress) => void;
+  /** Where to say that the platform failed mid-load (once, as soon as it is seen). */
+  log?: (line: string) => void;
 }
 
 /** The load as it runs, for an interrupt to finalise the point from (point.ts). */
@@ -42,11 +44,17 @@ export interface LoadState {
   /** The generator, once started: an interrupt waits for it to stop and record what was in flight. */
   running?: Promise<OpenLoopResult>;
   result?: OpenLoopResult;
+  /** The platform's failure has been logged. */
+  failureLogged?: boolean;
 }
 
 export type LoadOutcome =
   | { aborted: true; result: OpenLoopResult }
-  | { aborted: false; result: OpenLoopResult; observed: Omit<PointObservations, 'modelInputs'> };
+  | {
+      aborted: false;
+      result: OpenLoopResult;
+      observed: Omit<PointObservations, 'modelInputs' | 'description'>;
+    };
 
 /** The point's schedule starting at `offset` on the point clock, and its window W. */
 function shiftedSchedule(point: PlannedPoint, offset: number) {
@@ -89,6 +97,7 @@ export async function applyLoad(p: LoadInput, state: LoadState): Promise<LoadOut
     signal: p.signal,
     onProgress: (progress) => {
       state.counts = progress.counts;
+      if (!state.failureLogged) state.failureLogged = logFailure(platform, progress.elapsed - offset, p.log);
       p.onProgress?.({ ...progress, elapsed: progress.elapsed - offset });
     },
     onRecord: (r) => {
@@ -102,5 +111,18 @@ export async function applyLoad(p: LoadInput, state: LoadState): Promise<LoadOut
   await sink.close();
   const spans = await collectSpans(platform, p.workspace);
   const { measuredScheduled, measuredGaps } = result;
-  return { aborted: false, result, observed: { window, records, spans, measuredScheduled, measuredGaps } };
+  const health = platform.health();
+  return {
+    aborted: false,
+    result,
+    observed: { window, records, spans, measuredScheduled, measuredGaps, health },
+  };
+}
+
+/** Say that the platform stopped being usable, if it did; true once said. */
+function logFailure(platform: Platform, elapsed: number, log: ((line: string) => void) | undefined): boolean {
+  const h = platform.health();
+  if (h.ok) return false;
+  log?.(`${platform.name}: failed ${elapsed.toFixed(1)} s into the load: ${h.reason ?? 'no reason given'}`);
+  return true;
 }

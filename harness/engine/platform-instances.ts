@@ -2,12 +2,12 @@
  * The run's platform instances: one per suite entry, created when a point of that entry comes
  * up and reused by the consecutive points of the entry (each point calls setup() itself);
  * torn down when the next point needs another entry, at the end of the run, and on SIGINT (a
- * lifecycle cleanup). Each entry's instance describes itself once per run, for the manifest.
+ * lifecycle cleanup). Platforms describe themselves per point, after setup (prepare.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onShutdown } from '../../core/lifecycle.js';
-import type { Platform, PlatformDescription } from '../../core/platform.js';
+import type { Platform } from '../../core/platform.js';
 import type { PlannedPoint } from '../suite/plan.js';
 import type { PlatformResolver } from '../suite/platform-resolver.js';
 import type { Suite } from '../suite/types.js';
@@ -19,13 +19,10 @@ export interface PlatformInstancesOptions {
   out: string;
   buildDir: string;
   log: (line: string) => void;
-  /** Called once per suite entry with what its instance says about itself. */
-  onDescribed: (index: number, description: PlatformDescription) => Promise<void>;
 }
 
 export class PlatformInstances {
   private current: { index: number; platform: Platform; unregister: () => void } | undefined;
-  private readonly described = new Set<number>();
 
   constructor(private readonly o: PlatformInstancesOptions) {}
 
@@ -45,12 +42,6 @@ export class PlatformInstances {
     });
     const unregister = onShutdown(`platform ${entry.label}`, () => platform.teardown());
     this.current = { index, platform, unregister };
-    if (!this.described.has(index)) {
-      this.described.add(index);
-      const d = await platform.describe();
-      for (const w of d.warnings ?? []) this.o.log(`${entry.label}: warning: ${w}`);
-      await this.o.onDescribed(index, d);
-    }
     return platform;
   }
 

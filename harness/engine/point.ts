@@ -9,13 +9,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { createPointClock } from '../../core/clock.js';
+import { FaasmarkError } from '../../core/errors.js';
 import { onShutdown } from '../../core/lifecycle.js';
-import type { Platform, PointClock, RoutingPolicy } from '../../core/platform.js';
+import type { Platform, PlatformDescription, PointClock, RoutingPolicy } from '../../core/platform.js';
 import type { ModelInputs, PointSummary } from '../../results/types.js';
 import type { LoadProgress } from '../loadgen/open-loop.js';
 import type { PlannedPoint } from '../suite/plan.js';
 import type { Suite } from '../suite/types.js';
-import { evaluatePoint, incompleteSummary, type PointFacts } from './evaluate.js';
+import { evaluatePoint, failedSummary, incompleteSummary, type PointFacts } from './evaluate.js';
 import { applyLoad, type LoadState } from './load.js';
 import { preparePoint } from './prepare.js';
 import { PointWorkspace } from './workspace.js';
@@ -29,6 +30,8 @@ export interface PointContext {
   input: unknown;
   signal: AbortSignal;
   onProgress?: (p: LoadProgress) => void;
+  /** Told what the platform says about itself once set up and deployed for this point. */
+  onDescribed?: (description: PlatformDescription) => Promise<void> | void;
   log: (line: string) => void;
 }
 
@@ -45,6 +48,7 @@ class PointEnding {
     counts: { sent: 0, ok: 0, error: 0, timeout: 0, rejected: 0 },
   };
   modelInputs: ModelInputs | undefined;
+  description: PlatformDescription | undefined;
   private decided = false;
   private incompleteWrite: Promise<PointSummary> | undefined;
 
@@ -64,6 +68,23 @@ class PointEnding {
   incomplete(reason: string): Promise<PointSummary> {
     this.incompleteWrite ??= this.writeIncomplete(reason);
     return this.incompleteWrite;
+  }
+
+  /** Commit the summary of a point its platform could not run, with the reason. */
+  async failed(reason: string): Promise<PointSummary> {
+    if (this.incompleteWrite) return this.incompleteWrite;
+    this.decided = true;
+    await this.load.sink?.close().catch(() => {});
+    const summary = failedSummary(this.facts, {
+      reason,
+      window: this.load.window,
+      requests: this.load.result?.counts ?? this.load.counts,
+      modelInputs: this.modelInputs,
+      description: this.description,
+      unsent: 0,
+    });
+    await this.workspace.commit(summary);
+    return summary;
   }
 
   /** The SIGINT cleanup: let the generator stop (it aborts and records what is in flight), then write. */
@@ -91,11 +112,22 @@ class PointEnding {
       window: load.window,
       requests: load.result?.counts ?? load.counts,
       modelInputs: this.modelInputs,
+      description: this.description,
       unsent: load.result?.unsent ?? 0,
     });
     await this.workspace.commit(summary);
     return summary;
   }
+}
+
+/**
+ * A platform that fails (FM_PLATFORM, FM_TIMEOUT) while it is set up, deployed or profiled
+ * fails its point, not the run: the point is written with the reason.
+ */
+function platformFailure(err: unknown): string | null {
+  if (err instanceof FaasmarkError && (err.code === 'FM_PLATFORM' || err.code === 'FM_TIMEOUT'))
+    return err.message;
+  return null;
 }
 
 /** prepare → load → evaluate → commit; an interrupt in prepare or load ends the point incomplete. */
@@ -108,7 +140,28 @@ async function runStages(
 ): Promise<PointSummary> {
   const { suite, platform, signal, input } = ctx;
   const { point, routing } = facts;
-  const modelInputs = await preparePoint({ point, suite, platform, clock, routing, input, signal });
+  let prepared: Awaited<ReturnType<typeof preparePoint>>;
+  try {
+    prepared = await preparePoint({
+      point,
+      suite,
+      platform,
+      clock,
+      routing,
+      input,
+      signal,
+      onDescribed: (d) => {
+        ending.description = d;
+        return ctx.onDescribed?.(d);
+      },
+    });
+  } catch (err) {
+    const reason = platformFailure(err);
+    if (reason === null) throw err;
+    ctx.log(`${point.id}: the platform failed before the load: ${reason}`);
+    return ending.failed(`platform failed before the load: ${reason}`);
+  }
+  const { description, modelInputs } = prepared;
   if (modelInputs === null) return ending.incomplete(INTERRUPTED);
   ending.modelInputs = modelInputs;
   const loaded = await applyLoad(
@@ -121,13 +174,14 @@ async function runStages(
       signal,
       workspace,
       ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+      log: ctx.log,
     },
     ending.load,
   );
   if (loaded.aborted) return ending.incomplete(INTERRUPTED);
   const summary = evaluatePoint(
     facts,
-    { ...loaded.observed, modelInputs },
+    { ...loaded.observed, modelInputs, description },
     {
       thresholds: suite.thresholds,
       smpVariant: suite.smpVariant,
@@ -149,6 +203,7 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
     executor: platform.executor,
     capabilities: platform.capabilities,
     routing: entry?.config.routing as RoutingPolicy | undefined,
+    nominalMaxConcurrency: (entry?.config.maxConcurrency as number | undefined) ?? null,
     maxConcurrency: (entry?.config.maxConcurrency as number | undefined) ?? suite.maxConcurrency,
     originEpochMs: clock.originEpochMs,
   };

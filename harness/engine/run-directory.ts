@@ -127,6 +127,8 @@ export class RunDirectory {
       name: d.name,
       executor: d.executor,
       ...(d.version !== undefined ? { version: d.version } : {}),
+      ...(d.engine ? { engine: d.engine } : {}),
+      applied: d.applied,
       ...(d.details ? { details: d.details } : {}),
     };
     await writeJsonAtomic(join(this.out, 'manifest.json'), this.manifest);

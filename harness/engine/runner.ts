@@ -88,6 +88,8 @@ interface PointLoop {
   skipped: readonly string[];
   dir: RunDirectory;
   instances: PlatformInstances;
+  /** Platform warnings already logged (each once per run). */
+  warned: Set<string>;
   signal: AbortSignal;
   log: (line: string) => void;
 }
@@ -112,10 +114,21 @@ async function runPoints(l: PointLoop): Promise<void> {
       signal,
       log,
       onProgress: (p) => options.onProgress?.(point, i, plan.length, p),
+      onDescribed: (d) => {
+        for (const w of d.warnings ?? []) if (!l.warned.has(w)) log(`${point.label}: warning: ${w}`);
+        for (const w of d.warnings ?? []) l.warned.add(w);
+        return l.dir.describePlatform(point.platformIndex, d);
+      },
     });
     await l.dir.writeSummary(l.fullPlan, summary);
     options.onPointDone?.(summary, i, plan.length);
     if (summary.status === 'incomplete') break;
+    const health = platform.health();
+    if (summary.status === 'failed' || !health.ok) {
+      // a failed platform is not reused: the next point of its entry starts a fresh instance
+      log(`${point.label}: restarting the platform for the next point (${health.reason ?? 'it failed'})`);
+      await l.instances.release();
+    }
   }
 }
 
@@ -138,10 +151,9 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunResult> {
     out: dir.out,
     buildDir: options.buildDir ?? rootPath('workloads', 'build'),
     log,
-    onDescribed: (index, d) => dir.describePlatform(index, d),
   });
   try {
-    await runPoints({ options, fullPlan, plan, skipped, dir, instances, signal, log });
+    await runPoints({ options, fullPlan, plan, skipped, dir, instances, warned: new Set(), signal, log });
   } finally {
     await instances.release();
   }

@@ -19,8 +19,13 @@ import { type PlatformResolver, registryResolver } from './platform-resolver.js'
 import { suiteSchema } from './schema.js';
 import type { GivenServiceTimes, PlatformEntry, Suite } from './types.js';
 
+/** Fewest requests answered ok in a point's window for it to be valid (docs/engine.md "Invalid-point rules"). */
+export const DEFAULT_MIN_REQUESTS = 30;
+
 export const SUITES_DIR = rootPath('harness', 'suites');
 
+/** Cold samples per profile (the thesis took 10; 3 keeps a point's profile short). */
+export const PROFILE_COLD_RUNS_DEFAULT = 3;
 /** Profile defaults, as the thesis measured Table 4.1: 2 priming calls, calls 2 s apart. */
 export const PROFILE_SPACING_DEFAULT = 2;
 export const PROFILE_PRIMING_DEFAULT = 2;
@@ -168,6 +173,7 @@ function normalise(
     runs?: number;
     spacing?: number | string;
     priming?: number;
+    coldRuns?: number;
     given?: Record<string, GivenServiceTimes>;
   };
   return {
@@ -194,12 +200,14 @@ function normalise(
     thresholds: {
       maxRateShortfall: thresholds.maxRateShortfall ?? 0.05,
       errorBudget: thresholds.errorBudget ?? 0.01,
+      minRequests: thresholds.minRequests ?? DEFAULT_MIN_REQUESTS,
     },
     modelInputs: {
       source: mi.source ?? 'profile',
       runs: mi.runs ?? 5,
       spacing: dur('modelInputs.spacing', mi.spacing, PROFILE_SPACING_DEFAULT),
       priming: mi.priming ?? PROFILE_PRIMING_DEFAULT,
+      coldRuns: mi.coldRuns ?? PROFILE_COLD_RUNS_DEFAULT,
       given: mi.given ?? {},
     },
   };

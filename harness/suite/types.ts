@@ -15,6 +15,8 @@ export interface Thresholds {
   maxRateShortfall: number;
   /** Largest tolerated (error + timeout) / sent in the window (fraction). */
   errorBudget: number;
+  /** Fewest requests answered ok in the window for a valid point. */
+  minRequests: number;
 }
 
 export interface GivenServiceTimes {
@@ -31,6 +33,8 @@ export interface ModelInputsSpec {
   spacing: number;
   /** Warm calls made and discarded before the measured ones. */
   priming: number;
+  /** Cold calls, each on a fresh executor (containers). */
+  coldRuns: number;
   given: Record<string, GivenServiceTimes>;
 }
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { smpMetrics, solveSmp } from '../../analysis/models/smp.js';
-import type { ExecutorKind } from '../../core/platform.js';
+import type { ExecutorKind, PlatformDescription } from '../../core/platform.js';
 import type { ExecutorSpan, RequestRecord } from '../../core/records.js';
 import {
   type EvaluateSettings,
@@ -23,7 +23,7 @@ import type { ModelInputs } from '../../results/types.js';
 const TOL = 1e-12;
 const WINDOW = { start: 0, end: 10 };
 const SETTINGS: EvaluateSettings = {
-  thresholds: { maxRateShortfall: 0.05, errorBudget: 0.01 },
+  thresholds: { maxRateShortfall: 0.05, errorBudget: 0.01, minRequests: 1 },
   smpVariant: 'thesis',
   simulator: false,
   cores: 4,
@@ -55,6 +55,7 @@ function facts(executor: ExecutorKind, arrivalRate: number): PointFacts {
       platformTimes: executor === 'container',
     },
     routing: executor === 'container' ? 'mru' : undefined,
+    nominalMaxConcurrency: null,
     maxConcurrency: 1000,
     originEpochMs: 1_700_000_000_000,
   };
@@ -93,6 +94,22 @@ function observations(
     measuredScheduled,
     measuredGaps: Float64Array.from(sends.slice(1).map((t, i) => t - (sends[i] as number))),
     modelInputs,
+    description: describedAs(f),
+    health: { ok: true },
+  };
+}
+
+/** A platform description with nothing to correct: applied = asked, no limits reported. */
+function describedAs(f: PointFacts): PlatformDescription {
+  return {
+    name: 'fake',
+    executor: f.executor,
+    applied: {
+      keepAlive: f.executor === 'container' ? f.point.keepAlive : null,
+      routing: f.routing ?? null,
+      maxConcurrency: null,
+      cores: 2,
+    },
   };
 }
 
@@ -212,6 +229,7 @@ describe('evaluatePoint', () => {
       window: WINDOW,
       requests: { sent: 3, ok: 2, error: 0, timeout: 1, rejected: 0 },
       modelInputs: undefined,
+      description: undefined,
       unsent: 7,
     });
     const identity = [

@@ -4,7 +4,7 @@ import { formatSeconds } from '../../harness/cli/commands/run/render.js';
 import { booksBalance, invalidReasons } from '../../harness/engine/integrity.js';
 import { niceRate, suggestRates } from '../../harness/loadgen/capacity-probe.js';
 
-const thresholds = { maxRateShortfall: 0.05, errorBudget: 0.01 };
+const thresholds = { maxRateShortfall: 0.05, errorBudget: 0.01, minRequests: 5 };
 const counts = (sent: number, ok: number, error = 0, timeout = 0, rejected = 0) => ({
   sent,
   ok,
@@ -49,6 +49,29 @@ describe('invalidReasons', () => {
       'interrupted',
       { requests: counts(5, 5), complete: false, achievedRate: null, scheduledRate: 1, thresholds },
       /interrupted/,
+    ],
+    [
+      'too few requests to be a result (7 answered, the rule asks for 30)',
+      {
+        requests: counts(7, 7),
+        complete: true,
+        achievedRate: 1,
+        scheduledRate: 1,
+        thresholds: { ...thresholds, minRequests: 30 },
+      },
+      /too few requests: 7 answered ok in the measurement window, fewer than minRequests 30/,
+    ],
+    [
+      'a platform that failed during the point is named',
+      {
+        requests: counts(100, 100),
+        complete: true,
+        achievedRate: 1,
+        scheduledRate: 1,
+        thresholds,
+        platformFailure: 'spin up (aes) exited with code 101 at 12.4 s',
+      },
+      /platform failed during the point: spin up \(aes\) exited with code 101 at 12\.4 s/,
     ],
     [
       'nothing sent',

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FaasmarkError } from '../../core/errors.js';
+import { FaasmarkError, PlatformError } from '../../core/errors.js';
 import type {
   InvokeResult,
   Platform,
@@ -76,6 +76,21 @@ class ScriptedPlatform implements Platform {
       forceCold: false,
     };
   }
+  /** Every k-th call fails (0: none). */
+  failEvery = 0;
+  private invocations = 0;
+  /** Offer forceCold(): the next call is cold. */
+  enableForceCold(): void {
+    this.capabilities.forceCold = true;
+    this.forceCold = async () => {
+      this.lastEnd = undefined;
+    };
+  }
+  forceCold?: () => Promise<void>;
+  /** An executor is already warm (a platform reused from an earlier point). */
+  warmUp(): void {
+    this.lastEnd = this.clock.t;
+  }
   health(): PlatformHealth {
     return { ok: true };
   }
@@ -83,6 +98,10 @@ class ScriptedPlatform implements Platform {
   async deploy(): Promise<void> {}
   async invoke(): Promise<InvokeResult> {
     this.onInvoke?.();
+    if (this.failEvery && ++this.invocations % this.failEvery === 0) {
+      this.clock.t += OVERHEAD;
+      return { status: 'error', errorMessage: 'activation failed' };
+    }
     const arrived = this.clock.t + OVERHEAD / 2;
     const cold =
       this.executor === 'container' &&
@@ -111,7 +130,7 @@ class ScriptedPlatform implements Platform {
   async teardown(): Promise<void> {}
 }
 
-const SPEC = { source: 'profile' as const, runs: 4, spacing: 2, priming: SLOW_CALLS, given: {} };
+const SPEC = { source: 'profile' as const, runs: 4, spacing: 2, priming: SLOW_CALLS, coldRuns: 1, given: {} };
 const close = (actual: number | null | undefined, expected: number, tol = 1e-12) =>
   assert.ok(
     typeof actual === 'number' && Math.abs(actual - expected) <= tol,
@@ -163,7 +182,14 @@ describe('profile: which clock the model inputs are on', () => {
   it('given inputs are passed through untouched (no clock claimed, no overhead)', async () => {
     const clock = new ManualClock();
     const mi = await modelInputsFor(
-      { source: 'given', runs: 1, spacing: 2, priming: 2, given: { aes: { warm: 0.02, cold: 0.2 } } },
+      {
+        source: 'given',
+        runs: 1,
+        spacing: 2,
+        priming: 2,
+        coldRuns: 1,
+        given: { aes: { warm: 0.02, cold: 0.2 } },
+      },
       new ScriptedPlatform('container', clock, true),
       clock,
       'aes',
@@ -186,7 +212,7 @@ describe('profile: spacing and priming (thesis Table 4.1: 2 priming calls, 2 s a
     const platform = new ScriptedPlatform(executor, clock, true, platformKeepAlive);
     const waits: number[] = [];
     const mi = await modelInputsFor(
-      { source: 'profile', given: {}, ...spec },
+      { source: 'profile', given: {}, coldRuns: 1, ...spec },
       platform,
       clock,
       'aes',
@@ -252,7 +278,11 @@ describe('profile: spacing and priming (thesis Table 4.1: 2 priming calls, 2 s a
       assert.equal(calls.length, total);
       assert.equal(waits.length, total - 1);
       close(
-        profileIdleSeconds({ source: 'profile', given: {}, spacing: 1, priming, runs }, executor, 10),
+        profileIdleSeconds(
+          { source: 'profile', given: {}, spacing: 1, priming, runs, coldRuns: 1 },
+          executor,
+          10,
+        ),
         waits.reduce((a, b) => a + b, 0),
       );
       // measured calls only: the SLOW_CALLS slow ones count only when priming did not absorb them
@@ -267,7 +297,11 @@ describe('profile: spacing and priming (thesis Table 4.1: 2 priming calls, 2 s a
 
   it('given inputs take no profile time', () => {
     assert.equal(
-      profileIdleSeconds({ source: 'given', given: {}, spacing: 2, priming: 2, runs: 5 }, 'container', 30),
+      profileIdleSeconds(
+        { source: 'given', given: {}, spacing: 2, priming: 2, runs: 5, coldRuns: 1 },
+        'container',
+        30,
+      ),
       0,
     );
   });
@@ -280,7 +314,7 @@ describe('profile: spacing and priming (thesis Table 4.1: 2 priming calls, 2 s a
     const platform = new ScriptedPlatform('container', clock, true, Number.POSITIVE_INFINITY, () => {
       if (++invocations === 1) setImmediate(() => controller.abort());
     });
-    const spec = { source: 'profile' as const, given: {}, spacing: 30, priming: 2, runs: 5 };
+    const spec = { source: 'profile' as const, given: {}, spacing: 30, priming: 2, runs: 5, coldRuns: 1 };
     await assert.rejects(
       modelInputsFor(spec, platform, clock, 'aes', {}, 5, { keepAlive: 120, signal: controller.signal }),
       (err: unknown) => err instanceof FaasmarkError && err.code === 'FM_ABORTED',
@@ -353,5 +387,51 @@ describe('predictions from platform-side inputs', () => {
     assert.equal(p.platformRespTime, undefined);
     const pc = p.predicted.coldProb as number;
     close(p.predicted.respTime, (1 - pc) * (mi.warm as number) + pc * (mi.cold as number), 1e-9);
+  });
+});
+
+describe('profile: cold calls are cold, failed calls are retried', () => {
+  const spec = { source: 'profile' as const, given: {}, spacing: 1, priming: 0, runs: 3, coldRuns: 3 };
+
+  it('takes coldRuns cold samples on a platform that can force a cold start, each one cold', async () => {
+    const clock = new ManualClock();
+    const platform = new ScriptedPlatform('container', clock, true, 30);
+    platform.enableForceCold();
+    const mi = await modelInputsFor(spec, platform, clock, 'aes', {}, 5, {
+      keepAlive: 30,
+      sleep: manualSleep(clock, []),
+    });
+    assert.equal(mi.coldSamples, 3);
+    assert.deepEqual(
+      platform.calls.map((c) => c.cold),
+      [true, true, true, false, false, false],
+    );
+    close(mi.cold, COLD + WAIT);
+  });
+
+  it('refuses a "cold" call that the platform reports warm, naming why', async () => {
+    const clock = new ManualClock();
+    const platform = new ScriptedPlatform('container', clock, true, 30);
+    platform.warmUp(); // an executor survived from before: the first call is warm
+    await assert.rejects(
+      modelInputsFor(spec, platform, clock, 'aes', {}, 5, { keepAlive: 30, sleep: manualSleep(clock, []) }),
+      (err: unknown) =>
+        err instanceof PlatformError && /cold call 1 was served by a warm executor/.test(err.message),
+    );
+  });
+
+  it('retries failed calls, so a platform failing some activations is still measured', async () => {
+    const clock = new ManualClock();
+    const platform = new ScriptedPlatform('container', clock, true, 30);
+    platform.enableForceCold();
+    platform.failEvery = 3;
+    const mi = await modelInputsFor(spec, platform, clock, 'aes', {}, 5, {
+      keepAlive: 30,
+      sleep: manualSleep(clock, []),
+    });
+    assert.ok((mi.failedCalls ?? 0) >= 2, `failedCalls ${mi.failedCalls}`);
+    // the failed attempts are retried, not averaged in: the same warm mean as without failures
+    const slow = Math.min(SLOW_CALLS, 3);
+    close(mi.warm, (slow * PRIMING_SERVICE + (3 - slow) * WARM) / 3 + WAIT);
   });
 });

@@ -28,6 +28,7 @@ function suiteFile(duration: string): string {
       'keepAlive: 1',
       'workloads: [aes]',
       'modelInputs: {source: given, given: {aes: {warm: 0.01, cold: 0.05}}}',
+      'thresholds: {minRequests: 10}', // the resumed 1 s point has ~20 requests
       'platforms:',
       '  - name: sim',
       '    serviceTime: {warm: 0.01, cold: 0.05}',
@@ -58,9 +59,11 @@ describe('SIGINT during a run', () => {
       },
     );
     let stderr = '';
+    let scheduled = false; // one SIGINT (a second one means "exit without cleanup")
     child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
-      if (stderr.includes('[1/1] sim.aes.rate20.ka1.rep0') && !child.killed) {
+      if (stderr.includes('[1/1] sim.aes.rate20.ka1.rep0') && !scheduled) {
+        scheduled = true;
         setTimeout(() => child.kill('SIGINT'), 1500);
       }
     });

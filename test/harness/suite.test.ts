@@ -60,7 +60,7 @@ describe('suite loading', () => {
         ['local-wasm', 'local-wasm', { name: 'local-wasm' }],
       ],
     );
-    assert.deepEqual(s.thresholds, { maxRateShortfall: 0.05, errorBudget: 0.01 });
+    assert.deepEqual(s.thresholds, { maxRateShortfall: 0.05, errorBudget: 0.01, minRequests: 30 });
   });
 
   it('accepts the issue example with the real platform schemas, once they are built', async (t) => {
@@ -182,11 +182,25 @@ describe('suite loading', () => {
 
   it('profile spacing and priming: thesis defaults (2 s, 2), durations parsed once', async () => {
     const d = await validate(base());
-    assert.deepEqual(d.modelInputs, { source: 'profile', runs: 5, spacing: 2, priming: 2, given: {} });
+    assert.deepEqual(d.modelInputs, {
+      source: 'profile',
+      runs: 5,
+      spacing: 2,
+      priming: 2,
+      coldRuns: 3,
+      given: {},
+    });
     const raw = base();
     raw.modelInputs = { runs: 3, spacing: '500ms', priming: 0 };
     const s = await validate(raw);
-    assert.deepEqual(s.modelInputs, { source: 'profile', runs: 3, spacing: 0.5, priming: 0, given: {} });
+    assert.deepEqual(s.modelInputs, {
+      source: 'profile',
+      runs: 3,
+      spacing: 0.5,
+      priming: 0,
+      coldRuns: 3,
+      given: {},
+    });
   });
 
   it("the plan's estimate includes the profile's gaps (capped at keepAlive / 2 on containers)", async () => {
@@ -194,13 +208,13 @@ describe('suite loading', () => {
     raw.modelInputs = { runs: 5, spacing: '2s', priming: 2 };
     const points = planSuite(await validate(raw));
     const run = 10 + 60 + 5; // warm-up + duration + POINT_OVERHEAD_SECONDS
-    // containers: 1 + 2 + 5 calls → 7 gaps of min(2, τ/2); Wasm: 2 + 5 calls → 6 gaps of 2 s
+    // containers: 3 cold + 2 + 5 calls → 9 gaps of min(2, τ/2); Wasm: 2 + 5 calls → 6 gaps of 2 s
     assert.deepEqual(
       points.map((p) => [p.id, p.estimatedSeconds]),
       [
-        ['local-container.aes.rate1.ka1.rep0', run + 7 * 0.5],
-        ['local-container.aes.rate1.ka5.rep0', run + 7 * 2],
-        ['local-container.aes.rate1.ka30.rep0', run + 7 * 2],
+        ['local-container.aes.rate1.ka1.rep0', run + 9 * 0.5],
+        ['local-container.aes.rate1.ka5.rep0', run + 9 * 2],
+        ['local-container.aes.rate1.ka30.rep0', run + 9 * 2],
         ['local-wasm.aes.rate1.rep0', run + 6 * 2],
       ],
     );

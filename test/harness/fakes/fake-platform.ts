@@ -25,6 +25,20 @@ export interface FakeOptions {
   hang?: boolean;
   /** The client sees a response this long after the platform-side endAt (s): an HTTP hop. */
   clientOverhead?: number;
+  /** The keep-alive the platform really applies when asked for `asked` (default: as asked). */
+  applyKeepAlive?: (asked: number) => number;
+  /** A concurrency limit the platform reports in describe().applied (and enforces). */
+  limit?: number;
+  /** Cores the platform reports in describe().applied. */
+  cores?: number;
+  /** The version describe() reports. */
+  version?: string;
+  /** Every k-th activation fails (an error status); 0 or absent: none. */
+  failEvery?: number;
+  /** The platform dies this many seconds after setup: later requests are errors, health() says why. */
+  dieAfter?: number;
+  /** Offer forceCold() (retires idle executors). */
+  forceCold?: boolean;
 }
 
 interface Exec {
@@ -44,6 +58,8 @@ export class FakePlatform implements Platform {
   private maxConcurrency = Number.POSITIVE_INFINITY;
   private execs: Exec[] = [];
   private nextId = 0;
+  private died: string | null = null;
+  private deathTimer: NodeJS.Timeout | undefined;
   setups: SetupOptions[] = [];
   tornDown = 0;
   deployed: string[] = [];
@@ -58,19 +74,37 @@ export class FakePlatform implements Platform {
       platformTimes: c,
       keepAlive: c,
       routing: false,
-      forceCold: false,
+      forceCold: Boolean(opts.forceCold) && c,
     };
   }
 
   health(): PlatformHealth {
-    return { ok: true };
+    return this.died !== null ? { ok: false, reason: this.died } : { ok: true };
+  }
+
+  /** Retire every idle executor: the next request cold-starts one. */
+  async forceCold(): Promise<void> {
+    for (const e of this.execs.filter((x) => !x.busy && x.span.destroyedAt === null)) {
+      clearTimeout(e.idleTimer);
+      e.span.destroyedAt = this.clock.now();
+      e.span.cause = 'evicted';
+    }
   }
 
   async setup(options: SetupOptions, clock: PointClock): Promise<void> {
     this.setups.push(options);
     this.clock = clock;
-    this.keepAlive = options.keepAlive ?? 1;
-    this.maxConcurrency = options.maxConcurrency ?? Number.POSITIVE_INFINITY;
+    const asked = options.keepAlive ?? 1;
+    this.keepAlive = this.opts.applyKeepAlive ? this.opts.applyKeepAlive(asked) : asked;
+    this.maxConcurrency = options.maxConcurrency ?? this.opts.limit ?? Number.POSITIVE_INFINITY;
+    clearTimeout(this.deathTimer);
+    this.died = null;
+    if (this.opts.dieAfter !== undefined) {
+      const after = this.opts.dieAfter;
+      this.deathTimer = setTimeout(() => {
+        this.died = `fake platform exited with code 101 at ${after} s`;
+      }, after * 1000);
+    }
     for (const e of this.execs) clearTimeout(e.idleTimer);
     this.execs = [];
   }
@@ -81,6 +115,9 @@ export class FakePlatform implements Platform {
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     this.invocations++;
+    if (this.died !== null) return { status: 'error', errorMessage: this.died };
+    if (this.opts.failEvery && this.invocations % this.opts.failEvery === 0)
+      return { status: 'error', httpStatus: 502, errorMessage: 'activation failed' };
     if (this.opts.hang) {
       return new Promise((resolve) => {
         request.signal?.addEventListener(
@@ -171,12 +208,12 @@ export class FakePlatform implements Platform {
     return {
       name: this.name,
       executor: this.executor,
-      version: 'fake-1',
+      version: this.opts.version ?? 'fake-1',
       applied: {
         keepAlive: this.executor === 'container' ? this.keepAlive : null,
         routing: null,
         maxConcurrency: Number.isFinite(this.maxConcurrency) ? this.maxConcurrency : null,
-        cores: null,
+        cores: this.opts.cores ?? null,
       },
       details: { warm: this.opts.warm, cold: this.opts.cold },
     };
@@ -184,6 +221,7 @@ export class FakePlatform implements Platform {
 
   async teardown(): Promise<void> {
     this.tornDown++;
+    clearTimeout(this.deathTimer);
     for (const e of this.execs) {
       clearTimeout(e.idleTimer);
       if (e.span.destroyedAt === null) {

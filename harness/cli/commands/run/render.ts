@@ -37,7 +37,7 @@ export function renderPlan(suite: Suite, plan: PlannedPoint[], skipped: readonly
 export function renderComparison(points: PointSummary[]): string {
   const rows: (string | number | null)[][] = [];
   for (const p of points) {
-    const status = p.status === 'incomplete' ? 'INCOMPLETE' : p.valid ? 'ok' : 'INVALID';
+    const status = p.status === 'complete' ? (p.valid ? 'ok' : 'INVALID') : p.status.toUpperCase();
     metricsFor(p.executor).forEach(({ key: k, unit }, i) => {
       rows.push([
         i === 0 ? p.pointId : '',

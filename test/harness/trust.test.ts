@@ -1,0 +1,165 @@
+/**
+ * Every number means what it says (docs/engine.md "Provenance", "Platform health", "Model
+ * error and sampling noise"): provenance read after setup, the settings in effect and the
+ * platform's real limits fed to the models, a dying platform named in its point.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { solveCores } from '../../analysis/models/capacity.js';
+import { smpMetrics, solveSmp } from '../../analysis/models/smp.js';
+import { runCleanups } from '../../core/lifecycle.js';
+import { schemaProblems } from '../../harness/engine/result-schemas.js';
+import { runSuite } from '../../harness/engine/runner.js';
+import { validateSuite } from '../../harness/suite/load.js';
+import type { PointSummary, RunManifest } from '../../results/types.js';
+import type { FakeOptions } from './fakes/fake-platform.js';
+import { fakeResolver } from './fakes/resolver.js';
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'fm-trust-'));
+  dirs.push(d);
+  return d;
+}
+after(async () => {
+  await runCleanups();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const GIVEN = { aes: { warm: 0.01, cold: 0.05, wasm: 0.012 } };
+
+/** A short run of one fake platform entry; returns its manifest and point summaries. */
+async function runFake(opts: FakeOptions, raw: Record<string, unknown> = {}) {
+  const resolver = fakeResolver(opts);
+  const suite = await validateSuite(
+    {
+      name: 'trust',
+      warmup: '100ms',
+      duration: '600ms',
+      drainTimeout: '2s',
+      requestTimeout: '2s',
+      arrivalRate: 20,
+      keepAlive: 1,
+      workloads: ['aes'],
+      modelInputs: { source: 'given', given: GIVEN },
+      thresholds: { maxRateShortfall: 0.9, errorBudget: 0.9, minRequests: 1 },
+      platforms: [{ name: 'local-container' }],
+      ...raw,
+    },
+    { file: 'trust.yaml', resolver },
+  );
+  const out = join(tmp(), 'run');
+  const res = await runSuite({ suite, out, resolver });
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as RunManifest;
+  const points = res.plan.map(
+    (p) => JSON.parse(readFileSync(join(out, 'points', p.id, 'summary.json'), 'utf8')) as PointSummary,
+  );
+  return { manifest, points, out, res };
+}
+
+describe('provenance is read after setup and deploy', () => {
+  it('records the version and the settings in effect, nominal beside applied, and feeds the applied ones to the models', async () => {
+    const { manifest, points } = await runFake({
+      version: 'fake-9.1',
+      applyKeepAlive: () => 610, // like an OpenWhisk invoker that keeps its own setting
+      limit: 8,
+    });
+    assert.deepEqual(schemaProblems('manifest', manifest), []);
+    const entry = manifest.platforms[0];
+    assert.equal(entry?.version, 'fake-9.1');
+    assert.equal(entry?.applied?.keepAlive, 610);
+    const [p] = points;
+    assert.ok(p);
+    assert.deepEqual(schemaProblems('point-summary', p), []);
+    assert.deepEqual(p.provenance?.nominal, { keepAlive: 1, routing: null, maxConcurrency: null });
+    assert.equal(p.provenance?.applied.keepAlive, 610);
+    assert.equal(p.provenance?.applied.maxConcurrency, 8);
+    // the SMP ran at the applied keep-alive and the platform's own concurrency limit
+    const expected = smpMetrics(
+      solveSmp({ arrivalRate: 20, warm: 0.01, cold: 0.05, keepAlive: 610, maxConcurrency: 8 }),
+    );
+    assert.equal(p.predicted.coldProb, expected.coldProb);
+    assert.ok(p.notes?.some((n) => n.includes('applied 610 s (asked 1 s)')));
+  });
+
+  it("feeds a Wasm platform's own core count to the capacity model", async () => {
+    const { points } = await runFake(
+      { cores: 3 },
+      { platforms: [{ name: 'local-wasm' }], keepAlive: undefined },
+    );
+    const [p] = points;
+    const expected = solveCores({ arrivalRate: 20, serviceTime: 0.012, cores: 3 });
+    assert.equal(p?.models?.capacity?.respTime, expected.meanResponseTime);
+    assert.equal(p?.provenance?.applied.cores, 3);
+  });
+});
+
+describe('a platform that fails is named in its point, and the run goes on', () => {
+  it('dies mid-point: the point is invalid with the reason, the summary is written, the next point gets a fresh platform', async () => {
+    const created: unknown[] = [];
+    const resolver = fakeResolver({ dieAfter: 0.3 }, created as never[]);
+    const suite = await validateSuite(
+      {
+        name: 'dies',
+        warmup: '100ms',
+        duration: '600ms',
+        drainTimeout: '2s',
+        requestTimeout: '2s',
+        arrivalRate: 20,
+        keepAlive: [1, 2],
+        workloads: ['aes'],
+        modelInputs: { source: 'given', given: GIVEN },
+        thresholds: { maxRateShortfall: 0.9, errorBudget: 1, minRequests: 1 },
+        platforms: [{ name: 'local-container' }],
+      },
+      { file: 'dies.yaml', resolver },
+    );
+    const out = join(tmp(), 'run');
+    const res = await runSuite({ suite, out, resolver });
+    assert.equal(res.summary.points.length, 2);
+    for (const p of res.summary.points) {
+      assert.equal(p.valid, false);
+      assert.ok(
+        p.invalidReasons.some(
+          (r) => r === 'platform failed during the point: fake platform exited with code 101 at 0.3 s',
+        ),
+        p.invalidReasons.join('; '),
+      );
+    }
+    assert.equal(created.length, 2, 'the failed platform was replaced for the second point');
+  });
+
+  it('fails while profiling: the point is written as failed with the reason, and the next point still runs', async () => {
+    const resolver = fakeResolver({ failEvery: 1 });
+    const suite = await validateSuite(
+      {
+        name: 'profile-fails',
+        warmup: '0s',
+        duration: '200ms',
+        arrivalRate: 10,
+        keepAlive: [1, 2],
+        workloads: ['aes'],
+        modelInputs: { runs: 1, priming: 0, coldRuns: 1, spacing: '10ms' },
+        platforms: [{ name: 'local-container' }],
+      },
+      { file: 'pf.yaml', resolver },
+    );
+    const out = join(tmp(), 'run');
+    const res = await runSuite({ suite, out, resolver });
+    assert.deepEqual(
+      res.summary.points.map((p) => p.status),
+      ['failed', 'failed'],
+    );
+    const [p] = res.summary.points;
+    assert.match(
+      p?.invalidReasons[0] ?? '',
+      /platform failed before the load: profiling aes on fake: 5 attempts/,
+    );
+    assert.deepEqual(schemaProblems('point-summary', p), []);
+    const onDisk = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { points: unknown[] };
+    assert.equal(onDisk.points.length, 2);
+  });
+});
