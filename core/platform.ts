@@ -29,6 +29,20 @@ export interface PlatformCapabilities {
 }
 
 /**
+ * What a platform entry does with a point's settings, known from its config before anything
+ * starts, so a suite asking for what the platform cannot apply is refused at plan time.
+ * keepAlive: `set` applies any value; `fixed` runs at `fixedKeepAlive` whatever is asked (an
+ * existing deployment whose own setting was declared); `unknown` cannot set it and does not
+ * know it; `none` has no keep-alive (Wasm).
+ */
+export interface SettingsControl {
+  keepAlive: 'set' | 'fixed' | 'unknown' | 'none';
+  fixedKeepAlive?: number;
+  /** Applies a routing policy per point. */
+  routing: boolean;
+}
+
+/**
  * The settings in effect for the current point, read from the platform after setup and
  * deploy (not the values asked for). null: the platform has no such setting or cannot tell.
  */

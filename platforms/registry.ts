@@ -3,7 +3,7 @@
  * platform lives in platforms/<name>/: `config.ts` (light: the JSON Schema of its suite entry,
  * the config type derived from it, `parseConfig`) and `index.ts` (heavy: `create(config, context)`).
  */
-import type { Platform } from '../core/platform.js';
+import type { Platform, SettingsControl } from '../core/platform.js';
 import type { JsonSchema } from '../core/validate.js';
 
 export const PLATFORM_NAMES = ['local-container', 'local-wasm', 'sim', 'openwhisk', 'spin'] as const;
@@ -31,6 +31,8 @@ export interface PlatformConfigModule {
    * (default: the platform's name). @throws ConfigError listing every problem
    */
   parseConfig(raw: unknown, where?: string): unknown;
+  /** What an entry (as parseConfig returns it) does with a point's keep-alive and routing. */
+  settingsControl(config: never): SettingsControl;
 }
 
 export function isPlatformName(name: string): name is PlatformName {

@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseDuration } from '../../core/duration.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { rootPath } from '../../core/paths.js';
+import type { SettingsControl } from '../../core/platform.js';
 import { validate } from '../../core/validate.js';
 import { type ArrivalProcess, parseTraceCounts } from '../arrivals.js';
 import { executorKindOf } from './plan.js';
@@ -133,8 +134,9 @@ async function checkPlatformEntries(
       continue;
     const { label, ...config } = entry as Record<string, unknown>;
     const name = config.name as string;
+    let control: SettingsControl | undefined;
     try {
-      await resolver.checkConfig(name, config, `${file}: platforms[${i}]`);
+      control = await resolver.checkConfig(name, config, `${file}: platforms[${i}]`);
     } catch (err) {
       if (!(err instanceof ConfigError)) {
         if (!problems.some((p) => p.includes(`platforms[${i}].name`)))
@@ -145,7 +147,12 @@ async function checkPlatformEntries(
       }
       problems.push(...err.problems);
     }
-    platforms.push({ name, label: typeof label === 'string' ? label : name, config });
+    platforms.push({
+      name,
+      label: typeof label === 'string' ? label : name,
+      config,
+      ...(control ? { control } : {}),
+    });
   }
   return platforms;
 }
@@ -237,6 +244,7 @@ async function crossFieldRules(
   if (kinds.has('container') && suite.keepAlive.length === 0) {
     problems.push(`${file}: keepAlive is required for container platforms (e.g. keepAlive: [1, 5, 30])`);
   }
+  settingsRule(suite, file, problems);
   traceRule(suite, s, file, problems);
   for (const w of Object.keys(suite.workloadInput)) {
     if (!suite.workloads.includes(w))
@@ -258,6 +266,34 @@ async function crossFieldRules(
     }
   }
   await workloadInputRule(suite, file, problems);
+}
+
+/**
+ * A suite may ask of a platform only what it can apply: a keep-alive sweep on an entry that
+ * cannot set its keep-alive is refused before anything starts (docs/engine.md "Capabilities").
+ */
+function settingsRule(suite: Suite, file: string, problems: string[]): void {
+  const asked = suite.keepAlive;
+  suite.platforms.forEach((p, i) => {
+    const c = p.control;
+    if (!c || c.keepAlive === 'set' || c.keepAlive === 'none' || asked.length === 0) return;
+    const where = `${file}: platforms[${i}] (${p.name})`;
+    if (c.keepAlive === 'fixed') {
+      const fixed = c.fixedKeepAlive as number;
+      if (asked.some((k) => k !== fixed))
+        problems.push(
+          `${where} runs at its own keep-alive of ${fixed} s and cannot apply keepAlive [${asked.join(', ')}]: use keepAlive: ${fixed} for this suite, or a platform mode that sets keep-alive (openwhisk mode: kubernetes)`,
+        );
+      return;
+    }
+    problems.push(
+      `${where} cannot set keep-alive, and its own is not declared: measure it (faasmark openwhisk probe keep-alive), declare it as platforms[${i}].keepAlive, and use that value as the suite's keepAlive — or use a mode that sets keep-alive (openwhisk mode: kubernetes)`,
+    );
+  });
+  suite.platforms.forEach((p, i) => {
+    if (p.control && !p.control.routing && p.config.routing !== undefined)
+      problems.push(`${file}: platforms[${i}].routing: ${p.name} cannot apply a routing policy per point`);
+  });
 }
 
 /** `trace` goes with `arrivals: trace`, and its file must parse (read here, once). */

@@ -1,4 +1,5 @@
 /** The normalised suite: every duration in seconds, every list a list, every default applied. */
+import type { SettingsControl } from '../../core/platform.js';
 import type { ArrivalProcess, TraceSpec } from '../arrivals.js';
 
 export interface PlatformEntry {
@@ -8,6 +9,8 @@ export interface PlatformEntry {
   label: string;
   /** The entry as written, without `label`: what the platform's `create` receives. */
   config: Record<string, unknown>;
+  /** What the entry's platform does with a point's keep-alive and routing (absent if the entry is invalid). */
+  control?: SettingsControl;
 }
 
 export interface Thresholds {

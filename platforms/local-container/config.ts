@@ -2,7 +2,9 @@
  * local-container's suite entry: its JSON Schema, the one source of its shape, its defaults
  * and (via json-schema-to-ts) its config type. It has no cross-field rules.
  */
+
 import type { FromSchema } from 'json-schema-to-ts';
+import type { SettingsControl } from '../../core/platform.js';
 import { ROUTING_POLICIES } from '../../core/platform.js';
 import { localEndpointSchema } from '../embedded/local-config.js';
 import { IDLE_CONTAINER_TIMEOUT } from '../keep-alive.js';
@@ -68,4 +70,9 @@ export type LocalContainerConfig = FromSchema<typeof configSchema>;
  */
 export function parseConfig(raw: unknown, where = 'local-container'): LocalContainerConfig {
   return parseEntry('local-container', configSchema, raw, where);
+}
+
+/** Any keep-alive and routing policy, applied per point. */
+export function settingsControl(_config: LocalContainerConfig): SettingsControl {
+  return { keepAlive: 'set', routing: true };
 }

@@ -2,8 +2,10 @@
  * local-wasm's suite entry: its JSON Schema, the one source of its shape, its defaults and
  * (via json-schema-to-ts) its config type; `workers` defaults to the host's parallelism.
  */
+
 import { availableParallelism } from 'node:os';
 import type { FromSchema } from 'json-schema-to-ts';
+import type { SettingsControl } from '../../core/platform.js';
 import { localEndpointSchema } from '../embedded/local-config.js';
 import { parseEntry } from '../platform-config.js';
 
@@ -54,4 +56,9 @@ export function parseConfig(raw: unknown, where = 'local-wasm'): LocalWasmConfig
     ...c,
     workers: c.workers ?? availableParallelism(),
   }));
+}
+
+/** A fresh instance per request: no keep-alive, no routing. */
+export function settingsControl(_config: LocalWasmConfig): SettingsControl {
+  return { keepAlive: 'none', routing: false };
 }

@@ -10,7 +10,9 @@
  *   cluster (an existing kubeconfig context, a kind cluster it creates, or K3s in a
  *   testcontainer) and sets keep-alive per point with `helm upgrade` + invoker restart.
  */
+
 import type { FromSchema } from 'json-schema-to-ts';
+import type { SettingsControl } from '../../core/platform.js';
 import { parseEntry, type RuleContext } from '../platform-config.js';
 
 /** `[registry[:port]/]name[:tag]` — the chart composes imageName:imageTag, so no digests. */
@@ -70,6 +72,11 @@ export const configSchema = {
     },
     actionPrefix: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*$', default: 'faasmark-' },
     actionMemoryMb: { type: 'integer', minimum: 128, maximum: 8192, default: 256 },
+    keepAlive: {
+      ...seconds,
+      description:
+        "mode existing: the deployment's own keep-alive (s) — idle-container + pause-grace, as measured with `faasmark openwhisk probe keep-alive`; the only keep-alive a suite may use with this entry",
+    },
     actionTimeout: { ...seconds, maximum: 300, default: 60, description: 'action time limit (s)' },
     poll: {
       type: 'object',
@@ -258,4 +265,16 @@ export function parseConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): OpenWhiskConfig {
   return parseEntry('openwhisk', configSchema, raw, where, (c: OpenWhiskConfig, ctx) => rules(c, ctx, env));
+}
+
+/**
+ * On Kubernetes faasmark sets the invoker's keep-alive per point; an existing deployment runs
+ * at its own, which the entry may declare (`keepAlive`). Routing is a property of the invoker
+ * image (invokerMru), not a per-point switch.
+ */
+export function settingsControl(config: OpenWhiskConfig): SettingsControl {
+  if (config.mode === 'kubernetes') return { keepAlive: 'set', routing: false };
+  return config.keepAlive !== undefined
+    ? { keepAlive: 'fixed', fixedKeepAlive: config.keepAlive, routing: false }
+    : { keepAlive: 'unknown', routing: false };
 }

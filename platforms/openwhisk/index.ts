@@ -296,7 +296,10 @@ export class OpenWhiskPlatform extends PlatformBase {
       executor: this.executor,
       version: this.kubeInfo?.appVersion ?? this.build?.buildno,
       applied: {
-        keepAlive: this.kube ? (this.keepAlive ?? OPENWHISK_DEFAULT_KEEP_ALIVE) : null,
+        // existing: the deployment's own keep-alive when the entry declares it, else unknown
+        keepAlive: this.kube
+          ? (this.keepAlive ?? OPENWHISK_DEFAULT_KEEP_ALIVE)
+          : (this.config.keepAlive ?? null),
         routing: this.config.invokerMru ? 'mru' : null,
         // one invoker runs userMemory ÷ action memory containers at once (docs/design/platform-facts.md)
         maxConcurrency: this.kube ? Math.floor(this.config.userMemoryMb / this.config.actionMemoryMb) : null,

@@ -3,8 +3,10 @@
  * json-schema-to-ts, the config type) and its cross-field rules. `sim` runs the discrete-event
  * simulator (analysis/simulator) behind the Platform interface.
  */
+
 import type { FromSchema } from 'json-schema-to-ts';
 import type { DistributionSpec } from '../../analysis/distributions.js';
+import type { SettingsControl } from '../../core/platform.js';
 import { ROUTING_POLICIES } from '../../core/platform.js';
 import { IDLE_CONTAINER_TIMEOUT } from '../keep-alive.js';
 import { parseEntry, type RuleContext } from '../platform-config.js';
@@ -145,4 +147,11 @@ export function serviceSpec(
     case 'lognormal':
       return { kind: 'lognormal', mean, cv: config.serviceTime.cv ?? DEFAULT_CV };
   }
+}
+
+/** Container mode simulates any keep-alive and routing; Wasm mode has neither. */
+export function settingsControl(config: SimPlatformConfig): SettingsControl {
+  return config.mode === 'container'
+    ? { keepAlive: 'set', routing: true }
+    : { keepAlive: 'none', routing: false };
 }

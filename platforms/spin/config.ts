@@ -8,8 +8,10 @@
  * applies a `SpinApp` (core.spinkube.dev/v1alpha1) on a Kubernetes cluster.
  * Durations are seconds (a number, or a string like "30s" / "5m").
  */
+
 import type { FromSchema } from 'json-schema-to-ts';
 import { DURATION_PATTERN, parseDuration } from '../../core/duration.js';
+import type { SettingsControl } from '../../core/platform.js';
 import { parseEntry, type RuleContext } from '../platform-config.js';
 
 /** A duration: seconds, or a string like "30s" (parsed to seconds by {@link parseConfig}). */
@@ -242,4 +244,9 @@ function rules(e: SpinEntry, ctx: RuleContext): SpinConfig {
  */
 export function parseConfig(raw: unknown, where = 'spin'): SpinConfig {
   return parseEntry('spin', configSchema, raw, where, rules);
+}
+
+/** Spin instantiates per request: no keep-alive, no routing. */
+export function settingsControl(_config: SpinConfig): SettingsControl {
+  return { keepAlive: 'none', routing: false };
 }

@@ -4,7 +4,7 @@
  * platform's real limits fed to the models, a dying platform named in its point.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import { schemaProblems } from '../../harness/engine/result-schemas.js';
 import { runSuite } from '../../harness/engine/runner.js';
 import { validateSuite } from '../../harness/suite/load.js';
 import type { PointSummary, RunManifest } from '../../results/types.js';
+import { runCli } from '../helpers/cli.js';
 import type { FakeOptions } from './fakes/fake-platform.js';
 import { fakeResolver } from './fakes/resolver.js';
 
@@ -161,5 +162,44 @@ describe('a platform that fails is named in its point, and the run goes on', () 
     assert.deepEqual(schemaProblems('point-summary', p), []);
     const onDisk = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { points: unknown[] };
     assert.equal(onDisk.points.length, 2);
+  });
+});
+
+describe('capabilities are enforced at plan time', () => {
+  const suiteFile = (platform: string, keepAlive: string) => {
+    const file = join(tmp(), 'ka.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: ka',
+        'duration: 60s',
+        'arrivalRate: 1',
+        `keepAlive: ${keepAlive}`,
+        'workloads: [aes]',
+        'platforms:',
+        platform,
+        '',
+      ].join('\n'),
+    );
+    return file;
+  };
+  const existing = (extra = '') =>
+    `  - {name: openwhisk, mode: existing, apiHost: "http://127.0.0.1:9", auth: "${AUTH}", actions: {aes: {image: "x/aes:1"}}${extra}}`;
+  const AUTH =
+    '23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP';
+
+  it('an existing OpenWhisk whose keep-alive is unknown refuses a keep-alive sweep: exit 2, nothing started', async () => {
+    const r = await runCli(['run', suiteFile(existing(), '[1, 30]'), '--dry-run']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /platforms\[0\] \(openwhisk\) cannot set keep-alive, and its own is not declared/);
+    assert.equal(r.stdout, '');
+  });
+
+  it('a declared keep-alive is the only one a suite may use with it', async () => {
+    const sweep = await runCli(['run', suiteFile(existing(', keepAlive: 610'), '[1, 30]'), '--dry-run']);
+    assert.equal(sweep.code, 2);
+    assert.match(sweep.stderr, /runs at its own keep-alive of 610 s and cannot apply keepAlive \[1, 30\]/);
+    const own = await runCli(['run', suiteFile(existing(', keepAlive: 610'), '610'), '--dry-run']);
+    assert.equal(own.code, 0, own.stderr);
   });
 });

@@ -13,6 +13,7 @@ import type {
   PlatformDescription,
   PlatformHealth,
   PointClock,
+  SettingsControl,
   SetupOptions,
 } from '../../../core/platform.js';
 import type { ExecutorSpan } from '../../../core/records.js';
@@ -39,6 +40,8 @@ export interface FakeOptions {
   dieAfter?: number;
   /** Offer forceCold() (retires idle executors). */
   forceCold?: boolean;
+  /** What the entry says it does with keep-alive and routing (resolver.checkConfig). */
+  control?: SettingsControl;
 }
 
 interface Exec {

@@ -40,6 +40,8 @@ export function fakeResolver(opts: FakeOptions = {}, created: Platform[] = []): 
       const s = FAKE_SCHEMAS[name];
       if (!s) throw new Error(`no fake for ${name}`);
       parseEntry(name, s, config, where);
+      if (name === 'local-wasm') return { keepAlive: 'none', routing: false };
+      return opts.control ?? { keepAlive: 'set', routing: true };
     },
     async create(name) {
       const p = new FakePlatform({ ...opts, executor: name === 'local-wasm' ? 'wasm' : 'container' });
