@@ -8,7 +8,7 @@
  *   <out>/points/<pointId>/{requests.jsonl, executors.jsonl, summary.json}
  *   <out>/report.html, <out>/figures/
  */
-import type { MetricValues } from '../core/metrics.js';
+import type { MetricKey, MetricValues } from '../core/metrics.js';
 import type { AppliedSettings, EngineDescription, ExecutorKind } from '../core/platform.js';
 
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -80,6 +80,15 @@ export interface PointProvenance {
   nominal: { keepAlive: number | null; routing: string | null; maxConcurrency: number | null };
 }
 
+/** How a metric's model error is judged (docs/engine.md "Model error and sampling noise"). */
+export interface MetricAssessmentRecord {
+  scoring: 'relative' | 'absolute';
+  absError: number | null;
+  relError: number | null;
+  insideCi: boolean | null;
+  inMape: boolean;
+}
+
 export interface PointSummary {
   schemaVersion: number;
   pointId: string;
@@ -113,6 +122,10 @@ export interface PointSummary {
   predicted: MetricValues;
   /** Relative error (measured − predicted) / predicted per metric. */
   error: MetricValues;
+  /** 95% CI of each measured metric (batch means over the window; Wilson for proportions). */
+  measuredCi?: Partial<Record<MetricKey, { lo: number; hi: number }>>;
+  /** Each metric's model error judged against its noise (analysis/metrics/assess.ts). */
+  assessment?: Partial<Record<MetricKey, MetricAssessmentRecord>>;
   /** Every model's prediction, by model name (smp, mginf, capacity, simulator ...). */
   models?: Record<string, MetricValues>;
   modelInputs?: ModelInputs;

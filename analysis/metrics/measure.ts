@@ -10,12 +10,13 @@
  * every 1 s, totals every 2 s) are in sampled.ts.
  */
 
-import { type MetricValues, metricsFor } from '../../core/metrics.js';
+import { type MetricKey, type MetricValues, metricsFor } from '../../core/metrics.js';
 import type { ExecutorKind, PlatformCapabilities } from '../../core/platform.js';
 import type { ExecutorSpan, RequestRecord } from '../../core/records.js';
 import { platformRespTime, serviceInterval } from '../../core/records.js';
 import type { Percentiles, RequestCounts } from '../../results/types.js';
 import { PercentileRecorder } from '../stats/percentiles.js';
+import { BatchAccumulator, type Interval } from './batches.js';
 import { SampleGrid } from './sampled.js';
 
 export interface MeasureWindow {
@@ -44,6 +45,8 @@ export interface MeasureResult {
   /** Requests sent per second (see MeasureOptions.duration); null when nothing was measured. */
   achievedRate: number | null;
   measured: MetricValues;
+  /** 95% CI of each measured metric (batch means; Wilson for proportions), where computable. */
+  measuredCi: Partial<Record<MetricKey, Interval>>;
   measuredSampled: MetricValues;
   latency: Percentiles;
   platformRespTime: Percentiles | null;
@@ -77,9 +80,11 @@ export class PointMeasurer {
   private readonly inFlightGrid: SampleGrid;
   private readonly totalGrid: SampleGrid;
   private readonly runningAtTotalGrid: SampleGrid;
+  private readonly batches: BatchAccumulator;
 
   constructor(private readonly options: MeasureOptions) {
     const { start, end } = options.window;
+    this.batches = new BatchAccumulator(options.window);
     const r = options.runningStep ?? 1;
     const t = options.totalStep ?? 2;
     this.runningWarmGrid = new SampleGrid(start, end, r);
@@ -100,22 +105,32 @@ export class PointMeasurer {
       if (cold === true) {
         this.coldArea += len;
         this.runningColdGrid.add(service[0], service[1]);
+        this.batches.interval('runningCold', service[0], service[1]);
       } else if (cold === false) {
         this.warmArea += len;
         this.runningWarmGrid.add(service[0], service[1]);
+        this.batches.interval('runningWarm', service[0], service[1]);
       } else this.unknownArea += len;
+      this.batches.interval('running', service[0], service[1]);
       this.runningGrid.add(service[0], service[1]);
       this.runningAtTotalGrid.add(service[0], service[1]);
     }
     if (Number.isFinite(record.sentAt) && Number.isFinite(record.doneAt)) {
       this.inFlightArea += clippedLength(record.sentAt, record.doneAt, w);
       this.inFlightGrid.add(record.sentAt, record.doneAt);
+      this.batches.interval('inFlight', record.sentAt, record.doneAt);
     }
     if (record.warmup || record.intendedAt < w.start || record.intendedAt > w.end) return;
     this.counts.sent++;
     this.counts[record.status]++;
     if (record.sentAt > this.lastSentAt) this.lastSentAt = record.sentAt;
     this.sendLag.record(record.sentAt - record.intendedAt);
+    this.batches.arrival(
+      record.intendedAt,
+      record.status,
+      record.status === 'ok' ? record.respTime : null,
+      record.platform?.cold,
+    );
     if (record.status !== 'ok') return;
     this.latency.record(record.respTime);
     const p = platformRespTime(record.platform);
@@ -143,6 +158,7 @@ export class PointMeasurer {
       const end = s.destroyedAt ?? w.end;
       executorArea += clippedLength(s.createdAt, end, w);
       this.totalGrid.add(s.createdAt, s.destroyedAt ?? Number.POSITIVE_INFINITY);
+      this.batches.interval('totalExecutors', s.createdAt, end);
     }
     const platformTimes = caps.platformTimes && this.sawServiceInterval;
     const coldKnown = caps.coldFlag && this.unknownArea === 0;
@@ -180,10 +196,12 @@ export class PointMeasurer {
     const keys = metricsFor(executor).map((m) => m.key);
     const pick = (v: MetricValues): MetricValues =>
       Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, v[k] ?? null]));
+    const measured = pick(all);
     return {
       requests: { ...this.counts },
       achievedRate: this.achievedRate(),
-      measured: pick(all),
+      measured,
+      measuredCi: this.batches.intervals(keys, measured),
       measuredSampled: pick(sampled),
       latency: this.latency.summary(),
       platformRespTime: this.platformLatency.count > 0 ? this.platformLatency.summary() : null,

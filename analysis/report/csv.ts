@@ -18,8 +18,14 @@ export const CSV_HEADER = [
   'valid',
   'metric',
   'measured',
+  'ciLo',
+  'ciHi',
   'predicted',
   'relError',
+  'absError',
+  'scoring',
+  'insideCi',
+  'inMape',
 ] as const;
 
 export function toCsv(rows: ComparisonRow[]): string {

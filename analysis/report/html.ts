@@ -73,6 +73,13 @@ function pointCells(r: {
   ];
 }
 
+/** The error as the rule states it: relative (highlighted over the threshold), or absolute. */
+function errorCell(r: ComparisonRow, threshold: number): string {
+  if (r.scoring === 'absolute') return `${r.absError === null ? '—' : fmt(r.absError)} (abs)`;
+  const over = r.relError !== null && Math.abs(r.relError) > threshold && r.insideCi !== true;
+  return `<span class="${over ? 'over' : ''}">${pct(r.relError)}</span>`;
+}
+
 export function comparisonTableHtml(rows: ComparisonRow[], threshold: number): string {
   return table(
     [
@@ -84,15 +91,19 @@ export function comparisonTableHtml(rows: ComparisonRow[], threshold: number): s
       'rep',
       'metric',
       'measured',
+      '95% CI',
       'predicted',
-      'relative error',
+      'error',
+      'within noise',
     ],
     rows.map((r) => [
       ...pointCells(r),
       r.metric,
       fmt(r.measured),
+      r.ciLo === null || r.ciHi === null ? '—' : `${fmt(r.ciLo)} … ${fmt(r.ciHi)}`,
       fmt(r.predicted),
-      `<span class="${r.relError !== null && Math.abs(r.relError) > threshold ? 'over' : ''}">${pct(r.relError)}</span>`,
+      errorCell(r, threshold),
+      r.insideCi === null ? '—' : r.insideCi ? 'yes' : 'no',
     ]),
     (i) => (rows[i]?.valid ? '' : 'invalid'),
   );

@@ -1,12 +1,15 @@
 /**
- * The report's tables, as data (renderers are separate): measured vs predicted per point and
- * metric with relative error; MAPE per platform × workload per metric (seed 000's scoring:
- * mean of |relative error| over the valid points where both sides exist); the Table 4.1
+ * The report's tables, as data (renderers are separate): measured (with its 95% CI) vs
+ * predicted per point and metric, the error judged against the noise (analysis/metrics/
+ * assess.ts: relative, or absolute for probabilities near zero; inside the CI or not); MAPE per
+ * platform × workload per metric over the comparisons that mean something; the Table 4.1
  * analog; the integrity ledger.
  */
 
-import { type MetricKey, metricsFor, relativeError } from '../../core/metrics.js';
+import type { MetricKey } from '../../core/metrics.js';
+import { metricsFor } from '../../core/metrics.js';
 import type { PointSummary } from '../../results/types.js';
+import { assessMetric } from '../metrics/assess.js';
 import { mean } from '../stats/bootstrap.js';
 
 export interface ComparisonRow {
@@ -20,8 +23,18 @@ export interface ComparisonRow {
   valid: boolean;
   metric: MetricKey;
   measured: number | null;
+  /** 95% CI of the measurement. */
+  ciLo: number | null;
+  ciHi: number | null;
   predicted: number | null;
   relError: number | null;
+  absError: number | null;
+  /** How the error is stated: relative, or absolute (probabilities near zero). */
+  scoring: 'relative' | 'absolute';
+  /** The prediction lies inside the measured CI (null: no CI). */
+  insideCi: boolean | null;
+  /** Counted in MAPE. */
+  inMape: boolean;
 }
 
 export function comparisonRows(points: PointSummary[]): ComparisonRow[] {
@@ -31,6 +44,9 @@ export function comparisonRows(points: PointSummary[]): ComparisonRow[] {
       const measured = p.measured?.[def.key] ?? null;
       const predicted = p.predicted?.[def.key] ?? null;
       if (measured === null && predicted === null) continue;
+      const ci = p.measuredCi?.[def.key];
+      // the point's own judgement where it was written; the same rule for older results
+      const a = p.assessment?.[def.key] ?? assessMetric(def.key, measured, predicted, ci, p.valid);
       rows.push({
         pointId: p.pointId,
         platform: p.platform,
@@ -42,8 +58,14 @@ export function comparisonRows(points: PointSummary[]): ComparisonRow[] {
         valid: p.valid,
         metric: def.key,
         measured,
+        ciLo: ci?.lo ?? null,
+        ciHi: ci?.hi ?? null,
         predicted,
-        relError: relativeError(measured, predicted),
+        relError: a.relError,
+        absError: a.absError,
+        scoring: a.scoring,
+        insideCi: a.insideCi,
+        inMape: a.inMape,
       });
     }
   }
@@ -75,11 +97,14 @@ export function mapeCells(r: MapeRow, overMark: string): string[] {
   ];
 }
 
-/** MAPE = (1/n) Σ |measured − predicted| / |predicted| over valid rows with a defined error. */
+/**
+ * MAPE = (1/n) Σ |measured − predicted| / |predicted| over the rows that count (`inMape`:
+ * valid points, relatively scored metrics, a defined error).
+ */
 export function mape(rows: ComparisonRow[], threshold: number): MapeRow[] {
   const groups = new Map<string, { platform: string; workload: string; metric: MetricKey; errs: number[] }>();
   for (const r of rows) {
-    if (!r.valid || r.relError === null) continue;
+    if (!r.inMape || r.relError === null) continue;
     const k = `${r.platform}\u0000${r.workload}\u0000${r.metric}`;
     const g = groups.get(k) ?? { platform: r.platform, workload: r.workload, metric: r.metric, errs: [] };
     g.errs.push(Math.abs(r.relError));

@@ -5,6 +5,7 @@
  * no files, no platform, no clock. The summary of an interrupted point is built here too, so
  * both shapes share one identity block and one key order (docs/engine.md "One point").
  */
+import { assessPoint } from '../../analysis/metrics/assess.js';
 import { type MeasureOptions, type MeasureWindow, PointMeasurer } from '../../analysis/metrics/measure.js';
 import { ksExponential } from '../../analysis/stats/ks.js';
 import { METRIC_KEYS, type MetricValues, relativeError } from '../../core/metrics.js';
@@ -197,10 +198,11 @@ export function evaluatePoint(
     thresholds: settings.thresholds,
     ...(seen.health.ok ? {} : { platformFailure: seen.health.reason ?? 'unhealthy (no reason given)' }),
   });
+  const valid = reasons.length === 0;
   return {
     ...identity(facts),
     status: 'complete',
-    valid: reasons.length === 0,
+    valid,
     invalidReasons: reasons,
     window: seen.window,
     requests: m.requests,
@@ -211,6 +213,8 @@ export function evaluatePoint(
     predicted: prediction.predicted,
     primaryModel: prediction.primary,
     error: relativeErrors(m.measured, prediction.predicted),
+    measuredCi: m.measuredCi,
+    assessment: assessPoint(m.measured, prediction.predicted, m.measuredCi, valid),
     models: prediction.models,
     modelInputs: seen.modelInputs,
     latency: m.latency,

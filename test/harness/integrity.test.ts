@@ -150,7 +150,7 @@ describe('renderComparison', () => {
       },
     ]);
     assert.match(text, /local-wasm\.aes\.rate1\.rep0 │ INVALID/);
-    assert.match(text, /respTime \(s\)\s+│ 0\.012\s+│ 0\.01\s+│ \+20\.0%/);
+    assert.match(text, /respTime \(s\)\s+│ 0\.012\s+│ —\s+│ 0\.01\s+│ \+20\.0%/);
     assert.match(text, /inFlight/);
     assert.doesNotMatch(text, /coldProb/);
     assert.match(

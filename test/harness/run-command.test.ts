@@ -106,7 +106,7 @@ describe('faasmark run on the embedded platforms (end to end)', () => {
     }
     const r = await runCli(argv);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /measured\s+│\s+predicted/);
+    assert.match(r.stdout, /measured\s+│\s+95% CI\s+│\s+predicted/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     assert.deepEqual(schemaProblems('run-summary', summary), []);
     assert.deepEqual(

@@ -84,6 +84,10 @@ describe('provenance is read after setup and deploy', () => {
     );
     assert.equal(p.predicted.coldProb, expected.coldProb);
     assert.ok(p.notes?.some((n) => n.includes('applied 610 s (asked 1 s)')));
+    // every measured metric carries its CI and a judgement of its error against it
+    assert.ok(p.measuredCi?.respTime && p.measuredCi.respTime.lo <= (p.measured.respTime ?? 0));
+    assert.equal(p.assessment?.respTime?.scoring, 'relative');
+    assert.equal(typeof p.assessment?.respTime?.insideCi, 'boolean');
   });
 
   it("feeds a Wasm platform's own core count to the capacity model", async () => {

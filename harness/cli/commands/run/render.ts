@@ -1,7 +1,7 @@
 /** Renderers for `faasmark run`: the plan (before) and the measured-vs-predicted table (after). */
 
 import { fmt, pct, renderTable } from '../../../../analysis/table.js';
-import { metricsFor } from '../../../../core/metrics.js';
+import { type MetricKey, metricsFor } from '../../../../core/metrics.js';
 import type { PointSummary } from '../../../../results/types.js';
 import type { PlannedPoint } from '../../../suite/plan.js';
 import { estimatePlanSeconds } from '../../../suite/plan.js';
@@ -33,7 +33,25 @@ export function renderPlan(suite: Suite, plan: PlannedPoint[], skipped: readonly
   return `${head}\n${renderTable(['#', 'point', 'executor', 'λ (req/s)', 'keep-alive (s)', 'requests', 'estimate'], rows)}`;
 }
 
-/** Measured vs predicted (primary model) and the simulator, one row per point and metric. */
+/** The measurement's 95% CI, as "lo…hi". */
+function ciText(p: PointSummary, k: MetricKey): string {
+  const ci = p.measuredCi?.[k];
+  return ci ? `${fmt(ci.lo)}…${fmt(ci.hi)}` : '—';
+}
+
+/** The error as the point judged it: relative or absolute, "≈" when inside the noise (the CI). */
+function errorText(p: PointSummary, k: MetricKey): string {
+  const a = p.assessment?.[k];
+  if (!a) return pct(p.error[k] ?? null);
+  const text =
+    a.scoring === 'absolute' ? `${a.absError === null ? '—' : fmt(a.absError)} abs` : pct(a.relError);
+  return a.insideCi ? `${text} ≈` : text;
+}
+
+/**
+ * Measured vs predicted (primary model) and the simulator, one row per point and metric;
+ * "≈" marks an error within the measurement's own noise (the prediction is inside its CI).
+ */
 export function renderComparison(points: PointSummary[]): string {
   const rows: (string | number | null)[][] = [];
   for (const p of points) {
@@ -44,15 +62,16 @@ export function renderComparison(points: PointSummary[]): string {
         i === 0 ? status : '',
         unit === 's' ? `${k} (s)` : k,
         fmt(p.measured[k] ?? null),
+        ciText(p, k),
         fmt(p.predicted[k] ?? null),
-        pct(p.error[k] ?? null),
+        errorText(p, k),
         fmt(p.models?.simulator?.[k] ?? null),
         i === 0 ? (p.primaryModel ?? '—') : '',
       ]);
     });
   }
   const table = renderTable(
-    ['point', 'valid', 'metric', 'measured', 'predicted', 'error', 'simulator', 'model'],
+    ['point', 'valid', 'metric', 'measured', '95% CI', 'predicted', 'error', 'simulator', 'model'],
     rows,
     { compact: true },
   );
