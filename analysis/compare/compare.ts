@@ -2,13 +2,14 @@
  * Compare two results directories point by point (platform, workload, arrival rate,
  * keep-alive): per metric the ratio candidate/baseline with a seeded percentile-bootstrap 95%
  * CI (whole repetitions resampled when both sides have ≥ 2, requests otherwise), a
- * Mann–Whitney U p-value, and a verdict against the noise threshold t (lower is better for
- * every metric compared):
- *   regressed      ratio > 1 + t and the CI lies above 1
- *   improved       ratio < 1 − t and the CI lies below 1
- *   no difference  otherwise, when a CI exists or the ratio is within [1 − t, 1 + t]
- *   inconclusive   a change beyond t without a CI (a time-averaged metric from one repetition:
- *                  run with --repeat ≥ 2), or an undefined ratio (baseline 0)
+ * Mann–Whitney U p-value, and a verdict against the noise threshold t, symmetric in the log of
+ * the ratio so that swapping the runs swaps regressed and improved (lower is better):
+ *   regressed / improved  ratio > 1 + t (< 1/(1 + t)), the CI excludes 1, p < 0.05 and each
+ *                         side has enough samples (≥ 30 requests, or ≥ 2 repetitions)
+ *   no difference         within the band, or a CI that includes 1
+ *   inconclusive          beyond the band without the evidence (no CI, not significant, too
+ *                         few samples), or an undefined ratio
+ * Failures (error, timeout, rejection fractions) and validity are metrics too (failures.ts).
  */
 import { InputError } from '../../core/errors.js';
 import type { PointSummary } from '../../results/types.js';
@@ -31,6 +32,7 @@ import {
   singletonUnits,
 } from '../stats/bootstrap.js';
 import { mannWhitneyU } from '../stats/mann-whitney.js';
+import { ALPHA, compareFailureFraction, compareValidity, MIN_REQUESTS } from './failures.js';
 
 export const COMPARE_METRICS = [
   'respTimeP50',
@@ -39,6 +41,10 @@ export const COMPARE_METRICS = [
   'coldProb',
   'totalExecutors',
   'idle',
+  'errorFraction',
+  'timeoutFraction',
+  'rejectFraction',
+  'validity',
 ] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
 
@@ -90,17 +96,28 @@ export interface CompareResult {
   counts: Record<Verdict, number>;
 }
 
+/** The evidence beside the ratio and its CI: a p-value and whether each side had enough samples. */
+export interface Evidence {
+  pValue: number | null;
+  enoughSamples: boolean;
+}
+
 export function verdictFor(
   ratio: number | null,
   lo: number | null,
   hi: number | null,
   threshold: number,
+  evidence: Evidence = { pValue: null, enoughSamples: true },
 ): Verdict {
   if (ratio === null) return 'inconclusive';
-  if (lo === null || hi === null) return Math.abs(ratio - 1) <= threshold ? 'no difference' : 'inconclusive';
-  if (ratio > 1 + threshold && lo > 1) return 'regressed';
-  if (ratio < 1 - threshold && hi < 1) return 'improved';
-  return 'no difference';
+  const up = ratio > 1 + threshold;
+  const down = ratio < 1 / (1 + threshold);
+  if (!up && !down) return 'no difference';
+  if (lo === null || hi === null) return 'inconclusive';
+  if ((up && !(lo > 1)) || (down && !(hi < 1))) return 'no difference';
+  const significant = evidence.pValue === null || evidence.pValue < ALPHA;
+  if (!significant || !evidence.enoughSamples) return 'inconclusive';
+  return up ? 'regressed' : 'improved';
 }
 
 interface Side {
@@ -194,6 +211,8 @@ function compareRequestMetric(
   );
   const b = stat(bFlat);
   const c = stat(cFlat);
+  const pValue = mannWhitneyU(bFlat, cFlat).pValue;
+  const enoughSamples = Math.min(bFlat.length, cFlat.length) >= MIN_REQUESTS;
   const out: MetricComparison = {
     metric,
     baseline: b,
@@ -201,11 +220,17 @@ function compareRequestMetric(
     ratio: ci.ratio,
     lo: ci.lo,
     hi: ci.hi,
-    pValue: mannWhitneyU(bFlat, cFlat).pValue,
+    pValue,
     unit: byRep ? 'repetitions' : 'requests',
-    verdict: b === 0 && c === 0 ? 'no difference' : verdictFor(ci.ratio, ci.lo, ci.hi, opts.threshold),
+    verdict:
+      b === 0 && c === 0
+        ? 'no difference'
+        : verdictFor(ci.ratio, ci.lo, ci.hi, opts.threshold, { pValue, enoughSamples }),
   };
   if (ci.ratio === null && b === 0 && c !== 0) out.note = 'baseline is 0: ratio undefined';
+  else if (out.verdict === 'inconclusive' && !enoughSamples)
+    out.note = `too few samples (${Math.min(bFlat.length, cFlat.length)} < ${MIN_REQUESTS}) for a verdict`;
+  else if (out.verdict === 'inconclusive') out.note = `beyond the threshold but not significant (p = ${pValue.toPrecision(2)})`;
   return out;
 }
 
@@ -246,6 +271,7 @@ function compareSummaryMetric(
     mean,
     bootstrapOptions(opts, seedOffset),
   );
+  // a handful of repetitions: Mann–Whitney's normal approximation would overstate significance
   return {
     metric,
     baseline: b,
@@ -255,7 +281,7 @@ function compareSummaryMetric(
     hi: ci.hi,
     pValue: mannWhitneyU(bv, cv).pValue,
     unit: 'repetitions',
-    verdict: verdictFor(ci.ratio, ci.lo, ci.hi, opts.threshold),
+    verdict: verdictFor(ci.ratio, ci.lo, ci.hi, opts.threshold, { pValue: null, enoughSamples: true }),
   };
 }
 
@@ -338,6 +364,10 @@ export async function compareRuns(
         : compareSummaryMetric('coldProb', bp, cp, opts, offset + 4),
       compareSummaryMetric('totalExecutors', bp, cp, opts, offset + 5),
       compareSummaryMetric('idle', bp, cp, opts, offset + 6),
+      compareFailureFraction('errorFraction', bp, cp, opts.threshold),
+      compareFailureFraction('timeoutFraction', bp, cp, opts.threshold),
+      compareFailureFraction('rejectFraction', bp, cp, opts.threshold),
+      compareValidity(bp, cp),
     ];
     offset += 16;
     for (const m of metrics) counts[m.verdict]++;

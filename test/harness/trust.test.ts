@@ -207,3 +207,53 @@ describe('capabilities are enforced at plan time', () => {
     assert.equal(own.code, 0, own.stderr);
   });
 });
+
+describe('compare sees failures and is not fooled by noise', () => {
+  const compareSuite = (name: string) => ({
+    name: 'cmp',
+    warmup: '100ms',
+    duration: '2500ms',
+    drainTimeout: '2s',
+    requestTimeout: '2s',
+    arrivalRate: 20,
+    keepAlive: 1,
+    workloads: ['aes'],
+    modelInputs: { source: 'given', given: GIVEN },
+    thresholds: { maxRateShortfall: 0.9, errorBudget: 1, minRequests: 1 },
+    platforms: [{ name: 'local-container', label: name }],
+  });
+  async function run(opts: FakeOptions, raw: Record<string, unknown>) {
+    const resolver = fakeResolver(opts);
+    const suite = await validateSuite(raw, { file: 'cmp.yaml', resolver });
+    const out = join(tmp(), 'run');
+    await runSuite({ suite, out, resolver });
+    return out;
+  }
+
+  it('a candidate failing a third of its activations regresses (exit 1), though its ok requests are as fast', async () => {
+    const base = await run({ warm: 0.005, cold: 0.01 }, compareSuite('c'));
+    const cand = await run({ warm: 0.005, cold: 0.01, failEvery: 3 }, compareSuite('c'));
+    const r = await runCli(['compare', base, cand, '--json', '--resamples', '200']);
+    assert.equal(r.code, 1, r.stderr);
+    const doc = JSON.parse(r.stdout) as {
+      points: { metrics: { metric: string; verdict: string; candidate: number }[] }[];
+    };
+    const err = doc.points[0]?.metrics.find((m) => m.metric === 'errorFraction');
+    assert.equal(err?.verdict, 'regressed');
+    assert.ok((err?.candidate ?? 0) > 0.3);
+  });
+
+  it('two thin runs of the same code (7 requests each) compared in either order do not regress', async () => {
+    const thin = { ...compareSuite('t'), duration: '350ms', warmup: '0s' };
+    const a = await run({ warm: 0.005, cold: 0.01 }, thin);
+    const b = await run({ warm: 0.005, cold: 0.01 }, thin);
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const r = await runCli(['compare', x, y, '--resamples', '200']);
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.doesNotMatch(r.stdout, /REGRESSED/);
+    }
+  });
+});

@@ -56,6 +56,23 @@ describe('faasmark compare', () => {
     assert.ok(mean.lo > 1 && mean.pValue < 0.001);
   });
 
+  it('the same pair of runs in either order gives mirrored verdicts (regressed ↔ improved)', async () => {
+    const a = fresh();
+    const b = fresh();
+    makeRun(a, { points: pointSet(1) });
+    makeRun(b, { points: pointSet(1.15) });
+    const verdicts = async (x: string, y: string) => {
+      const r = await runCli(['compare', x, y, '--json', '--resamples', '300']);
+      const doc = JSON.parse(r.stdout) as { points: { metrics: { metric: string; verdict: string }[] }[] };
+      return new Map(doc.points[0]?.metrics.map((m) => [m.metric, m.verdict]));
+    };
+    const ab = await verdicts(a, b);
+    const ba = await verdicts(b, a);
+    const mirror: Record<string, string> = { regressed: 'improved', improved: 'regressed' };
+    for (const [metric, v] of ab) assert.equal(ba.get(metric), mirror[v] ?? v, metric);
+    assert.equal(ab.get('respTimeMean'), 'regressed');
+  });
+
   it('exit 0 with "improved" when the candidate is faster', async () => {
     const a = fresh();
     const b = fresh();
@@ -196,6 +213,19 @@ describe('verdict rule and threshold parsing', () => {
     it(`ratio ${ratio} CI [${lo}, ${hi}] → ${want}`, () =>
       assert.equal(verdictFor(ratio, lo, hi, 0.05), want));
   }
+  it('a change beyond the band needs significance and enough samples to be a verdict', () => {
+    // the thin-sample case: p = 0.074 with n = 7 must not fail a gate
+    assert.equal(verdictFor(1.3, 1.05, 1.6, 0.05, { pValue: 0.074, enoughSamples: true }), 'inconclusive');
+    assert.equal(verdictFor(1.3, 1.05, 1.6, 0.05, { pValue: 0.001, enoughSamples: false }), 'inconclusive');
+    assert.equal(verdictFor(1.3, 1.05, 1.6, 0.05, { pValue: 0.001, enoughSamples: true }), 'regressed');
+  });
+  it('the band is symmetric in the log of the ratio: swapping the runs swaps the verdict', () => {
+    assert.equal(verdictFor(1.06, 1.02, 1.1, 0.05), 'regressed');
+    assert.equal(verdictFor(1 / 1.06, 1 / 1.1, 1 / 1.02, 0.05), 'improved');
+    // 0.96 is inside [1/1.05, 1.05]: not an improvement, as 1/0.96 = 1.042 is no regression
+    assert.equal(verdictFor(0.96, 0.9, 0.99, 0.05), 'no difference');
+    assert.equal(verdictFor(1 / 0.96, 1.01, 1.11, 0.05), 'no difference');
+  });
   it('parses 5% and 0.05 alike', () => {
     assert.equal(parseThreshold('5%'), 0.05);
     assert.equal(parseThreshold('0.05'), 0.05);
