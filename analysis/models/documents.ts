@@ -77,6 +77,9 @@ export interface KeepAliveRecord {
   avgServerCountTotal: number;
   memoryMb: number | null;
   idleGbSecondsPerHour: number | null;
+  /** Saturation, rejection, a platform near its limit (empty when none). */
+  warnings: string[];
+  rejectionProb: number;
 }
 
 export function keepAliveRecord(input: KeepAliveAdviceInput, advice: KeepAliveAdvice): KeepAliveRecord {
@@ -96,5 +99,7 @@ export function keepAliveRecord(input: KeepAliveAdviceInput, advice: KeepAliveAd
     avgServerCountTotal: advice.atKeepAlive.avgServerCountTotal,
     memoryMb: advice.memoryMb,
     idleGbSecondsPerHour: advice.idleGbSecondsPerHour,
+    warnings: advice.warnings,
+    rejectionProb: advice.atKeepAlive.rejectionProb,
   };
 }

@@ -7,7 +7,7 @@
  * target, then bisection to 1e-6 relative.
  */
 import { InputError } from '../../core/errors.js';
-import { type SmpInput, type SmpResult, solveSmp } from './smp.js';
+import { SMP_DEFAULT_MAX_CONCURRENCY, type SmpInput, type SmpResult, solveSmp } from './smp.js';
 import { requireFraction, requirePositive } from './validate.js';
 
 export interface KeepAliveAdviceInput extends Omit<SmpInput, 'keepAlive'> {
@@ -32,6 +32,39 @@ export interface KeepAliveAdvice {
   /** Idle memory cost per hour, GB-seconds (null without a memory size). */
   idleGbSecondsPerHour: number | null;
   memoryMb: number | null;
+  /** What the advice cannot hide: saturation, rejection, a platform near its limit. */
+  warnings: string[];
+}
+
+/** A rejection probability above this is worth a warning (1 in 1000 requests refused). */
+const REJECTION_WARNING = 1e-3;
+
+/**
+ * Saturation and rejection at the recommended keep-alive: with the offered load λ·w at or
+ * above M every keep-alive saturates; rejected requests count in pacsltk's mean response time
+ * with response w, so a mean "within tolerance" can hide them.
+ */
+export function adviceWarnings(
+  arrivalRate: number,
+  warm: number,
+  maxConcurrency: number,
+  at: SmpResult,
+): string[] {
+  const warnings: string[] = [];
+  const offered = arrivalRate * warm;
+  if (offered >= maxConcurrency)
+    warnings.push(
+      `saturated: the offered load λ·w = ${Number(offered.toPrecision(4))} executors reaches the concurrency limit M = ${maxConcurrency} at any keep-alive`,
+    );
+  if (at.rejectionProb > REJECTION_WARNING)
+    warnings.push(
+      `${(at.rejectionProb * 100).toPrecision(3)}% of requests are rejected at this keep-alive (M = ${maxConcurrency}); the mean response time counts them as served in w, so the advice only holds for the admitted requests`,
+    );
+  else if (at.avgServerCountTotal >= 0.9 * maxConcurrency)
+    warnings.push(
+      `near the concurrency limit: ${Number(at.avgServerCountTotal.toPrecision(4))} executors on average of M = ${maxConcurrency}`,
+    );
+  return warnings;
 }
 
 const GRID_MIN = 1e-3; // s
@@ -87,6 +120,12 @@ export function recommendKeepAlive(input: KeepAliveAdviceInput): KeepAliveAdvice
     idleExecutors: atKeepAlive.avgIdleCount,
     idleGbSecondsPerHour: memoryMb === null ? null : idleGbSecondsPerHour(atKeepAlive.avgIdleCount, memoryMb),
     memoryMb,
+    warnings: adviceWarnings(
+      input.arrivalRate,
+      w,
+      input.maxConcurrency ?? SMP_DEFAULT_MAX_CONCURRENCY,
+      atKeepAlive,
+    ),
   };
 }
 

@@ -54,3 +54,20 @@ describe('recommendKeepAlive', () => {
     });
   }
 });
+
+describe('keep-alive advice says when the platform saturates or rejects', () => {
+  it('λ = 2000, w = 1 s, M = 1000: saturated, and the ~45% rejection is named', () => {
+    const a = recommendKeepAlive({ arrivalRate: 2000, warm: 1, cold: 2 });
+    assert.equal(a.warnings.length, 2, a.warnings.join('\n'));
+    assert.match(
+      a.warnings[0] ?? '',
+      /saturated: the offered load λ·w = 2000 executors reaches the concurrency limit M = 1000/,
+    );
+    assert.match(a.warnings[1] ?? '', /4\d\.\d% of requests are rejected/);
+    assert.ok(a.atKeepAlive.rejectionProb > 0.4);
+  });
+
+  it('the thesis float inputs at λ = 1 need no warning', () => {
+    assert.deepEqual(recommendKeepAlive({ arrivalRate: 1, warm: 1.5288, cold: 4.1202 }).warnings, []);
+  });
+});

@@ -2,11 +2,13 @@
 
 import { keepAliveRecord } from '../../../../analysis/models/documents.js';
 import { type KeepAliveAdviceInput, recommendKeepAlive } from '../../../../analysis/models/recommend.js';
-import { out, outJson } from '../../io.js';
+import { log, out, outJson } from '../../io.js';
 import { keepAliveTable } from './render.js';
 
 export async function recommendKeepAliveAction(input: KeepAliveAdviceInput, json: boolean): Promise<void> {
   const record = keepAliveRecord(input, recommendKeepAlive(input));
-  if (json) outJson(record);
-  else out(keepAliveTable(record));
+  if (json) {
+    for (const w of record.warnings) log(`warning: ${w}`); // the table shows them; JSON readers get them on stderr too
+    outJson(record);
+  } else out(keepAliveTable(record));
 }

@@ -16,12 +16,14 @@ export function keepAliveTable(record: KeepAliveRecord): string {
       [`limit as keep-alive → ∞ (= warm) (s)`, fmt(record.limitRespTime, 6)],
       [`target: limit × (1 + ${record.tolerance}) (s)`, fmt(record.targetRespTime, 6)],
       ['cold-start probability there', fmt(record.coldProb, 6)],
+      ['rejection probability there', fmt(record.rejectionProb, 6)],
       ['mean idle executors', fmt(record.avgIdleCount, 6)],
       ['mean total executors', fmt(record.avgServerCountTotal, 6)],
       [
         'idle memory (GB-s per hour)',
         record.idleGbSecondsPerHour === null ? '— (give --memory-mb)' : fmt(record.idleGbSecondsPerHour, 6),
       ],
+      ...record.warnings.map((w) => ['WARNING', w]),
     ],
   );
 }
