@@ -142,6 +142,8 @@ export interface Platform {
    * Present when `capabilities.forceCold`.
    */
   forceCold?(workload: string): Promise<void>;
+  /** Present on a platform that simulates rather than runs (the `sim` platform). */
+  readonly simulation?: Simulation;
 }
 
 /** What {@link Platform.health} reports. */
@@ -159,4 +161,23 @@ export interface PointClock {
   now(): number;
   /** Convert an epoch-ms instant (another host's clock) to point seconds. */
   fromEpochMs(epochMs: number): number;
+}
+
+/** A point clock that only the driver of a simulated point moves (core/clock.ts). */
+export interface VirtualClock extends PointClock {
+  readonly virtual: true;
+  /** Move to `t` (never back) and tell the listeners. */
+  advanceTo(t: number): void;
+  /** Be told of every move; returns the unsubscribe. */
+  onAdvance(listener: (t: number) => void): () => void;
+}
+
+/**
+ * What a simulated platform adds: its results are simulated, not measured (summaries and
+ * reports say so); its service times are known from its configuration (the models take them,
+ * no profile); and with `virtualTime` a point runs on a virtual clock, as fast as it computes.
+ */
+export interface Simulation {
+  virtualTime: boolean;
+  serviceTimes(workload: string): { warm?: number; cold?: number; wasm?: number };
 }

@@ -151,6 +151,8 @@ export interface PointSummary {
   notes?: string[];
   /** What ran the point (platform version, engine, applied settings), read after setup. */
   provenance?: PointProvenance;
+  /** True when a simulator produced the point: its "measured" values are simulated. */
+  simulated?: boolean;
 }
 
 export interface RunSummary {

@@ -230,7 +230,8 @@ function compareRequestMetric(
   if (ci.ratio === null && b === 0 && c !== 0) out.note = 'baseline is 0: ratio undefined';
   else if (out.verdict === 'inconclusive' && !enoughSamples)
     out.note = `too few samples (${Math.min(bFlat.length, cFlat.length)} < ${MIN_REQUESTS}) for a verdict`;
-  else if (out.verdict === 'inconclusive') out.note = `beyond the threshold but not significant (p = ${pValue.toPrecision(2)})`;
+  else if (out.verdict === 'inconclusive')
+    out.note = `beyond the threshold but not significant (p = ${pValue.toPrecision(2)})`;
   return out;
 }
 
@@ -321,6 +322,14 @@ export async function compareRuns(
   }
   const hw = hostWarning(base, cand);
   if (hw) warnings.push(hw);
+  for (const [side, run] of [
+    ['baseline', base],
+    ['candidate', cand],
+  ] as const)
+    if (run.summary.points.some((p) => p.simulated))
+      warnings.push(
+        `the ${side} is simulated (sim platform): its values come from the simulator, not from a measurement`,
+      );
   const bGroups = groupPoints(base.summary.points);
   const cGroups = groupPoints(cand.summary.points);
   const onlyBase = [...bGroups.keys()].filter((k) => !cGroups.has(k));

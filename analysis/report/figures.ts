@@ -184,6 +184,11 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
   return figures;
 }
 
+/** How a platform's values came about: measured, or simulated by the `sim` platform. */
+function observed(points: PointSummary[]): string {
+  return points.some((p) => p.simulated) ? 'simulated' : 'measured';
+}
+
 /** One workload's points, by executor kind. */
 interface WorkloadPoints {
   wl: string;
@@ -201,13 +206,8 @@ function platformSeries(
 ): FigureSeries[] {
   const series: FigureSeries[] = [];
   for (const pl of new Set(points.map((p) => p.platform))) {
-    const s = measuredSeries(
-      `${pl} ${wl} (measured)`,
-      points.filter((p) => p.platform === pl),
-      x,
-      key,
-      ctx,
-    );
+    const mine = points.filter((p) => p.platform === pl);
+    const s = measuredSeries(`${pl} ${wl} (${observed(mine)})`, mine, x, key, ctx);
     if (s) series.push(s);
   }
   return series;
@@ -264,7 +264,7 @@ function keepAliveFigures({ wl, cont, wasm }: WorkloadPoints, ctx: FigureContext
         const v = reps.map((p) => measuredFor(p, fm.key)).find((y) => y !== null && y !== undefined);
         if (typeof v === 'number')
           series.push({
-            name: `${pl} ${wl} (measured; no keep-alive)`,
+            name: `${pl} ${wl} (${observed(reps)}; no keep-alive)`,
             kind: 'model',
             points: level(x0, x1, v),
           });

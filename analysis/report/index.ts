@@ -80,6 +80,11 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
   const run = loadRun(dir);
   const points = run.summary.points;
   const warnings = [...run.warnings];
+  const simulated = points.filter((p) => p.simulated).map((p) => p.pointId);
+  if (simulated.length)
+    warnings.unshift(
+      `simulated, not measured: ${simulated.length} point(s) come from the sim platform (${simulated.slice(0, 5).join(', ')}${simulated.length > 5 ? ', …' : ''}); their "measured" values are the simulator's`,
+    );
 
   // per-request series (batch-means CIs) and the corrupted-line count per point
   const { requests, corrupted, issues: corruptedLines } = await loadRequestSeries(dir, points);

@@ -41,6 +41,8 @@ export interface PointFacts {
   maxConcurrency: number;
   /** The point clock's origin (ms since the epoch). */
   originEpochMs: number;
+  /** The platform simulates (its values are simulated, not measured). */
+  simulated?: boolean;
 }
 
 /** What the point's load produced, and the inputs the models are fed. */
@@ -91,6 +93,7 @@ type PointIdentity = Pick<
   | 'arrivals'
   | 'seed'
   | 'originEpochMs'
+  | 'simulated'
 >;
 
 /** The accumulator a point's records are folded into, for its window. */
@@ -119,6 +122,7 @@ function identity(facts: PointFacts): PointIdentity {
     arrivals: point.arrivals.process,
     seed: point.seed,
     originEpochMs: facts.originEpochMs,
+    ...(facts.simulated ? { simulated: true } : {}),
   };
 }
 

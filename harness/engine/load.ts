@@ -6,12 +6,19 @@
  */
 import type { MeasureWindow } from '../../analysis/metrics/measure.js';
 import { createRng } from '../../analysis/random.js';
+import { isVirtualClock } from '../../core/clock.js';
 import { JsonlWriter } from '../../core/jsonl.js';
 import type { Platform, PointClock } from '../../core/platform.js';
 import type { RequestCounts } from '../../results/types.js';
 import { type Arrival, arrivalSchedule } from '../arrivals.js';
-import { type LoadProgress, type OpenLoopResult, runOpenLoop } from '../loadgen/open-loop.js';
+import {
+  type LoadProgress,
+  type OpenLoopOptions,
+  type OpenLoopResult,
+  runOpenLoop,
+} from '../loadgen/open-loop.js';
 import { RecordSink } from '../loadgen/record-sink.js';
+import { runVirtualLoop } from '../loadgen/virtual-loop.js';
 import type { PlannedPoint } from '../suite/plan.js';
 import type { Suite } from '../suite/types.js';
 import { type PointFacts, type PointObservations, pointMeasurer } from './evaluate.js';
@@ -85,7 +92,7 @@ export async function applyLoad(p: LoadInput, state: LoadState): Promise<LoadOut
   const records = pointMeasurer(facts, window);
   const sink = new RecordSink(await JsonlWriter.open(p.workspace.path('requests.jsonl')));
   state.sink = sink;
-  state.running = runOpenLoop({
+  const loop: OpenLoopOptions = {
     platform,
     schedule: schedule(),
     clock,
@@ -104,7 +111,9 @@ export async function applyLoad(p: LoadInput, state: LoadState): Promise<LoadOut
       records.add(r);
       sink.push(r);
     },
-  });
+  }; // a simulated point on a virtual clock runs as fast as it computes (virtual-loop.ts)
+  state.running = isVirtualClock(clock) ? runVirtualLoop({ ...loop, clock }) : runOpenLoop(loop);
+
   const result = await state.running;
   state.result = result;
   if (result.aborted) return { aborted: true, result };

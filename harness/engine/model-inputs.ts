@@ -206,6 +206,13 @@ export async function modelInputsFor(
     const g: GivenServiceTimes = spec.given[workload] ?? {};
     return { ...g, source: 'given in the suite (modelInputs.given)' };
   }
+  if (platform.simulation) {
+    // a simulation's service times are what it was configured with: nothing to measure
+    return {
+      ...platform.simulation.serviceTimes(workload),
+      source: `configured in the ${platform.name} platform (a simulation)`,
+    };
+  }
   const gap = profileGap(spec.spacing, platform.executor, options.keepAlive);
   const profiler = new Profiler(platform, clock, workload, input, requestTimeout, gap, options);
   const capped = gap < spec.spacing ? ` (spacing ${sec(spec.spacing)} capped at keepAlive / 2)` : '';
@@ -236,6 +243,13 @@ async function containerInputs(p: Profiler, spec: ModelInputsSpec, spacing: stri
   if (platformSide) {
     const w = mean(warm.map((c) => c.platform as number));
     const overhead = mean(warm.map((c) => c.elapsed - (c.platform as number)));
+    if (overhead < 0)
+      throw new PlatformError(
+        `profiling on ${platform.name}: the client saw calls end ${ms(-overhead)} sooner than the platform's own times say they took`,
+        {
+          hint: 'the platform reports inconsistent start/end times; its platform-side times cannot feed the models',
+        },
+      );
     return {
       cold: mean(colds.map((c) => c.platform as number)),
       warm: w,

@@ -8,7 +8,7 @@
  * exits; `--resume` reruns it.
  */
 import { availableParallelism } from 'node:os';
-import { createPointClock } from '../../core/clock.js';
+import { createPointClock, createVirtualClock } from '../../core/clock.js';
 import { FaasmarkError } from '../../core/errors.js';
 import { onShutdown } from '../../core/lifecycle.js';
 import type { Platform, PlatformDescription, PointClock, RoutingPolicy } from '../../core/platform.js';
@@ -197,7 +197,7 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
   const { suite, platform } = ctx;
   const workspace = await PointWorkspace.open(ctx.out, point.id);
   const entry = suite.platforms[point.platformIndex];
-  const clock = createPointClock();
+  const clock = platform.simulation?.virtualTime ? createVirtualClock() : createPointClock();
   const facts: PointFacts = {
     point,
     executor: platform.executor,
@@ -206,6 +206,7 @@ export async function executePoint(point: PlannedPoint, ctx: PointContext): Prom
     nominalMaxConcurrency: (entry?.config.maxConcurrency as number | undefined) ?? null,
     maxConcurrency: (entry?.config.maxConcurrency as number | undefined) ?? suite.maxConcurrency,
     originEpochMs: clock.originEpochMs,
+    ...(platform.simulation ? { simulated: true } : {}),
   };
   const ending = new PointEnding(facts, workspace);
   const unregister = onShutdown(`point ${point.id}: mark incomplete`, () => ending.interrupted());

@@ -12,7 +12,7 @@ import type { RequestCounts } from '../../results/types.js';
 import type { Arrival } from '../arrivals.js';
 import { InFlight, PendingList } from './pending.js';
 
-type Outcome = Pick<RequestRecord, 'status' | 'httpStatus' | 'errorMessage' | 'platform'>;
+export type Outcome = Pick<RequestRecord, 'status' | 'httpStatus' | 'errorMessage' | 'platform'>;
 
 export interface LedgerOptions {
   platform: Pick<Platform, 'invoke'>;
@@ -21,6 +21,11 @@ export interface LedgerOptions {
   workload: string;
   input: unknown;
   onRecord: (record: RequestRecord) => void | Promise<void>;
+  /**
+   * When a settled request was done (default: now). A simulated point on a virtual clock
+   * knows it from the platform: the simulated end.
+   */
+  doneAt?: (outcome: Outcome, now: number) => number;
 }
 
 export class RequestLedger {
@@ -62,7 +67,8 @@ export class RequestLedger {
   /** Settle a request once: unlink it, build its record, emit it. */
   settle(req: InFlight, outcome: Outcome): void {
     if (!this.pending.settle(req)) return;
-    const doneAt = this.o.clock.now();
+    const now = this.o.clock.now();
+    const doneAt = this.o.doneAt ? this.o.doneAt(outcome, now) : now;
     const record: RequestRecord = {
       seq: req.seq,
       pointId: this.o.pointId,

@@ -88,7 +88,7 @@ class GapBuffer {
 }
 
 /** The measured (non-warm-up) arrivals: how many were scheduled, when, and their realised gaps. */
-class MeasuredArrivals {
+export class MeasuredArrivals {
   scheduled = 0;
   firstAt: number | null = null;
   lastAt: number | null = null;
@@ -168,7 +168,7 @@ async function drain(
   ledger.onIdle = null;
 }
 
-function resultOf(
+export function resultOf(
   ledger: RequestLedger,
   measured: MeasuredArrivals,
   aborted: boolean,

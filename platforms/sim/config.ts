@@ -72,9 +72,9 @@ export const configSchema = {
     timeScale: {
       type: 'number',
       minimum: 0,
-      default: 1,
+      default: 0,
       description:
-        'invoke() resolves after serviceTime × timeScale real seconds (0 = at once); simulated times are unscaled',
+        '0: the point runs on a virtual clock, instantly; > 0: in real time, invoke() resolving after serviceTime × timeScale seconds',
     },
     serviceTime: {
       ...times,
@@ -114,10 +114,10 @@ function rules(c: SimPlatformConfig, ctx: RuleContext): SimPlatformConfig {
   if (c.serviceTime.cv !== undefined && c.serviceTime.distribution !== 'lognormal')
     ctx.problem('serviceTime.cv', 'applies to distribution lognormal only');
   if (c.cores !== undefined && c.mode !== 'wasm') ctx.problem('cores', 'applies to mode wasm only');
-  if (c.cores !== undefined && c.timeScale !== 1) {
+  if (c.cores !== undefined && c.timeScale !== 1 && c.timeScale !== 0) {
     ctx.problem(
       'cores',
-      `needs timeScale 1, got ${c.timeScale}: under processor sharing a request's end depends on later arrivals, so it can only be resolved in real time`,
+      `needs timeScale 0 (virtual clock) or 1, got ${c.timeScale}: under processor sharing a request's end depends on later arrivals, so it is resolved on the point's own clock`,
     );
   }
   return c;

@@ -4,19 +4,19 @@
  *
  * A call at point time t is an arrival at t: the simulator plays every departure and expiry up
  * to t, routes the request (idle executor, else a cold start, else a rejection at
- * maxConcurrency) and samples its service time S. invoke() resolves after S × timeScale real
- * seconds with platform-side times in simulated seconds (startAt t, endAt t + S, waitTime 0):
- * only the client-measured latency is scaled. Each workload has its own executors.
- *
+ * maxConcurrency) and samples its service time S, with platform-side times in simulated
+ * seconds (startAt t, endAt t + S). With timeScale 0 (the default) the point runs on a virtual
+ * clock: invoke() answers at once and the engine takes endAt as the client's time, so a run is
+ * instant. With timeScale > 0 it runs in real time, invoke() resolving after S × timeScale.
  * Wasm mode is M/G/∞, or with `cores` M/G/c processor sharing: a request's end then depends on
- * later arrivals, so a timer armed for the next departure plays the simulation forward in real
- * time and settles each invoke() at its simulated end (`cores` needs timeScale 1).
+ * later arrivals and is settled when the (virtual or real) clock reaches it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDistribution } from '../../analysis/distributions.js';
 import { createRng, type Rng } from '../../analysis/random.js';
 import { ContainerSim } from '../../analysis/simulator/container.js';
 import { WasmSim } from '../../analysis/simulator/wasm.js';
+import { isVirtualClock } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
 import { onShutdown } from '../../core/lifecycle.js';
 import type {
@@ -29,6 +29,7 @@ import type {
   PointClock,
   RoutingPolicy,
   SetupOptions,
+  Simulation,
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
 import { VERSION } from '../../core/version.js';
@@ -60,6 +61,8 @@ export class SimPlatform extends PlatformBase {
   private readonly sims = new Map<string, WorkloadSim>();
   private readonly pending = new Set<AbortController>();
   private unregister: (() => void) | undefined;
+  private unlisten: (() => void) | undefined;
+  readonly simulation: Simulation;
 
   constructor(
     private readonly config: SimPlatformConfig,
@@ -80,6 +83,10 @@ export class SimPlatform extends PlatformBase {
     this.routing = config.routing;
     this.maxConcurrency = config.maxConcurrency;
     this.rng = createRng(config.seed);
+    this.simulation = {
+      virtualTime: config.timeScale === 0,
+      serviceTimes: (workload) => means({ ...config.serviceTime, ...config.workloads[workload] }),
+    };
   }
 
   protected async doSetup(options: SetupOptions, clock: PointClock): Promise<void> {
@@ -91,6 +98,13 @@ export class SimPlatform extends PlatformBase {
     this.rng = createRng(this.config.seed);
     this.stopPending();
     this.sims.clear();
+    this.unlisten?.();
+    this.unlisten = undefined;
+    // on a virtual clock processor-sharing departures play out as the clock moves, not on timers
+    if (isVirtualClock(clock))
+      this.unlisten = clock.onAdvance((t) => {
+        for (const entry of this.sims.values()) if (entry.sim instanceof WasmSim) entry.sim.advanceTo(t);
+      });
     // pending timers (timeScale > 0, processor sharing) are ours: settle them on SIGINT too
     this.unregister ??= onShutdown('sim platform', () => this.teardown());
   }
@@ -258,7 +272,8 @@ export class SimPlatform extends PlatformBase {
     if (entry.timer) clearTimeout(entry.timer);
     entry.timer = undefined;
     const clock = this.clock;
-    if (this.state === 'torn-down' || !clock || !(entry.sim instanceof WasmSim)) return;
+    if (this.state === 'torn-down' || !clock || !(entry.sim instanceof WasmSim) || isVirtualClock(clock))
+      return;
     const sim = entry.sim;
     const next = sim.nextDepartureAt();
     if (next === Number.POSITIVE_INFINITY) return;
@@ -346,6 +361,8 @@ export class SimPlatform extends PlatformBase {
   }
 
   protected async doTeardown(): Promise<void> {
+    this.unlisten?.();
+    this.unlisten = undefined;
     this.stopPending();
     this.unregister?.();
     this.unregister = undefined;

@@ -32,6 +32,7 @@ function suiteFile(duration: string): string {
       'platforms:',
       '  - name: sim',
       '    serviceTime: {warm: 0.01, cold: 0.05}',
+      '    timeScale: 1', // in real time: the test interrupts it mid-point
       '',
     ].join('\n'),
   );

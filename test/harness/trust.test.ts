@@ -257,3 +257,67 @@ describe('compare sees failures and is not fooled by noise', () => {
     }
   });
 });
+
+describe('simulated results say so', () => {
+  it('sim runs on a virtual clock, takes its configured service times as model inputs, and labels its points simulated', async () => {
+    const suite = await validateSuite(
+      {
+        name: 'simulated',
+        warmup: '10s',
+        duration: '10m',
+        arrivalRate: 5,
+        keepAlive: 30,
+        workloads: ['aes'],
+        platforms: [{ name: 'sim', serviceTime: { warm: 0.02, cold: 0.5, distribution: 'deterministic' } }],
+      },
+      { file: 'simulated.yaml' },
+    );
+    const out = join(tmp(), 'run');
+    const started = Date.now();
+    const res = await runSuite({ suite, out });
+    const wall = (Date.now() - started) / 1000;
+    const [p] = res.summary.points;
+    assert.ok(p);
+    assert.equal(p.simulated, true);
+    assert.equal(p.valid, true, p.invalidReasons.join('; '));
+    assert.match(p.modelInputs?.source ?? '', /configured in the sim platform/);
+    assert.equal(p.modelInputs?.warm, 0.02);
+    // 10 simulated minutes went by on the point clock in far less wall time
+    assert.ok(p.window.end > 600 && wall < p.window.end / 10, `window ${p.window.end} s in ${wall} s`);
+    // the client saw the simulated response times: a warm request takes exactly w
+    // (the percentile summary is an HDR histogram of µs, so within its resolution)
+    assert.ok(Math.abs((p.latency?.p50 ?? 0) - 0.02) < 1e-4, JSON.stringify(p.latency));
+    const report = await runCli(['report', out, '--no-figures']);
+    assert.match(report.stdout + report.stderr, /simulated, not measured/);
+  });
+
+  it('the results schema refuses a negative client overhead', () => {
+    const problems = schemaProblems('point-summary', {
+      schemaVersion: 1,
+      pointId: 'p',
+      status: 'complete',
+      valid: true,
+      invalidReasons: [],
+      platform: 'sim',
+      executor: 'container',
+      workload: 'aes',
+      arrivalRate: 1,
+      keepAlive: 1,
+      repetition: 0,
+      arrivals: 'poisson',
+      seed: 1,
+      originEpochMs: 0,
+      window: { start: 0, end: 1 },
+      requests: { sent: 0, ok: 0, error: 0, timeout: 0, rejected: 0 },
+      achievedRate: null,
+      measured: {},
+      predicted: {},
+      error: {},
+      modelInputs: { source: 'x', clientOverhead: -0.001 },
+    });
+    assert.ok(
+      problems.some((p) => /clientOverhead/.test(p)),
+      problems.join('\n'),
+    );
+  });
+});

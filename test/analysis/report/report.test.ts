@@ -142,7 +142,9 @@ describe('renderReport', () => {
       'pointId,platform,workload,executor,arrivalRate,keepAlive,repetition,valid,metric,measured,ciLo,ciHi,predicted,relError,absError,scoring,insideCi,inMape',
     );
     assert.ok(
-      csv.some((l) => l.startsWith('p1,openwhisk,aes,container,1,5,0,true,respTime,0.4,,,0.5,-0.19999999999999996,')),
+      csv.some((l) =>
+        l.startsWith('p1,openwhisk,aes,container,1,5,0,true,respTime,0.4,,,0.5,-0.19999999999999996,'),
+      ),
       csv.join('\n'),
     );
     assert.ok(csv.some((l) => l.startsWith('p4,spin,aes,wasm,1,,0,true,inFlight,0.03,,,0.0308,')));

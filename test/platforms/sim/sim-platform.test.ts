@@ -45,7 +45,7 @@ describe('sim platform config', () => {
     assert.equal(c.mode, 'container');
     assert.equal(c.routing, 'mru');
     assert.equal(c.keepAlive, 600);
-    assert.equal(c.timeScale, 1);
+    assert.equal(c.timeScale, 0, 'a virtual clock by default: instant runs');
     assert.equal(c.serviceTime.distribution, 'exponential');
   });
   const bad: [string, Record<string, unknown>, RegExp][] = [
@@ -64,9 +64,9 @@ describe('sim platform config', () => {
     ['unknown key', { ...detConfig, timeout: 2 }, /sim: unknown key "timeout"/],
     ['cores in container mode', { ...detConfig, cores: 2 }, /sim\.cores applies to mode wasm only/],
     [
-      'cores with timeScale ≠ 1',
-      { name: 'sim', mode: 'wasm', cores: 2, timeScale: 0, serviceTime: { wasm: 1 } },
-      /sim\.cores needs timeScale 1, got 0/,
+      'cores with a real-time timeScale other than 1',
+      { name: 'sim', mode: 'wasm', cores: 2, timeScale: 0.5, serviceTime: { wasm: 1 } },
+      /sim\.cores needs timeScale 0 \(virtual clock\) or 1, got 0\.5/,
     ],
     ['bad routing', { ...detConfig, routing: 'lru' }, /sim\.routing must be one of mru, newest, random/],
     [

@@ -55,7 +55,9 @@ function errorText(p: PointSummary, k: MetricKey): string {
 export function renderComparison(points: PointSummary[]): string {
   const rows: (string | number | null)[][] = [];
   for (const p of points) {
-    const status = p.status === 'complete' ? (p.valid ? 'ok' : 'INVALID') : p.status.toUpperCase();
+    const status =
+      (p.status === 'complete' ? (p.valid ? 'ok' : 'INVALID') : p.status.toUpperCase()) +
+      (p.simulated ? ', simulated' : '');
     metricsFor(p.executor).forEach(({ key: k, unit }, i) => {
       rows.push([
         i === 0 ? p.pointId : '',
