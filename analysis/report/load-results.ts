@@ -1,14 +1,17 @@
 /**
  * Read a results directory (docs/engine.md "Results layout"; shapes in results/types.ts) for the
- * report and compare commands. Bad input is reported once, clearly (InputError, exit 2):
- * a missing directory, no manifest, no points. A partial run (points written, no top-level
- * summary.json yet) is read from points/<id>/summary.json with a warning.
+ * report and compare commands, through the published schemas (results/schemas.ts): a file that
+ * does not validate is refused — never read with guessed defaults. Bad input is reported once,
+ * clearly (InputError, exit 2): a missing directory, no points, an invalid file. A partial run
+ * (points written, no top-level summary.json yet) is read from points/<id>/summary.json with a
+ * warning.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { readJsonl } from '../../core/jsonl.js';
 import type { RequestRecord } from '../../core/records.js';
+import { type ResultSchemaName, schemaProblems } from '../../results/schemas.js';
 import type { PointSummary, RunManifest, RunSummary } from '../../results/types.js';
 
 export interface LoadedRun {
@@ -35,40 +38,20 @@ function readJson(path: string, what: string): unknown {
   }
 }
 
-const REQUIRED_POINT_FIELDS: [keyof PointSummary, string][] = [
-  ['pointId', 'string'],
-  ['platform', 'string'],
-  ['workload', 'string'],
-  ['executor', 'string'],
-  ['arrivalRate', 'number'],
-  ['measured', 'object'],
-];
-
-/** Problems with one point summary (dot paths), empty when it has what the report needs. */
-export function pointProblems(p: unknown, where: string): string[] {
-  if (typeof p !== 'object' || p === null) return [`${where}: must be an object`];
-  const o = p as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const [key, type] of REQUIRED_POINT_FIELDS) {
-    if (typeof o[key] !== type || o[key] === null)
-      problems.push(`${where}.${key}: must be a ${type}, got ${JSON.stringify(o[key])}`);
+/** A file that must validate against a published schema; refused (InputError) otherwise. */
+function readValid<T>(path: string, what: string, schema: ResultSchemaName): T {
+  const value = readJson(path, what);
+  const problems = schemaProblems(schema, value);
+  if (problems.length) {
+    throw new InputError(
+      `${path} is not a valid faasmark ${what}:\n${problems
+        .slice(0, 20)
+        .map((p) => `  - ${p}`)
+        .join('\n')}${problems.length > 20 ? `\n  - … ${problems.length - 20} more` : ''}`,
+      { hint: 'results are read only through their published schemas (results/schema/); re-run the suite' },
+    );
   }
-  if (o.keepAlive !== null && o.keepAlive !== undefined && typeof o.keepAlive !== 'number') {
-    problems.push(`${where}.keepAlive: must be a number or null`);
-  }
-  return problems;
-}
-
-function normalisePoint(p: PointSummary): PointSummary {
-  return {
-    ...p,
-    keepAlive: p.keepAlive ?? null,
-    repetition: p.repetition ?? 0,
-    valid: p.valid ?? true,
-    invalidReasons: p.invalidReasons ?? [],
-    predicted: p.predicted ?? {},
-    error: p.error ?? {},
-  };
+  return value as T;
 }
 
 /**
@@ -84,14 +67,13 @@ export function loadRun(dir: string): LoadedRun {
   const warnings: string[] = [];
   const manifestPath = join(dir, 'manifest.json');
   let manifest: RunManifest | null = null;
-  if (existsSync(manifestPath)) manifest = readJson(manifestPath, 'manifest') as RunManifest;
+  if (existsSync(manifestPath)) manifest = readValid<RunManifest>(manifestPath, 'manifest', 'manifest');
   else warnings.push(`${manifestPath} is missing: versions and host fingerprint are unknown`);
 
   const summaryPath = join(dir, 'summary.json');
   let summary: RunSummary;
   if (existsSync(summaryPath)) {
-    summary = readJson(summaryPath, 'run summary') as RunSummary;
-    if (!Array.isArray(summary?.points)) throw new InputError(`${summaryPath}: "points" must be an array`);
+    summary = readValid<RunSummary>(summaryPath, 'run summary', 'run-summary');
   } else {
     const pointsDir = join(dir, 'points');
     const ids = existsSync(pointsDir)
@@ -112,7 +94,9 @@ export function loadRun(dir: string): LoadedRun {
       createdAt: manifest?.createdAt ?? '',
       points: ids
         .sort()
-        .map((id) => readJson(join(pointsDir, id, 'summary.json'), 'point summary') as PointSummary),
+        .map((id) =>
+          readValid<PointSummary>(join(pointsDir, id, 'summary.json'), 'point summary', 'point-summary'),
+        ),
     };
   }
   if (summary.points.length === 0) {
@@ -120,13 +104,6 @@ export function loadRun(dir: string): LoadedRun {
       hint: 'the run was empty or interrupted before its first point finished',
     });
   }
-  const problems = summary.points.flatMap((p, i) => pointProblems(p, `summary.json points[${i}]`));
-  if (problems.length) {
-    throw new InputError(
-      `${summaryPath} is not a faasmark run summary:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
-  }
-  summary = { ...summary, points: summary.points.map(normalisePoint) };
   return { dir, manifest, summary, warnings };
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { UsageError } from '../../core/errors.js';
 import { parseRunFlags } from '../../harness/cli/commands/run/index.js';
-import { schemaProblems } from '../../harness/engine/result-schemas.js';
+import { schemaProblems } from '../../results/schemas.js';
 import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-cli-'));

@@ -11,10 +11,11 @@ import { after, describe, it } from 'node:test';
 import { solveCores } from '../../analysis/models/capacity.js';
 import { smpMetrics, solveSmp } from '../../analysis/models/smp.js';
 import { runCleanups } from '../../core/lifecycle.js';
-import { schemaProblems } from '../../harness/engine/result-schemas.js';
 import { runSuite } from '../../harness/engine/runner.js';
 import { validateSuite } from '../../harness/suite/load.js';
+import { schemaProblems } from '../../results/schemas.js';
 import type { PointSummary, RunManifest } from '../../results/types.js';
+import { latencies, makeRun } from '../analysis/report/fixture-run.js';
 import { runCli } from '../helpers/cli.js';
 import type { FakeOptions } from './fakes/fake-platform.js';
 import { fakeResolver } from './fakes/resolver.js';
@@ -319,5 +320,20 @@ describe('simulated results say so', () => {
       problems.some((p) => /clientOverhead/.test(p)),
       problems.join('\n'),
     );
+  });
+});
+
+describe('results are read through the published schemas', () => {
+  it('a summary whose point lacks `valid` is refused (exit 2), not read as valid', async () => {
+    const dir = join(tmp(), 'bad-run');
+    makeRun(dir, { points: [{ latencies: latencies(40, 0.1), measured: { respTime: 0.1 } }] });
+    const file = join(dir, 'summary.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { points: Record<string, unknown>[] };
+    delete doc.points[0]?.valid;
+    writeFileSync(file, JSON.stringify(doc));
+    const r = await runCli(['report', dir, '--no-figures']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /summary\.json is not a valid faasmark run summary/);
+    assert.match(r.stderr, /must have required property 'valid'|valid/);
   });
 });

@@ -60,7 +60,7 @@ export function makeRun(
     seed: 204,
     createdAt: '2026-11-25T00:00:00.000Z',
     faasmarkVersion: '0.1.0',
-    gitCommit: 'abc1234',
+    gitCommit: 'abc1234abc1234abc1234abc1234abc1234abc12',
     host: { ...HOST, ...opts.host },
     platforms: [{ name: 'sim', executor: 'container', version: 'test-1' }],
     repeat: Math.max(1, ...opts.points.map((p) => (p.repetition ?? 0) + 1)),

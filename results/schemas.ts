@@ -1,12 +1,13 @@
 /**
  * Validators for the published results schemas (results/schema/*.json, each with a versioned
  * `$id`): manifest, run summary, point summary, request record, executor span. The engine's
- * tests validate everything it writes; `report`/`compare` may validate what they read.
- * All go through the shared validator (core/validate.ts).
+ * tests validate everything it writes; `report`, `compare` and `gate` read results only
+ * through them (analysis/report/load-results.ts) and refuse what does not validate. All go
+ * through the shared validator (core/validate.ts).
  */
 import { readFileSync } from 'node:fs';
-import { rootPath } from '../../core/paths.js';
-import { compileAll, type JsonSchema, type ValidateFunction } from '../../core/validate.js';
+import { rootPath } from '../core/paths.js';
+import { compileAll, type JsonSchema, type ValidateFunction } from '../core/validate.js';
 
 export const RESULT_SCHEMAS = [
   'manifest',
