@@ -31,6 +31,11 @@ export interface PlatformConfigModule {
    * (default: the platform's name). @throws ConfigError listing every problem
    */
   parseConfig(raw: unknown, where?: string): unknown;
+  /**
+   * Optional suite-level rule: problems with the entry for these workloads (e.g. OpenWhisk
+   * needs an action per workload), each `<where>.<key> …`. Gets what parseConfig returned.
+   */
+  checkWorkloads?(config: unknown, workloads: string[], where?: string): string[];
 }
 
 export function isPlatformName(name: string): name is PlatformName {

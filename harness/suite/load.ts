@@ -128,8 +128,11 @@ async function checkPlatformEntries(
       continue;
     const { label, ...config } = entry as Record<string, unknown>;
     const name = config.name as string;
+    const workloads = Array.isArray(s.workloads)
+      ? s.workloads.filter((w): w is string => typeof w === 'string')
+      : [];
     try {
-      await resolver.checkConfig(name, config, `${file}: platforms[${i}]`);
+      await resolver.checkConfig(name, config, `${file}: platforms[${i}]`, workloads);
     } catch (err) {
       if (!(err instanceof ConfigError)) {
         if (!problems.some((p) => p.includes(`platforms[${i}].name`)))
