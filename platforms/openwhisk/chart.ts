@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, PlatformError } from '../../core/errors.js';
+import { onShutdown } from '../../core/lifecycle.js';
 import type { HelmConfig } from './config.js';
 import { type CommandRunner, firstLine } from './runner.js';
 
@@ -116,6 +117,8 @@ async function checkout(
   await rm(tmp, { recursive: true, force: true });
   await mkdir(dirname(tmp), { recursive: true });
   log(`openwhisk: fetching the chart: ${git_.url} at ${git_.commit}`);
+  // an interrupted fetch leaves no partial checkout behind
+  const unregister = onShutdown('partial chart checkout', () => rm(tmp, { recursive: true, force: true }));
   try {
     await git(runner, ['init', '-q', tmp], 'git init', `check that ${root} is writable`);
     await git(runner, ['-C', tmp, 'fetch', '-q', '--depth', '1', git_.url, git_.commit], 'git fetch', hint);
@@ -127,6 +130,8 @@ async function checkout(
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
+  } finally {
+    unregister();
   }
   return dir;
 }

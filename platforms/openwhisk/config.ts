@@ -265,6 +265,12 @@ function rules(c: OpenWhiskConfig, ctx: RuleContext, env: NodeJS.ProcessEnv): Op
   if (c.mode === 'kubernetes' && c.cluster.provider === 'context' && !c.cluster.context)
     ctx.problem('cluster.context', 'is required when cluster.provider is context');
   if (c.loadInvokerImage && !c.invokerImage) ctx.problem('loadInvokerImage', 'needs invokerImage');
+  for (const key of ['loadInvokerImage', 'loadActionImages'] as const)
+    if (c[key] && (c.mode !== 'kubernetes' || c.cluster.provider !== 'kind'))
+      ctx.problem(
+        key,
+        'applies to cluster.provider kind (mode kubernetes) only: elsewhere the nodes pull images',
+      );
   if (c.mode === 'kubernetes' && c.invokerMru && !c.invokerImage)
     ctx.problem(
       'invokerMru',

@@ -45,6 +45,10 @@ describe('openwhisk config', () => {
         /poll\.initialDelay must be <= poll\.maxDelay \(1\), got 5/,
       ],
       [
+        { name: 'openwhisk', mode: 'kubernetes', cluster: { provider: 'k3s' }, loadActionImages: true },
+        /loadActionImages applies to cluster\.provider kind/,
+      ],
+      [
         { name: 'openwhisk', mode: 'kubernetes', helm: { chartVersion: '1.0.1' } },
         /helm\.chartVersion applies to a repository chart/,
       ],
