@@ -90,6 +90,11 @@ describe('.github/workflows/nightly.yml and the plan', () => {
         /jobs\.cluster: needs an actions\/upload-artifact step/,
       ],
       ['job', (wf) => void delete wf.jobs.embedded, /jobs\.embedded: missing/],
+      [
+        'shell',
+        (wf) => void delete (wf as { defaults?: unknown }).defaults,
+        /defaults\.run\.shell must be bash/,
+      ],
     ];
     for (const [name, mutate, re] of cases) {
       const wf = fresh();

@@ -325,10 +325,16 @@ export function checkWorkflow(
   jobs: PlanJob[],
   outExpr = '$RUNNER_TEMP/nightly',
 ): string[] {
-  const wfJobs = (workflow as { jobs?: Record<string, { steps?: WorkflowStep[] }> } | null)?.jobs ?? {};
+  const wf = workflow as {
+    jobs?: Record<string, { steps?: WorkflowStep[] }>;
+    defaults?: { run?: { shell?: string } };
+  } | null;
+  const wfJobs = wf?.jobs ?? {};
   const problems = Object.keys(wfJobs)
     .filter((j) => !jobs.some((p) => p.id === j))
     .map((j) => `jobs.${j}: not in the plan`);
+  // GitHub runs `shell: bash` steps with -eo pipefail; its default shell has no pipefail
+  if (wf?.defaults?.run?.shell !== 'bash') problems.push('defaults.run.shell must be bash (-eo pipefail)');
   for (const job of jobs) {
     const wfJob = wfJobs[job.id];
     if (!wfJob) problems.push(`jobs.${job.id}: missing (the plan has it)`);
