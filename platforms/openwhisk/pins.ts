@@ -12,7 +12,7 @@
 export const OPENWHISK_COMMIT = 'ef725a653ab112391f79c274d8e3dcfb915d59a3';
 export const OPENWHISK_SHORT = OPENWHISK_COMMIT.slice(0, 7);
 
-/** apache/openwhisk-deploy-kube master of 2024-07-31 (#783): core images `ef725a6`, chart 1.0.1. */
+/** apache/openwhisk-deploy-kube master of 2024-07-31: core images `ef725a6`, chart 1.0.1 (docs/ci.md "Pins"). */
 export const DEPLOY_KUBE_REPO = 'https://github.com/apache/openwhisk-deploy-kube.git';
 export const DEPLOY_KUBE_COMMIT = '108f327580f04c51dc4b29ac0beff024cfd6f2f9';
 export const DEPLOY_KUBE_CHART_PATH = 'helm/openwhisk';

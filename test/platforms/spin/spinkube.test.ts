@@ -13,7 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { createPointClock } from '../../../core/clock.js';
 import { PlatformError } from '../../../core/errors.js';
 import { runCleanups } from '../../../core/lifecycle.js';
-import { parseConfig } from '../../../platforms/spin/config.js';
+import { checkWorkloads, parseConfig } from '../../../platforms/spin/config.js';
 import { prerequisiteSteps } from '../../../platforms/spin/spinkube/cluster.js';
 import { validateSpinApp } from '../../../platforms/spin/spinkube/manifest.js';
 import { SpinKubePlatform } from '../../../platforms/spin/spinkube/platform.js';
@@ -297,6 +297,31 @@ describe('SpinKube on a cluster faasmark creates', () => {
       () => parseConfig({ name: 'spin', mode: 'spinkube', spinkube: { loadImages: true } }),
       /spinkube\.loadImages needs a cluster faasmark creates/,
     );
+  });
+
+  it('checkWorkloads: a loaded image tagged latest, or no image reference at all, is refused per workload', () => {
+    const k3s = parseConfig({
+      name: 'spin',
+      mode: 'spinkube',
+      spinkube: {
+        cluster: { type: 'k3s' },
+        imageTemplate: 'me/spin-{workload}:latest',
+        images: { float: 'me/float:1' },
+      },
+    });
+    assert.deepEqual(checkWorkloads(k3s, ['aes', 'float'], 's.yaml: platforms[1]'), [
+      's.yaml: platforms[1].spinkube.imageTemplate: me/spin-aes:latest is loaded into the cluster, so it needs a tag other than latest',
+    ]);
+    const existing = parseConfig({
+      name: 'spin',
+      mode: 'spinkube',
+      spinkube: { imageTemplate: 'Not/{workload}' },
+    });
+    assert.match(
+      checkWorkloads(existing, ['aes'])[0] ?? '',
+      /spin\.spinkube\.imageTemplate gives "Not\/aes" for aes, which is not an image reference/,
+    );
+    assert.deepEqual(checkWorkloads(parseConfig({ name: 'spin' }), ['aes']), [], 'bare metal has no images');
   });
 
   it('kind: creates the cluster from the given node image, installs the prerequisites, loads the app image, deletes it at teardown', async () => {
