@@ -80,7 +80,7 @@ cp "${jars[0]}" "$ctx/openwhisk-invoker.jar"
 restore
 
 echo "building $image on $base" >&2
-docker build -q --build-arg "BASE=$base" -t "$image" "$ctx" >&2
+docker build -q --force-rm --build-arg "BASE=$base" -t "$image" "$ctx" >&2
 
 image_id="$(docker image inspect --format '{{.Id}}' "$image")"
 base_id="$(docker image inspect --format '{{.Id}}' "$base")"

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 const layer = fileURLToPath(new URL('../../../platforms/openwhisk/mru/Dockerfile.layer', import.meta.url));
+/** What the tests created, removed in reverse order (built images, their intermediates, the bases). */
 const owned: string[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'fm-layer-'));
 
@@ -62,7 +63,17 @@ function build(base: string, tag: string) {
   mkdirSync(ctx, { recursive: true });
   copyFileSync(layer, join(ctx, 'Dockerfile'));
   writeFileSync(join(ctx, 'openwhisk-invoker.jar'), 'patched invoker');
-  const r = docker(['build', '-q', '--build-arg', `BASE=${base}`, '-t', `faasmark-test/invoker:${tag}`, ctx]);
+  const r = docker([
+    'build',
+    '--force-rm',
+    '--build-arg',
+    `BASE=${base}`,
+    '-t',
+    `faasmark-test/invoker:${tag}`,
+    ctx,
+  ]);
+  // the classic builder leaves the image of each finished step (` ---> <id>`) when a later one fails
+  for (const m of `${r.stdout}${r.stderr}`.matchAll(/ ---> ([0-9a-f]{12})\b/g)) owned.push(m[1] as string);
   if (r.status === 0) owned.push(`faasmark-test/invoker:${tag}`);
   return r;
 }
@@ -83,7 +94,7 @@ function fileIn(image: string, path: string): string | undefined {
 }
 
 after(() => {
-  if (owned.length) docker(['rmi', '-f', ...owned]);
+  for (const ref of [...new Set(owned)].reverse()) docker(['rmi', ref]);
   rmSync(dir, { recursive: true, force: true });
 });
 
