@@ -97,7 +97,7 @@ export async function buildAppImage(
   const dir = mkdtempSync(join(tmpdir(), 'faasmark-spinimage-'));
   try {
     const context = writeAppImageContext(workload, dir, buildDir);
-    const built = await runner.run('docker', ['build', '-q', '-t', tag, dir], { timeout: 600 });
+    const built = await runner.run('docker', ['build', '-q', '--force-rm', '-t', tag, dir], { timeout: 600 });
     if (built.exitCode !== 0)
       throw new PlatformError(`docker build of ${tag} failed: ${built.stderr.trim().split('\n').at(-1)}`, {
         hint: 'is the Docker engine running? (docker version)',
