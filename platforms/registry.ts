@@ -33,6 +33,11 @@ export interface PlatformConfigModule {
   parseConfig(raw: unknown, where?: string): unknown;
   /** What an entry (as parseConfig returns it) does with a point's keep-alive and routing. */
   settingsControl(config: never): SettingsControl;
+  /**
+   * Optional suite-level rule: problems with the entry for these workloads (e.g. OpenWhisk
+   * needs an action per workload), each `<where>.<key> …`. Gets what parseConfig returned.
+   */
+  checkWorkloads?(config: unknown, workloads: string[], where?: string): string[];
 }
 
 export function isPlatformName(name: string): name is PlatformName {

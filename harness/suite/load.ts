@@ -134,9 +134,12 @@ async function checkPlatformEntries(
       continue;
     const { label, ...config } = entry as Record<string, unknown>;
     const name = config.name as string;
+    const workloads = Array.isArray(s.workloads)
+      ? s.workloads.filter((w): w is string => typeof w === 'string')
+      : [];
     let control: SettingsControl | undefined;
     try {
-      control = await resolver.checkConfig(name, config, `${file}: platforms[${i}]`);
+      control = await resolver.checkConfig(name, config, `${file}: platforms[${i}]`, workloads);
     } catch (err) {
       if (!(err instanceof ConfigError)) {
         if (!problems.some((p) => p.includes(`platforms[${i}].name`)))

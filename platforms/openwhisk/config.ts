@@ -1,22 +1,22 @@
 /**
  * The `openwhisk` suite entry: its JSON Schema (the one source of shape, defaults and, via
- * json-schema-to-ts, the config type) and its rules (auth from env, mode-dependent keys).
- * Light module: no network, no child processes.
+ * json-schema-to-ts, the config type) and its rules (auth from env, mode-dependent keys,
+ * image references, the chart source). Light module: no network, no child processes.
  *
- * Two modes (docs/openwhisk.md):
- * - `existing`: an API host you are given (apiHost, auth or env FAASMARK_OW_AUTH, namespace,
- *   insecure, invokerLog {file} | {command}); keep-alive cannot be changed by faasmark.
- * - `kubernetes`: faasmark installs/upgrades the openwhisk-deploy-kube Helm chart on a
- *   cluster (an existing kubeconfig context, a kind cluster it creates, or K3s in a
- *   testcontainer) and sets keep-alive per point with `helm upgrade` + invoker restart.
+ * Two modes (docs/openwhisk.md): `existing` (an API host you are given) and `kubernetes`
+ * (faasmark installs the openwhisk-deploy-kube chart, by default from a git checkout pinned
+ * in ./pins.ts, on an existing context, a kind cluster it creates, or K3s in a testcontainer,
+ * and sets keep-alive per point with `helm upgrade` + invoker restart).
  */
 
 import type { FromSchema } from 'json-schema-to-ts';
 import type { SettingsControl } from '../../core/platform.js';
-import { parseEntry, type RuleContext } from '../platform-config.js';
+import { IMAGE_REF_PATTERN, parseImageRef } from '../external/image-ref.js';
+import { entryPath, parseEntry, type RuleContext } from '../platform-config.js';
+import { DEPLOY_KUBE_CHART_PATH, DEPLOY_KUBE_COMMIT, DEPLOY_KUBE_REPO, MRU_INVOKER_IMAGE } from './pins.js';
 
-/** `[registry[:port]/]name[:tag]` — the chart composes imageName:imageTag, so no digests. */
-export const IMAGE_PATTERN = '^([^\\s:@/]+(:\\d+)?/)?[^\\s:@]+(:[^\\s:@/]+)?$';
+/** `[registry[:port]/]name[:tag][@sha256:…]` (platforms/external/image-ref.ts). */
+export const IMAGE_PATTERN = IMAGE_REF_PATTERN;
 
 /** `<uuid>:<key>`, OpenWhisk's auth form. */
 const AUTH_PATTERN = '^[^:\\s]+:[^:\\s]+$';
@@ -65,7 +65,19 @@ export const configSchema = {
       description: 'per workload: image (blackbox) or zip (native)',
       additionalProperties: {
         oneOf: [
-          oneKey('image', 'Docker image speaking the action protocol (/init, /run on 8080): blackbox action'),
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['image'],
+            properties: {
+              image: {
+                type: 'string',
+                pattern: IMAGE_REF_PATTERN,
+                description:
+                  'Docker image speaking the action protocol (/init, /run on 8080): blackbox action; a digest needs loadActionImages on kind',
+              },
+            },
+          },
           oneKey('zip', 'a zip holding an executable `exec` (dockerskeleton protocol): native action'),
         ],
       },
@@ -148,8 +160,24 @@ export const configSchema = {
         chart: {
           type: 'string',
           minLength: 1,
-          default: 'openwhisk/openwhisk',
-          description: 'chart reference (repo/name) or a local chart directory',
+          description:
+            'chart reference (repo/name, with chartVersion) or a local chart directory; default: the pinned git checkout (helm.git)',
+        },
+        git: {
+          type: 'object',
+          additionalProperties: false,
+          description:
+            'the openwhisk-deploy-kube checkout the chart is installed from (when chart is not given)',
+          properties: {
+            url: { type: 'string', minLength: 1, default: DEPLOY_KUBE_REPO },
+            commit: {
+              type: 'string',
+              pattern: '^[0-9a-f]{40}$',
+              default: DEPLOY_KUBE_COMMIT,
+              errorMessage: 'must be a full 40-hex commit id (a pin, not a branch)',
+            },
+            path: { type: 'string', minLength: 1, default: DEPLOY_KUBE_CHART_PATH },
+          },
         },
         repoUrl: {
           type: 'string',
@@ -157,7 +185,7 @@ export const configSchema = {
           default: 'https://openwhisk.apache.org/charts',
           description: 'Helm repository added as `openwhisk` when `chart` starts with `openwhisk/`',
         },
-        chartVersion: { type: 'string', minLength: 1 },
+        chartVersion: { type: 'string', minLength: 1, description: 'with a repository chart only' },
         values: {
           type: 'object',
           default: {},
@@ -172,8 +200,7 @@ export const configSchema = {
     invokerImage: {
       type: 'string',
       pattern: IMAGE_PATTERN,
-      description:
-        'the invoker image (MRU build), e.g. faasmark/invoker-mru:ef725a6; loaded into kind when loadInvokerImage',
+      description: `the invoker image (MRU build), e.g. ${MRU_INVOKER_IMAGE} or name@sha256:<digest>; loaded into kind when loadInvokerImage`,
     },
     loadInvokerImage: { type: 'boolean', default: false },
     loadActionImages: {
@@ -245,13 +272,78 @@ function rules(c: OpenWhiskConfig, ctx: RuleContext, env: NodeJS.ProcessEnv): Op
   if (c.mode === 'kubernetes' && c.cluster.provider === 'context' && !c.cluster.context)
     ctx.problem('cluster.context', 'is required when cluster.provider is context');
   if (c.loadInvokerImage && !c.invokerImage) ctx.problem('loadInvokerImage', 'needs invokerImage');
+  for (const key of ['loadInvokerImage', 'loadActionImages'] as const)
+    if (c[key] && (c.mode !== 'kubernetes' || c.cluster.provider !== 'kind'))
+      ctx.problem(
+        key,
+        'applies to cluster.provider kind (mode kubernetes) only: elsewhere the nodes pull images',
+      );
+  if (c.mode === 'kubernetes' && c.invokerMru && !c.invokerImage)
+    ctx.problem(
+      'invokerMru',
+      `needs invokerImage (the chart's own invoker is stock OpenWhisk): build it with platforms/openwhisk/mru/build-invoker.sh (${MRU_INVOKER_IMAGE})`,
+    );
   if (c.poll.initialDelay > c.poll.maxDelay)
     ctx.problem(
       'poll.initialDelay',
       `must be <= poll.maxDelay (${c.poll.maxDelay}), got ${c.poll.initialDelay}`,
     );
+  chartRules(c, ctx);
+  imageRules(c, ctx);
   if (c.apiHost) c.apiHost = c.apiHost.replace(/\/$/, '');
   return c;
+}
+
+/** One chart source: a repository chart (+ chartVersion), a local directory, or the pinned git checkout. */
+function chartRules(c: OpenWhiskConfig, ctx: RuleContext): void {
+  const h = c.helm;
+  if (h.chart !== undefined && h.git !== undefined)
+    ctx.problem('helm.git', 'cannot be combined with helm.chart (give one chart source)');
+  if (h.chartVersion !== undefined && !h.chart?.startsWith('openwhisk/'))
+    ctx.problem(
+      'helm.chartVersion',
+      'applies to a repository chart (helm.chart: openwhisk/openwhisk) only; the default chart is the pinned git checkout (helm.git.commit)',
+    );
+  if (h.chart === undefined)
+    h.git = { url: DEPLOY_KUBE_REPO, commit: DEPLOY_KUBE_COMMIT, path: DEPLOY_KUBE_CHART_PATH, ...h.git };
+}
+
+/**
+ * Digests and tags that would be lost on the way: OpenWhisk's blackbox image parser drops a
+ * digest (ExecManifest.ImageName.fromString, docs/openwhisk.md "Images and digests"), so a
+ * digest-pinned action image is only accepted where faasmark loads it under a tag (kind +
+ * loadActionImages); a loaded image tagged `latest` would be pulled again (pull policy Always).
+ */
+function imageRules(c: OpenWhiskConfig, ctx: RuleContext): void {
+  const loads = c.mode === 'kubernetes' && c.cluster.provider === 'kind' && c.loadActionImages;
+  for (const [w, spec] of Object.entries(c.actions)) {
+    if (!('image' in spec)) continue;
+    const ref = parseImageRef(spec.image);
+    if (ref?.digest && !loads)
+      ctx.problem(
+        `actions.${w}.image`,
+        'has a digest, which OpenWhisk drops from blackbox images; on kind set loadActionImages: true (faasmark loads it under a tag), else name a tag',
+      );
+    if (ref && loads && !ref.digest && (ref.tag === undefined || ref.tag === 'latest'))
+      ctx.problem(
+        `actions.${w}.image`,
+        `must have a tag other than latest when loaded into kind (action pods would pull :latest again), got ${JSON.stringify(spec.image)}`,
+      );
+  }
+}
+
+/**
+ * Suite-level rule (harness/suite/load.ts): every workload the suite runs needs an action, or
+ * `deploy()` would fail after the install. Returns problems, `<where>.actions.<w> …`.
+ */
+export function checkWorkloads(config: unknown, workloads: string[], where = 'openwhisk'): string[] {
+  const c = config as OpenWhiskConfig;
+  return workloads
+    .filter((w) => c.actions[w] === undefined)
+    .map(
+      (w) =>
+        `${entryPath(where, `actions.${w}`)} is missing: the suite runs ${w}, so the platform needs its action (e.g. actions: {${w}: {image: faasmark/${w}:nightly}}, built with workloads/docker/build-image.sh ${w} faasmark/${w}:nightly)`,
+    );
 }
 
 /**

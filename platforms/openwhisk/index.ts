@@ -27,6 +27,7 @@ import { type ContainerSpan, INIT_STATES } from './invoker-log.js';
 import { type K3sFactory, type KubeDescription, KubeOpenWhisk } from './kube.js';
 import { CommandLogSource, FileLogSource, FollowLogSource, type LogSource } from './log-source.js';
 import { ActivationPoller } from './poller.js';
+import { waitForInvoke } from './readiness.js';
 import { type CommandRunner, execaRunner } from './runner.js';
 import { splitKeepAlive } from './values.js';
 
@@ -34,6 +35,8 @@ export interface OpenWhiskDeps {
   runner?: CommandRunner;
   k3sFactory?: K3sFactory;
   env?: NodeJS.ProcessEnv;
+  /** Pause between readiness polls (s; default 3); tests shorten it. */
+  pollInterval?: number;
 }
 
 export class OpenWhiskPlatform extends PlatformBase {
@@ -55,6 +58,7 @@ export class OpenWhiskPlatform extends PlatformBase {
   private keepAlive: number | undefined;
   private kubeInfo: KubeDescription | undefined;
   private build: { build?: string; buildno?: string } | undefined;
+  private readonly pollInterval: number;
 
   constructor(
     config: OpenWhiskConfig,
@@ -64,8 +68,13 @@ export class OpenWhiskPlatform extends PlatformBase {
     super();
     this.config = config;
     this.runner = deps.runner ?? execaRunner();
+    this.pollInterval = deps.pollInterval ?? 3;
     if (config.mode === 'kubernetes') {
-      this.kube = new KubeOpenWhisk(config, this.runner, context.workDir, context.log, deps.k3sFactory);
+      this.kube = new KubeOpenWhisk(config, this.runner, context.workDir, context.log, {
+        ...(deps.k3sFactory ? { k3sFactory: deps.k3sFactory } : {}),
+        ...(deps.pollInterval !== undefined ? { pollInterval: deps.pollInterval } : {}),
+        ...(deps.env ? { env: deps.env } : {}),
+      });
     }
     this.capabilities = {
       coldFlag: true,
@@ -131,6 +140,7 @@ export class OpenWhiskPlatform extends PlatformBase {
       );
     }
     await this.waitForApi(options.signal);
+    if (this.kube) await this.waitForActivation(options.signal);
     this.build ??= await (this.client as OpenWhiskClient).info(options.signal);
     await this.logSource?.stop();
     this.logSource = this.openLogSource(sinceTime);
@@ -158,6 +168,40 @@ export class OpenWhiskPlatform extends PlatformBase {
     }
   }
 
+  /**
+   * The second half of the readiness gate (./readiness.ts): a small action runs to completion.
+   * It is its own action (`<prefix>readiness`, the first workload's image), so no workload
+   * action gets a warm container before its point.
+   */
+  private async waitForActivation(signal?: AbortSignal): Promise<void> {
+    const [workload, spec] = Object.entries(this.config.actions)[0] ?? [];
+    if (!workload || !spec) {
+      this.warn('no action configured: the readiness gate could not invoke anything after the install');
+      return;
+    }
+    const image = this.kube?.actionImage(workload);
+    const target = {
+      apiHost: this.apiHost,
+      auth: this.auth,
+      namespace: this.config.namespace,
+      insecure: this.insecure,
+    };
+    const name = `${this.config.actionPrefix}readiness`;
+    await deployAction(
+      target,
+      name,
+      image ? { image } : spec,
+      { memoryMb: this.config.actionMemoryMb, timeout: this.config.actionTimeout },
+      workload,
+    );
+    await waitForInvoke(target, name, {
+      timeout: this.config.readyTimeout,
+      interval: this.pollInterval,
+      ...(signal ? { signal } : {}),
+    });
+    this.context.log(`openwhisk: ${name} ran: the platform takes activations`);
+  }
+
   private openLogSource(sinceTime: string): LogSource | undefined {
     if (this.kube) {
       // after a restart the new pod's whole log belongs to this point
@@ -175,10 +219,12 @@ export class OpenWhiskPlatform extends PlatformBase {
   }
 
   protected async doDeploy(workload: string): Promise<void> {
+    const spec = this.config.actions[workload];
+    const loaded = this.kube?.actionImage(workload);
     await deployAction(
       { apiHost: this.apiHost, auth: this.auth, namespace: this.config.namespace, insecure: this.insecure },
       this.actionName(workload),
-      this.config.actions[workload],
+      spec && loaded ? { image: loaded } : spec,
       { memoryMb: this.config.actionMemoryMb, timeout: this.config.actionTimeout },
       workload,
     );
@@ -284,10 +330,14 @@ export class OpenWhiskPlatform extends PlatformBase {
       details.cluster = this.config.cluster.provider;
       if (this.kubeInfo) {
         details.chart = this.kubeInfo.chart;
+        details.chartSource = this.kubeInfo.chartSource;
         details.invokerImage = this.kubeInfo.invokerImage;
         details.invokerImageDigest = this.kubeInfo.invokerImageId;
+        details.controllerImage = this.kubeInfo.controllerImage;
         details.controllerImageDigest = this.kubeInfo.controllerImageId;
+        details.images = this.kubeInfo.images;
       }
+      warnings.push(...this.kube.warnings.filter((w) => !warnings.includes(w)));
     }
     if (this.build) details.openwhiskBuild = this.build;
     if (this.logSource) details.invokerLogLines = this.logSource.parser.lines;

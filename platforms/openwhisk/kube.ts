@@ -1,13 +1,14 @@
 /**
- * OpenWhisk on Kubernetes through helm, kubectl and kind (all through an injectable
- * CommandRunner, so the command sequence is tested without a cluster), or K3s through
- * @testcontainers/k3s (an injectable factory).
+ * OpenWhisk on Kubernetes through helm, kubectl, kind, git and docker (all through an
+ * injectable CommandRunner, so the command sequence is tested without a cluster), or K3s
+ * through @testcontainers/k3s (an injectable factory). docs/openwhisk.md tells the sequence:
  *
- * install: [kind create cluster] → [kind load docker-image] → helm repo add → helm upgrade
- *   --install → wait for the invoker pod Ready; on failure the release (and a cluster we
- *   created) are removed unless `keep`.
- * setKeepAlive: helm upgrade (same chart, new values) → kubectl rollout restart of the
- *   invoker → rollout status → Ready, all bounded.
+ * install: chart resolved (pinned git checkout, directory or repository version) → [kind
+ *   create cluster] → [images loaded] → helm upgrade --install → invoker pod Ready → readiness
+ *   gate (healthy invoker count); on failure the release (and a cluster we created) are
+ *   removed unless `keep`.
+ * setKeepAlive: helm upgrade (same chart, new values) → invoker restart → rollout status →
+ *   Ready → readiness gate, all bounded.
  * teardown: helm uninstall → kind delete cluster / stop K3s (only what we created), unless keep.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -15,7 +16,10 @@ import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlatformError, TimeoutError } from '../../core/errors.js';
 import { onShutdown } from '../../core/lifecycle.js';
+import { type ChartDescription, imageMismatch, type ResolvedChart, resolveChart } from './chart.js';
 import type { OpenWhiskConfig } from './config.js';
+import { type ImagePlan, imagesToLoad, type LoadedImage, loadImages, planImages } from './images.js';
+import { waitForHealthyInvoker } from './readiness.js';
 import { type CommandResult, type CommandRunner, firstLine, requireTool } from './runner.js';
 import { generateValues, splitKeepAlive, valuesToYaml } from './values.js';
 
@@ -44,12 +48,26 @@ export const startK3s: K3sFactory = async (image, nodePort) => {
 export interface KubeDescription {
   release: string;
   namespace: string;
+  /** helm's chart name-version of the release. */
   chart?: string;
   appVersion?: string;
+  /** Where the chart came from (pinned git commit, directory, repository version) and its image tags. */
+  chartSource?: ChartDescription;
+  /** The invoker pod's image and imageID as the kubelet reports them: what ran. */
   invokerImage?: string;
   invokerImageId?: string;
+  controllerImage?: string;
   controllerImageId?: string;
+  /** Configured image → the reference deployed and, when loaded into kind, the local image id and repo digests. */
+  images?: Record<string, { deployedAs: string } & Partial<LoadedImage>>;
   cluster: string;
+}
+
+export interface KubeOptions {
+  k3sFactory?: K3sFactory;
+  /** Pause between readiness polls (s); tests shorten it. */
+  pollInterval?: number;
+  env?: NodeJS.ProcessEnv;
 }
 
 export class KubeOpenWhisk {
@@ -59,6 +77,15 @@ export class KubeOpenWhisk {
   private installed = false;
   private unregister: (() => void) | undefined;
   private currentKeepAlive: number | undefined;
+  private chart: ResolvedChart | undefined;
+  private loaded: Record<string, LoadedImage> = {};
+  private readonly k3sFactory: K3sFactory;
+  private readonly pollInterval: number;
+  private readonly env: NodeJS.ProcessEnv;
+  /** Which image each configured one is deployed as (digest-pinned images loaded into kind get a tag). */
+  readonly images: ImagePlan;
+  /** Found while installing (e.g. controller and invoker from different commits); recorded by describe(). */
+  readonly warnings: string[] = [];
   /** Guest key generated per install (never logged; written only to a 0600 values file). */
   readonly guestAuth: string;
   apiHost: string;
@@ -68,8 +95,12 @@ export class KubeOpenWhisk {
     private readonly runner: CommandRunner,
     private readonly workDir: string,
     private readonly log: (line: string) => void,
-    private readonly k3sFactory: K3sFactory = startK3s,
+    options: KubeOptions = {},
   ) {
+    this.k3sFactory = options.k3sFactory ?? startK3s;
+    this.pollInterval = options.pollInterval ?? 3;
+    this.env = options.env ?? process.env;
+    this.images = planImages(cfg);
     this.guestAuth = cfg.auth ?? `${randomUUID()}:${randomBytes(32).toString('hex')}`;
     this.apiHost = cfg.apiHost ?? `https://localhost:${cfg.cluster.apiHostPort}`;
   }
@@ -123,11 +154,17 @@ export class KubeOpenWhisk {
   async checkTools(): Promise<void> {
     await requireTool(this.runner, 'helm', ['version', '--short']);
     await requireTool(this.runner, 'kubectl', ['version', '--client']);
+    if (this.cfg.helm.chart === undefined) await requireTool(this.runner, 'git', ['--version']);
     if (this.cfg.cluster.provider === 'kind') await requireTool(this.runner, 'kind', ['version']);
     // kind nodes and K3s run in Docker; `kind load docker-image` reads the local engine
-    if (this.cfg.cluster.provider !== 'context' || this.imagesToLoad().length > 0) {
+    if (this.cfg.cluster.provider !== 'context' || imagesToLoad(this.images).length > 0) {
       await requireTool(this.runner, 'docker', ['version', '--format', '{{.Server.Version}}']);
     }
+  }
+
+  /** The reference an action is deployed with (its loaded tag for a digest-pinned image). */
+  actionImage(workload: string): string | undefined {
+    return this.images.actions[workload]?.deployAs;
   }
 
   /** kind cluster config: one node, API NodePort published on the host. */
@@ -180,20 +217,7 @@ export class KubeOpenWhisk {
       );
       this.kubeconfigPath = join(this.workDir, 'kubeconfig');
       await writeFile(this.kubeconfigPath, kc.stdout, { mode: 0o600 });
-      for (const image of this.imagesToLoad()) {
-        this.log(`openwhisk: loading ${image} into kind`);
-        const hint =
-          image === this.cfg.invokerImage
-            ? `build the image first: platforms/openwhisk/mru/build-invoker.sh (image ${image})`
-            : `build the workload image first: workloads/docker/build-image.sh <workload> ${image}`;
-        await this.must(
-          'kind',
-          ['load', 'docker-image', image, '--name', name],
-          600,
-          `kind load docker-image ${image}`,
-          hint,
-        );
-      }
+      this.loaded = await loadImages(this.runner, name, imagesToLoad(this.images), this.log);
     } else if (c.provider === 'k3s') {
       this.log(`openwhisk: starting K3s (${c.k3sImage})`);
       this.k3s = await this.k3sFactory(c.k3sImage, 31001);
@@ -203,24 +227,12 @@ export class KubeOpenWhisk {
     }
   }
 
-  /** Images `kind load` puts on the node: the invoker image and/or the blackbox action images. */
-  imagesToLoad(): string[] {
-    const images: string[] = [];
-    if (this.cfg.loadInvokerImage && this.cfg.invokerImage) images.push(this.cfg.invokerImage);
-    if (this.cfg.loadActionImages) {
-      for (const spec of Object.values(this.cfg.actions)) {
-        if ('image' in spec && !images.includes(spec.image)) images.push(spec.image);
-      }
-    }
-    return images;
-  }
-
   private valuesFor(keepAlive: number): Record<string, unknown> {
     const singleNode = this.cfg.cluster.provider !== 'context';
     return generateValues({
       keepAlive,
       pauseGrace: this.cfg.pauseGrace,
-      invokerImage: this.cfg.invokerImage,
+      invokerImage: this.images.invoker?.deployAs,
       actionsInvokesPerminute: this.cfg.limits.actionsInvokesPerminute,
       actionsInvokesConcurrent: this.cfg.limits.actionsInvokesConcurrent,
       userMemoryMb: this.cfg.userMemoryMb,
@@ -246,26 +258,28 @@ export class KubeOpenWhisk {
   }
 
   private helmChartArgs(): string[] {
-    const args = [this.cfg.helm.chart];
-    if (this.cfg.helm.chartVersion) args.push('--version', this.cfg.helm.chartVersion);
-    return args;
+    if (!this.chart) throw new PlatformError('openwhisk: the chart is not resolved yet (install first)');
+    return [this.chart.ref, ...this.chart.args];
+  }
+
+  /** Resolve the chart (no cluster needed) and note an invoker from another OpenWhisk commit. */
+  private async prepareChart(): Promise<void> {
+    this.chart ??= await resolveChart(this.runner, this.cfg.helm, this.log, this.env);
+    const mismatch = imageMismatch(this.chart.description, this.cfg.invokerImage);
+    if (mismatch && !this.warnings.includes(mismatch)) {
+      this.warnings.push(mismatch);
+      this.log(`openwhisk: warning: ${mismatch}`);
+    }
   }
 
   /** Install (or upgrade an existing release) with `keepAlive`, then wait until ready. */
   async install(keepAlive: number): Promise<void> {
     await this.checkTools();
+    // the chart first: a version or commit that does not exist fails before any cluster exists
+    await this.prepareChart();
     this.unregister = onShutdown('openwhisk helm release', () => this.teardown());
     try {
       await this.ensureCluster();
-      if (this.cfg.helm.chart.startsWith('openwhisk/')) {
-        await this.must(
-          'helm',
-          ['repo', 'add', 'openwhisk', this.cfg.helm.repoUrl, '--force-update'],
-          120,
-          'helm repo add',
-          `check network access to ${this.cfg.helm.repoUrl}`,
-        );
-      }
       const values = await this.writeValues(keepAlive);
       this.log(`openwhisk: helm upgrade --install ${this.release} (keep-alive ${keepAlive} s)`);
       this.installed = true;
@@ -294,6 +308,7 @@ export class KubeOpenWhisk {
         await rm(values, { force: true });
       }
       await this.waitReady(this.cfg.helm.installTimeout);
+      await this.waitHealthyInvoker(this.cfg.helm.installTimeout);
       this.currentKeepAlive = keepAlive;
     } catch (err) {
       if (!this.cfg.keep) {
@@ -330,7 +345,7 @@ export class KubeOpenWhisk {
           hint: `kubectl -n ${this.namespace} get pods; kubectl -n ${this.namespace} describe pod ${this.invokerPod} (image pull? memory?)`,
         });
       }
-      await new Promise((r2) => setTimeout(r2, 2000));
+      await new Promise((r2) => setTimeout(r2, this.pollInterval * 1000));
     }
   }
 
@@ -390,6 +405,21 @@ export class KubeOpenWhisk {
       });
     }
     await this.waitReady(this.cfg.readyTimeout);
+    await this.waitHealthyInvoker(this.cfg.readyTimeout);
+  }
+
+  /**
+   * The first half of the readiness gate (./readiness.ts): the controller counts at least one
+   * healthy invoker. `kubectl wait Ready` alone passes before that (the pod has no probe).
+   */
+  async waitHealthyInvoker(timeoutS: number): Promise<void> {
+    const count = await waitForHealthyInvoker(
+      (args, timeout) => this.runner.run('kubectl', this.kubectlArgs(args), { timeout }),
+      this.namespace,
+      this.release,
+      { timeout: timeoutS, interval: this.pollInterval },
+    );
+    this.log(`openwhisk: ${count} healthy invoker(s)`);
   }
 
   /** `kubectl logs -f` arguments for the invoker pod (optionally since an instant). */
@@ -441,7 +471,20 @@ export class KubeOpenWhisk {
       d.invokerImageId = imageId;
     }
     const ctl = await jp(`pod/${this.release}-controller-0`);
-    if (ctl.exitCode === 0) d.controllerImageId = ctl.stdout.split('\n')[1];
+    if (ctl.exitCode === 0) {
+      const [image, imageId] = ctl.stdout.split('\n');
+      d.controllerImage = image;
+      d.controllerImageId = imageId;
+    }
+    if (this.chart) d.chartSource = this.chart.description;
+    const planned = [
+      ...(this.images.invoker ? [this.images.invoker] : []),
+      ...Object.values(this.images.actions),
+    ];
+    if (planned.length > 0)
+      d.images = Object.fromEntries(
+        planned.map((i) => [i.requested, { deployedAs: i.deployAs, ...(this.loaded[i.requested] ?? {}) }]),
+      );
     return d;
   }
 

@@ -30,6 +30,7 @@ export const INSTALL_HINTS: Record<string, string> = {
   docker:
     'install and start Docker (Debian: apt-get install docker.io && dockerd &); kind and image builds need it',
   sh: 'a POSIX shell is needed to run invokerLog.command',
+  git: 'install git (Debian: apt-get install git); the pinned openwhisk-deploy-kube chart is fetched with it',
 };
 
 function hintFor(tool: string): string {

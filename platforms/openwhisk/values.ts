@@ -1,6 +1,6 @@
 /**
- * Helm values for apache/openwhisk-deploy-kube (helm/openwhisk/values.yaml; checked against
- * the chart whose default core image tag is ef725a6, chart 1.0.x).
+ * Helm values for apache/openwhisk-deploy-kube (helm/openwhisk/values.yaml at the commit
+ * pinned in ./pins.ts, core images ef725a6; docs/openwhisk.md "Keep-alive", "Single node").
  *
  * Keep-alive split: the classic ContainerProxy keeps an idle container `pause-grace` in
  * Ready, then `idle-container` in Paused, then removes it (docs/openwhisk.md), so the effective
@@ -8,12 +8,13 @@
  * given (10 s is OpenWhisk's default) and idleContainer = K − pauseGrace. The chart has no
  * value for these timeouts: they go to the invoker JVM through `invoker.options`
  * (INVOKER_OPTS) as `-Dwhisk.container-proxy.timeouts.…` system properties, in ms without
- * spaces because the start script splits INVOKER_OPTS on whitespace. Verify with
- * `faasmark openwhisk probe keep-alive` before a sweep.
+ * spaces because the start script splits INVOKER_OPTS on whitespace. Single-node clusters
+ * also turn off the user-pod node affinity there. User options are appended, never replace.
  */
 import { stringify } from 'yaml';
 import { ConfigError } from '../../core/errors.js';
 import { compile } from '../../core/validate.js';
+import { parseImageRef } from '../external/image-ref.js';
 import { PAUSE_GRACE } from '../keep-alive.js';
 
 export interface ValuesOptions {
@@ -21,7 +22,7 @@ export interface ValuesOptions {
   keepAlive: number;
   /** Pause-grace (s); default min(10, keepAlive / 2). */
   pauseGrace?: number;
-  /** Invoker image `name[:tag]` (the MRU build); default: the chart's. */
+  /** Invoker image `name[:tag][@digest]` (the MRU build); default: the chart's. */
   invokerImage?: string;
   actionsInvokesPerminute?: number;
   actionsInvokesConcurrent?: number;
@@ -34,7 +35,10 @@ export interface ValuesOptions {
   /** Host name and port the API is reached on from outside the cluster (NodePort). */
   apiHostName?: string;
   apiHostPort?: number;
-  /** Single-node clusters (kind, k3s): disable the chart's node affinity and tolerations. */
+  /**
+   * Single-node clusters (kind, k3s): disable the chart's node affinity and tolerations, and
+   * the invoker's required node affinity on action pods (openwhisk-role=invoker).
+   */
   singleNode?: boolean;
   /** Guest auth `<uuid>:<key>` (kubernetes mode generates one per install). */
   guestAuth?: string;
@@ -74,12 +78,31 @@ export function keepAliveOptions(split: KeepAliveSplit): string {
   ].join(' ');
 }
 
-/** Split `name:tag` (the chart composes `imageName:imageTag`; digests cannot be expressed). */
+/**
+ * The invoker's own node affinity for the action pods it creates (whisk.kubernetes.
+ * user-pod-node-affinity in core/invoker application.conf: enabled, key openwhisk-role,
+ * value invoker). On a single unlabelled node the pods stay Pending, so it is turned off.
+ */
+export const USER_POD_AFFINITY_OFF = '-Dwhisk.kubernetes.user-pod-node-affinity.enabled=false';
+
+/**
+ * Split an image into the chart's `imageName` + `imageTag` (it composes `name:tag`). A digest
+ * rides in the tag, `tag@sha256:…` (`pinned@sha256:…` without a tag): the composed
+ * `name:tag@sha256:…` is a valid reference and containerd pulls it by digest.
+ */
 export function splitImage(image: string): { imageName: string; imageTag: string } {
-  const slash = image.lastIndexOf('/');
-  const colon = image.lastIndexOf(':');
-  if (colon > slash) return { imageName: image.slice(0, colon), imageTag: image.slice(colon + 1) };
-  return { imageName: image, imageTag: 'latest' };
+  const ref = parseImageRef(image);
+  if (!ref) throw new ConfigError(`not an image reference: ${JSON.stringify(image)}`);
+  const tag = ref.tag ?? (ref.digest ? 'pinned' : 'latest');
+  return { imageName: ref.name, imageTag: ref.digest ? `${tag}@${ref.digest}` : tag };
+}
+
+/** The invoker's JVM options: keep-alive split, the affinity switch, then the user's own. */
+export function invokerOptions(split: KeepAliveSplit, singleNode: boolean, user?: unknown): string {
+  const parts = [keepAliveOptions(split)];
+  if (singleNode) parts.push(USER_POD_AFFINITY_OFF);
+  if (typeof user === 'string' && user.trim() !== '') parts.push(user.trim());
+  return parts.join(' ');
 }
 
 const str = { type: 'string' } as const;
@@ -205,7 +228,7 @@ export function generateValues(o: ValuesOptions): Record<string, unknown> {
   if (o.guestAuth) whisk.auth = { guest: o.guestAuth };
   const invoker: Record<string, unknown> = {
     jvmHeapMB: String(o.invokerHeapMb ?? 1024),
-    options: keepAliveOptions(split),
+    options: invokerOptions(split, Boolean(o.singleNode)),
     // containerStart lines are logged at INFO
     loglevel: 'INFO',
     containerFactory: { impl: 'kubernetes' },
@@ -227,7 +250,17 @@ export function generateValues(o: ValuesOptions): Record<string, unknown> {
     values.toleration = { enabled: false };
     values.k8s = { persistence: { enabled: false } };
   }
-  if (o.overrides) values = deepMerge(values, o.overrides);
+  if (o.overrides) {
+    values = deepMerge(values, o.overrides);
+    // appended, never replaced: the keep-alive and affinity flags must stay
+    const user = (o.overrides.invoker as Record<string, unknown> | undefined)?.options;
+    if (user !== undefined && typeof user === 'string')
+      (values.invoker as Record<string, unknown>).options = invokerOptions(
+        split,
+        Boolean(o.singleNode),
+        user,
+      );
+  }
   const problems = validateValues(values);
   if (problems.length) {
     throw new ConfigError('generated Helm values do not match the chart values faasmark supports', problems, {

@@ -12,7 +12,14 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { DURATION_PATTERN, parseDuration } from '../../core/duration.js';
 import type { SettingsControl } from '../../core/platform.js';
-import { parseEntry, type RuleContext } from '../platform-config.js';
+import { IMAGE_REF_PATTERN, parseImageRef, pullsAlways } from '../external/image-ref.js';
+import { entryPath, parseEntry, type RuleContext } from '../platform-config.js';
+
+/**
+ * The app image of a workload when `spinkube.images` has none: a local image built by
+ * `faasmark spin image <workload>` and loaded into the cluster (docs/spin.md "SpinKube").
+ */
+export const DEFAULT_IMAGE_TEMPLATE = 'faasmark/spin-{workload}:local';
 
 /** A duration: seconds, or a string like "30s" (parsed to seconds by {@link parseConfig}). */
 const duration = { type: ['number', 'string'], exclusiveMinimum: 0, pattern: DURATION_PATTERN } as const;
@@ -39,7 +46,8 @@ const spinkubeSchema = {
   default: {},
   properties: {
     images: {
-      ...stringMap,
+      type: 'object',
+      additionalProperties: { type: 'string', pattern: IMAGE_REF_PATTERN },
       default: {},
       description: 'OCI reference per workload (pushed with `spin registry push`)',
     },
@@ -74,7 +82,11 @@ const spinkubeSchema = {
         context: { ...text, description: 'kubectl context (existing)' },
         kubeconfig: { ...text, description: "kubeconfig file (existing; default: kubectl's own lookup)" },
         name: { ...dnsLabel, default: 'faasmark-spin', description: 'cluster name (kind)' },
-        image: { ...text, description: 'node image for k3s (must carry containerd-shim-spin) or kind' },
+        image: {
+          ...text,
+          description:
+            'node image carrying containerd-shim-spin: k3s default …/containerd-shim-spin/k3d:v0.24.0; required for kind (v0.24.0 publishes no kind image)',
+        },
       },
     },
     installPrerequisites: {
@@ -86,6 +98,11 @@ const spinkubeSchema = {
       ...duration,
       default: 300,
       description: 'bounded wait for the SpinApp to become Available (s)',
+    },
+    loadImages: {
+      type: 'boolean',
+      description:
+        'load each app image from the local Docker engine into the cluster before applying (kind load / K3s ctr import; default: true for kind and k3s clusters); build it with `faasmark spin image <workload>`',
     },
     kubectl: { ...text, default: 'kubectl' },
     helm: { ...text, default: 'helm' },
@@ -215,6 +232,13 @@ function rules(e: SpinEntry, ctx: RuleContext): SpinConfig {
   }
   if (sk.cluster.type === 'existing' && sk.cluster.image !== undefined)
     ctx.problem('spinkube.cluster.image', 'applies to kind or k3s clusters, not to an existing one');
+  if (e.mode === 'spinkube' && sk.cluster.type === 'kind' && sk.cluster.image === undefined)
+    ctx.problem(
+      'spinkube.cluster.image',
+      'is required with cluster.type kind: containerd-shim-spin v0.24.0 publishes no kind node image (only ghcr.io/spinframework/containerd-shim-spin/k3d:v0.24.0); use cluster.type k3s, or name a kind node image that carries the shim',
+    );
+  if (sk.cluster.type === 'existing' && sk.loadImages === true)
+    ctx.problem('spinkube.loadImages', 'needs a cluster faasmark creates (cluster.type kind or k3s)');
   if (e.mode !== 'spinkube' && givenKube !== undefined)
     ctx.problem('spinkube', `is only used with mode: spinkube (mode is ${JSON.stringify(e.mode)})`);
   const { instanceReuse: _, ...rest } = e;
@@ -232,10 +256,39 @@ function rules(e: SpinEntry, ctx: RuleContext): SpinConfig {
     spinkube: {
       ...sk,
       installPrerequisites: sk.installPrerequisites ?? sk.cluster.type !== 'existing',
+      loadImages: sk.loadImages ?? sk.cluster.type !== 'existing',
       readyTimeout: seconds(ctx, 'spinkube.readyTimeout', sk.readyTimeout) as number,
       ...(sk.endpoint !== undefined ? { endpoint: sk.endpoint.replace(/\/$/, '') } : {}),
     },
   };
+}
+
+/** The image of a workload's SpinApp: `images[workload]`, else the template with `{workload}` replaced. */
+export function appImage(sk: SpinKubeConfig, workload: string): string {
+  return (
+    sk.images[workload] ?? (sk.imageTemplate ?? DEFAULT_IMAGE_TEMPLATE).replaceAll('{workload}', workload)
+  );
+}
+
+/**
+ * Suite-level rule (harness/suite/load.ts), SpinKube only: each workload's image is a valid
+ * reference, and one faasmark loads into the cluster is not tagged `latest` (the kubelet would
+ * pull it again: the SpinApp has no pull policy).
+ */
+export function checkWorkloads(config: unknown, workloads: string[], where = 'spin'): string[] {
+  const c = config as SpinConfig;
+  if (c.mode !== 'spinkube') return [];
+  const problems: string[] = [];
+  for (const w of workloads) {
+    const image = appImage(c.spinkube, w);
+    const ref = parseImageRef(image);
+    const key = entryPath(where, c.spinkube.images[w] ? `spinkube.images.${w}` : 'spinkube.imageTemplate');
+    if (!ref)
+      problems.push(`${key} gives ${JSON.stringify(image)} for ${w}, which is not an image reference`);
+    else if (c.spinkube.loadImages && pullsAlways(ref))
+      problems.push(`${key}: ${image} is loaded into the cluster, so it needs a tag other than latest`);
+  }
+  return problems;
 }
 
 /**

@@ -1,161 +1,215 @@
+/**
+ * .github/workflows/nightly.yml against the plan it runs (harness/cli/commands/nightly/plan.ts,
+ * docs/ci.md): no drift (and drift is detected), every step script is valid bash under
+ * `set -euo pipefail`, the jobs build what they run before any suite, the JDK is 11, the
+ * triggers and permissions; and the suites the workflow runs validate in a dry run, while a
+ * cluster suite without actions is refused with exit 2 and nothing created.
+ */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Ajv } from 'ajv';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { rootPath } from '../../core/paths.js';
-import { loadSuite } from '../../harness/suite/load.js';
+import { nightlySuite } from '../../harness/cli/commands/nightly/action.js';
+import {
+  checkWorkflow,
+  clusterJob,
+  embeddedJob,
+  type PlanInputs,
+  scriptName,
+  scriptText,
+} from '../../harness/cli/commands/nightly/plan.js';
+import { MRU_INVOKER_IMAGE } from '../../platforms/openwhisk/pins.js';
+import { runCli } from '../helpers/cli.js';
 
-const text = readFileSync(rootPath('ci', 'nightly.yml'), 'utf8');
-const wf = parse(text) as Record<string, unknown>;
-
-/**
- * The subset of the GitHub Actions workflow syntax this workflow relies on
- * (docs.github.com "Workflow syntax for GitHub Actions"): triggers, jobs with runs-on and
- * steps, each step either `uses` or `run`.
- */
-const SCHEMA = {
-  type: 'object',
-  required: ['name', 'on', 'jobs'],
-  properties: {
-    name: { type: 'string' },
-    on: {
-      type: 'object',
-      required: ['schedule', 'workflow_dispatch'],
-      properties: {
-        schedule: {
-          type: 'array',
-          minItems: 1,
-          items: {
-            type: 'object',
-            required: ['cron'],
-            additionalProperties: false,
-            // five fields: minute hour day-of-month month day-of-week
-            properties: { cron: { type: 'string', pattern: '^\\S+ \\S+ \\S+ \\S+ \\S+$' } },
-          },
-        },
-        workflow_dispatch: { type: ['object', 'null'] },
-      },
-    },
-    permissions: { type: 'object', additionalProperties: { enum: ['read', 'write', 'none'] } },
-    env: { type: 'object', additionalProperties: { type: 'string' } },
-    jobs: {
-      type: 'object',
-      minProperties: 2,
-      additionalProperties: {
-        type: 'object',
-        required: ['runs-on', 'steps'],
-        properties: {
-          'runs-on': { type: 'string' },
-          'timeout-minutes': { type: 'integer', minimum: 1 },
-          steps: {
-            type: 'array',
-            minItems: 1,
-            items: {
-              type: 'object',
-              oneOf: [{ required: ['uses'] }, { required: ['run'] }],
-              properties: {
-                name: { type: 'string' },
-                uses: { type: 'string', pattern: '^[\\w.-]+/[\\w.-]+@v\\d+$' },
-                run: { type: 'string' },
-                if: { type: 'string' },
-                with: { type: 'object' },
-                env: { type: 'object' },
-              },
-              additionalProperties: false,
-            },
-          },
-        },
-      },
-    },
-  },
+const text = readFileSync(rootPath('.github', 'workflows', 'nightly.yml'), 'utf8');
+const suiteText = readFileSync(rootPath('ci', 'nightly-cluster.yaml'), 'utf8');
+const { actionImages } = nightlySuite(suiteText, MRU_INVOKER_IMAGE);
+const inputs: PlanInputs = {
+  out: '$RUNNER_TEMP/nightly',
+  invokerImage: MRU_INVOKER_IMAGE,
+  actionImages,
+  embeddedSuite: 'quick',
+  embeddedRepeat: 2,
 };
+const jobs = [clusterJob(inputs), embeddedJob(inputs)];
+const dir = mkdtempSync(join(tmpdir(), 'faasmark-ci-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  with?: Record<string, unknown>;
-}
-type Job = { steps: Step[] };
+type Step = { name?: string; run?: string; uses?: string; if?: string; with?: Record<string, unknown> };
+const fresh = () => parse(text) as { jobs: Record<string, { steps: Step[] }>; on: Record<string, unknown> };
 
-const jobs = wf.jobs as Record<string, Job>;
-const runText = (job: Job) => job.steps.map((s) => s.run ?? '').join('\n');
-
-describe('ci/nightly.yml', () => {
-  it('matches the schema subset it relies on', () => {
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(SCHEMA);
-    assert.ok(validate(wf), JSON.stringify(validate.errors, null, 2));
+describe('.github/workflows/nightly.yml and the plan', () => {
+  it('runs exactly the plan, in order (no drift)', () => {
+    assert.deepEqual(checkWorkflow(fresh(), jobs), []);
   });
-  it('runs nightly and on demand', () => {
-    const on = wf.on as { schedule: { cron: string }[]; workflow_dispatch: unknown };
-    assert.equal(on.schedule.length, 1);
-    assert.ok('workflow_dispatch' in on);
-  });
-  it('has the cluster job: kind, helm, MRU invoker, Spin CLI, the suite, artifacts, gate', () => {
-    const job = jobs.cluster as Job;
-    const run = runText(job);
-    for (const needle of [
-      'kind-linux-amd64',
-      'get.helm.sh/helm-',
-      'docker pull "$OPENWHISK_INVOKER_IMAGE"',
-      'platforms/openwhisk/mru/build-invoker.sh',
-      '/spin/spin" --version',
-      'FAASMARK_SPIN_BIN',
-      'npx faasmark run',
-      'ci/nightly-cluster.yaml',
-      'npx faasmark report results/nightly-cluster',
-      'gh run list --workflow',
-      'gh run download',
-      'npx faasmark gate --baseline baseline/nightly-cluster --candidate results/nightly-cluster',
-    ]) {
-      assert.ok(run.includes(needle), `cluster job runs ${needle}`);
+
+  it('detects drift: a missing, renamed, reordered or extra step, a lost upload (table)', () => {
+    const cases: Array<[string, (wf: ReturnType<typeof fresh>) => void, RegExp]> = [
+      [
+        'drop',
+        (wf) =>
+          wf.jobs.cluster?.steps.splice(
+            wf.jobs.cluster.steps.findIndex((s) => s.run?.includes('04-action-images')),
+            1,
+          ),
+        /run step 6: runs `bash "\$RUNNER_TEMP\/nightly\/cluster\/05-invoker-image\.sh"`, expected `bash "\$RUNNER_TEMP\/nightly\/cluster\/04-action-images\.sh"`/,
+      ],
+      [
+        'rename',
+        (wf) => {
+          const step = wf.jobs.embedded?.steps.find((s) => s.run?.includes('03-suite')) as Step;
+          step.name = 'x';
+        },
+        /jobs\.embedded run step 5: name "x"/,
+      ],
+      [
+        'extra',
+        (wf) => wf.jobs.embedded?.steps.push({ run: 'echo sneaky' }),
+        /jobs\.embedded: runs `echo sneaky`, which is not a plan step/,
+      ],
+      [
+        'if',
+        (wf) => {
+          const step = wf.jobs.cluster?.steps.find((s) => s.run?.includes('07-report')) as Step;
+          delete step.if;
+        },
+        /if undefined, expected "always\(\)"/,
+      ],
+      [
+        'upload',
+        (wf) => {
+          const step = wf.jobs.cluster?.steps.find((s) =>
+            s.uses?.startsWith('actions/upload-artifact'),
+          ) as Step;
+          step.with = { name: 'x', path: 'y' };
+        },
+        /jobs\.cluster: needs an actions\/upload-artifact step/,
+      ],
+      ['job', (wf) => void delete wf.jobs.embedded, /jobs\.embedded: missing/],
+      [
+        'shell',
+        (wf) => void delete (wf as { defaults?: unknown }).defaults,
+        /defaults\.run\.shell must be bash/,
+      ],
+    ];
+    for (const [name, mutate, re] of cases) {
+      const wf = fresh();
+      mutate(wf);
+      const problems = checkWorkflow(wf, jobs);
+      assert.ok(
+        problems.some((p) => re.test(p)),
+        `${name}: ${problems.join('\n')}`,
+      );
     }
-    const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    assert.equal(upload?.with?.path, 'results/nightly-cluster');
-    assert.equal(upload?.if, 'always()', 'results are uploaded even when the run fails');
   });
-  it('has the embedded job running the quick suite with its own gate', () => {
-    const run = runText(jobs.embedded as Job);
-    assert.match(run, /npx faasmark run quick/);
-    assert.match(run, /npx faasmark gate --baseline baseline\/quick --candidate results\/quick/);
-    assert.doesNotMatch(run, /kind|helm/, 'no cluster in the embedded job');
-  });
-  it('every script it calls exists', () => {
-    for (const p of [
-      'harness/cli/commands/gate/index.ts',
-      'ci/nightly-cluster.yaml',
-      'scripts/install-system-deps.sh',
-      'platforms/openwhisk/mru/build-invoker.sh',
-    ]) {
-      assert.doesNotThrow(() => readFileSync(rootPath(p)), p);
+
+  it('every step script is valid bash and starts with set -euo pipefail', () => {
+    for (const job of jobs) {
+      job.steps.forEach((step, i) => {
+        const file = join(dir, `${job.id}-${scriptName(i, step)}`);
+        const body = scriptText(job, i, step);
+        writeFileSync(file, body);
+        assert.match(body, /^#!\/usr\/bin\/env bash\n(#.*\n)+set -euo pipefail\n/);
+        const r = spawnSync('bash', ['-n', file], { encoding: 'utf8' });
+        assert.equal(r.status, 0, `${file}: ${r.stderr}`);
+      });
     }
   });
-  it('marks the settings a fork must adjust', () => {
-    assert.ok((text.match(/SETTING/g) ?? []).length >= 5);
+
+  it('each job builds what it runs before the suite: setup, build check, action images, invoker, tools', () => {
+    const [cluster, embedded] = jobs as [(typeof jobs)[0], (typeof jobs)[0]];
+    const ids = cluster.steps.map((s) => s.id);
+    assert.deepEqual(ids.slice(0, ids.indexOf('suite')), [
+      'setup',
+      'check-builds',
+      'tools',
+      'action-images',
+      'invoker-image',
+    ]);
+    const images = cluster.steps.find((s) => s.id === 'action-images')?.commands.join('\n') ?? '';
+    for (const [w, image] of Object.entries(actionImages))
+      assert.match(
+        images,
+        new RegExp(`bash workloads/docker/build-image\\.sh ${w} ${image.replace(/[/.]/g, '\\$&')}`),
+      );
+    const invoker = cluster.steps.find((s) => s.id === 'invoker-image')?.commands.join('\n') ?? '';
+    assert.match(
+      invoker,
+      /bash platforms\/openwhisk\/mru\/build-invoker\.sh \| tee "\$RUNNER_TEMP\/nightly\/invoker-image\.json"/,
+    );
+    assert.match(invoker, /test -s /, 'an empty image JSON fails the step');
+    assert.deepEqual(
+      embedded.steps.map((s) => s.id),
+      ['setup', 'check-builds', 'suite', 'report', 'baseline', 'gate'],
+    );
+    assert.match(
+      embedded.steps[2]?.commands[0] ?? '',
+      /^npx faasmark run quick --repeat 2 --out results\/quick$/,
+    );
+    assert.match(embedded.steps[0]?.commands[0] ?? '', /bash scripts\/setup\.sh$/);
+  });
+
+  it('the cluster job runs JDK 11 through actions/setup-java before the plan', () => {
+    const steps = fresh().jobs.cluster?.steps ?? [];
+    const java = steps.findIndex((s) => s.uses?.startsWith('actions/setup-java@'));
+    assert.ok(java >= 0);
+    assert.deepEqual(steps[java]?.with, { distribution: 'temurin', 'java-version': '11' });
+    assert.ok(java < steps.findIndex((s) => s.run?.includes('nightly plan')));
+  });
+
+  it('runs nightly and on demand (threshold, an invoker pinned by digest), with read-only permissions', () => {
+    const wf = parse(text) as {
+      on: Record<string, { inputs?: Record<string, unknown> } | unknown[]>;
+      permissions: unknown;
+    };
+    assert.equal((wf.on.schedule as unknown[]).length, 1);
+    assert.deepEqual(Object.keys((wf.on.workflow_dispatch as { inputs: object }).inputs).sort(), [
+      'invoker_image',
+      'threshold',
+    ]);
+    assert.deepEqual(wf.permissions, { contents: 'read', actions: 'read' });
+  });
+
+  it('the workflow lives where GitHub runs it; ci/ holds only the cluster suite', () => {
+    assert.ok(!existsSync(rootPath('ci', 'nightly.yml')));
+    assert.ok(existsSync(rootPath('ci', 'nightly-cluster.yaml')));
   });
 });
 
-describe('ci/nightly-cluster.yaml', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'faasmark-ci-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  it('is a valid suite once the workflow substitutes the invoker image', async () => {
-    const file = join(dir, 'nightly-cluster.yaml');
-    writeFileSync(
-      file,
-      readFileSync(rootPath('ci', 'nightly-cluster.yaml'), 'utf8').replace(
-        'INVOKER_IMAGE',
-        'faasmark/openwhisk-invoker:mru-ef725a6',
-      ),
-    );
-    const suite = (await loadSuite(file)) as unknown as { name: string; platforms: { name: string }[] };
-    assert.equal(suite.name, 'nightly-cluster');
-    assert.deepEqual(
-      suite.platforms.map((p) => p.name),
-      ['openwhisk', 'spin'],
-    );
+describe('the suites the workflow runs', () => {
+  it('validate in a dry run: nightly-cluster as written and with an invoker pinned by digest, quick --repeat 2', async () => {
+    const digest = `ghcr.io/me/openwhisk-invoker@sha256:${'ab'.repeat(32)}`;
+    for (const image of [MRU_INVOKER_IMAGE, digest]) {
+      const file = join(dir, `cluster-${image === digest ? 'digest' : 'built'}.yaml`);
+      writeFileSync(file, stringify(nightlySuite(suiteText, image).doc));
+      const r = await runCli(['run', file, '--dry-run', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok((JSON.parse(r.stdout) as { points: unknown[] }).points.length > 0);
+    }
+    const q = await runCli(['run', 'quick', '--repeat', '2', '--dry-run']);
+    assert.equal(q.code, 0, q.stderr);
+  });
+
+  it('a cluster suite without actions is refused: exit 2, the missing action named, nothing created', async () => {
+    const doc = parse(suiteText) as { platforms: Array<Record<string, unknown>> };
+    delete doc.platforms[0]?.actions;
+    delete doc.platforms[0]?.loadActionImages;
+    const file = join(dir, 'no-actions.yaml');
+    writeFileSync(file, stringify(doc));
+    const out = join(dir, 'results-no-actions');
+    for (const args of [
+      ['run', file, '--dry-run'],
+      ['run', file, '--out', out],
+    ]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, /platforms\[0\]\.actions\.aes is missing: the suite runs aes/);
+      assert.equal(r.stdout, '');
+    }
+    assert.ok(!existsSync(out), 'no results directory');
   });
 });

@@ -13,6 +13,7 @@ import build from './build/index.js';
 import compare from './compare/index.js';
 import gate from './gate/index.js';
 import invoke from './invoke/index.js';
+import nightly from './nightly/index.js';
 import openwhisk from './openwhisk/index.js';
 import predict from './predict/index.js';
 import probe from './probe/index.js';
@@ -34,6 +35,7 @@ export const COMMANDS: RegisterCommand[] = [
   compare,
   reproduce,
   gate,
+  nightly,
   // models
   predict,
   simulate,

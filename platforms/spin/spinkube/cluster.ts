@@ -1,24 +1,23 @@
 /**
  * The cluster a SpinKube run uses (the same choices as the OpenWhisk platform): an `existing`
- * kubectl context, a `kind` cluster created from the containerd-shim-spin kind node image, or
- * a K3s container (@testcontainers/k3s) from the shim's k3d image. Both images carry
- * containerd-shim-spin and its containerd runtime entry (handler `spin`), so only the cluster
- * prerequisites remain ({@link prerequisiteSteps}).
- *
- * Versions (one place): spin-operator v0.6.1 and cert-manager v1.20.0 as in the SpinKube docs
- * (spinframework/spin-operator, "Scaling Spin App With KEDA"); containerd-shim-spin v0.24.0,
- * which embeds Spin 3.6.3 (docs/design/platform-facts.md) — the docs' own kind example uses v0.26.0.
+ * kubectl context, a `kind` cluster from a node image that carries containerd-shim-spin (given
+ * in the config: v0.24.0 publishes none for kind), or a K3s container (@testcontainers/k3s)
+ * from the shim's k3d image, which exists. Clusters faasmark creates take the app images from
+ * the local Docker engine (`kind load`, or `docker save` + `ctr import` in K3s), so no
+ * registry is needed. Versions in one place: spin-operator v0.6.1 and cert-manager v1.20.0
+ * (SpinKube docs), containerd-shim-spin v0.24.0 embedding Spin 3.6.3 (docs/spin.md).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlatformError } from '../../../core/errors.js';
+import { ConfigError, InternalError, PlatformError } from '../../../core/errors.js';
 import type { SpinKubeConfig } from '../config.js';
 import type { KubeRunner } from './runner.js';
 
 export const SPIN_OPERATOR_VERSION = '0.6.1';
 export const CERT_MANAGER_VERSION = 'v1.20.0';
 export const SHIM_VERSION = 'v0.24.0';
-export const KIND_NODE_IMAGE = `ghcr.io/spinframework/containerd-shim-spin/kind:${SHIM_VERSION}`;
+/** The node image containerd-shim-spin v0.24.0 publishes (release.yaml: k3d only; kind images start after it). */
 export const K3S_IMAGE = `ghcr.io/spinframework/containerd-shim-spin/k3d:${SHIM_VERSION}`;
 
 const OPERATOR_RELEASE = `https://github.com/spinframework/spin-operator/releases/download/v${SPIN_OPERATOR_VERSION}`;
@@ -119,12 +118,16 @@ export interface Cluster {
   description: Record<string, unknown>;
   /** True when faasmark created it (then teardown removes it). */
   created: boolean;
+  /** Put a local Docker image on the node(s); returns its local image id. Only for clusters faasmark created. */
+  loadImage(image: string): Promise<string>;
   teardown(): Promise<void>;
 }
 
 /** A started K3s container (the testcontainers one in production). */
 export interface K3sHandle {
   kubeConfig: string;
+  /** Import an image archive (`docker save`) into the node's containerd (namespace k8s.io). */
+  importImage(archive: string): Promise<void>;
   stop(): Promise<void>;
 }
 export type StartK3s = (image: string) => Promise<K3sHandle>;
@@ -133,8 +136,47 @@ export type StartK3s = (image: string) => Promise<K3sHandle>;
 export const startK3sContainer: StartK3s = async (image) => {
   const { K3sContainer } = await import('@testcontainers/k3s');
   const container = await new K3sContainer(image).start();
-  return { kubeConfig: container.getKubeConfig(), stop: async () => void (await container.stop()) };
+  return {
+    kubeConfig: container.getKubeConfig(),
+    importImage: async (archive) => {
+      const target = '/tmp/faasmark-image.tar';
+      await container.copyFilesToContainer([{ source: archive, target }]);
+      const r = await container.exec(['ctr', '-n', 'k8s.io', 'images', 'import', target]);
+      await container.exec(['rm', '-f', target]);
+      if (r.exitCode !== 0) throw new Error(`ctr images import failed: ${r.output.trim()}`);
+    },
+    stop: async () => void (await container.stop()),
+  };
 };
+
+/** The local image id (`docker image inspect`), or a PlatformError naming how to build it. */
+async function localImageId(runner: KubeRunner, image: string): Promise<string> {
+  const r = await runner.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { timeout: 60 });
+  if (r.exitCode !== 0)
+    throw new PlatformError(`app image ${image} is not in the local Docker engine`, {
+      hint: 'build it: faasmark spin image <workload> --tag <image> (or set spinkube.images to a registry image and loadImages: false)',
+    });
+  return r.stdout.trim();
+}
+
+/** `docker save` an image and import it into a K3s node. */
+async function importIntoK3s(runner: KubeRunner, k3s: K3sHandle, image: string): Promise<string> {
+  const id = await localImageId(runner, image);
+  const dir = mkdtempSync(join(tmpdir(), 'faasmark-image-'));
+  try {
+    const archive = join(dir, 'image.tar');
+    const saved = await runner.run('docker', ['save', '-o', archive, image], { timeout: 600 });
+    if (saved.exitCode !== 0) throw new PlatformError(`docker save ${image} failed: ${saved.stderr.trim()}`);
+    await k3s.importImage(archive).catch((err: unknown) => {
+      throw new PlatformError(
+        `importing ${image} into K3s failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
+    return id;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * Connect to or create the configured cluster.
@@ -170,12 +212,16 @@ export async function provisionCluster(
       helmArgs,
       description: { type: 'existing', ...(c.context ? { context: c.context } : {}) },
       created: false,
+      loadImage: async () => {
+        throw new InternalError('spinkube: images are only loaded into clusters faasmark creates');
+      },
       teardown: async () => {},
     };
   }
   const kubeconfig = join(workDir, 'kubeconfig');
   if (c.type === 'kind') {
-    const image = c.image ?? KIND_NODE_IMAGE;
+    const image = c.image;
+    if (!image) throw new ConfigError('spin.spinkube.cluster.image is required with cluster.type kind');
     const created = await runner.run(
       config.kind,
       [
@@ -206,6 +252,15 @@ export async function provisionCluster(
       helmArgs: ['--kubeconfig', kubeconfig],
       description: { type: 'kind', name: c.name, image },
       created: true,
+      loadImage: async (app) => {
+        const id = await localImageId(runner, app);
+        const r = await runner.run(config.kind, ['load', 'docker-image', app, '--name', c.name], {
+          timeout: 600,
+        });
+        if (r.exitCode !== 0)
+          throw new PlatformError(`kind load docker-image ${app} failed: ${r.stderr.trim()}`);
+        return id;
+      },
       teardown: async () => {
         await runner.run(config.kind, ['delete', 'cluster', '--name', c.name], { timeout: 180 });
       },
@@ -230,6 +285,7 @@ export async function provisionCluster(
     helmArgs: ['--kubeconfig', kubeconfig],
     description: { type: 'k3s', image },
     created: true,
+    loadImage: (app) => importIntoK3s(runner, k3s, app),
     teardown: () => k3s.stop(),
   };
 }

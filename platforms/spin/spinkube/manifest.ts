@@ -20,8 +20,7 @@ export const RUNTIME_CLASS = 'wasmtime-spin-v2';
 export const SHIM_EXECUTOR = 'containerd-shim-spin';
 /** The port spin-operator gives every SpinApp Service (pkg/spinapp: DefaultHTTPPort = 80). */
 export const SERVICE_PORT = 80;
-/** Where the nightly pushes apps (`spin registry push`) when no image is given: a local registry the cluster can pull from. */
-export const DEFAULT_IMAGE_TEMPLATE = 'localhost:5000/faasmark-{workload}:latest';
+export { DEFAULT_IMAGE_TEMPLATE } from '../config.js';
 
 /** What every generated SpinApp says about scaling (docs/spin.md repeats it). */
 export const SPINKUBE_NOTES = [

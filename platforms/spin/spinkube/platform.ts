@@ -30,7 +30,7 @@ import type { PlatformContext } from '../../registry.js';
 import { locateSpinApp } from '../app.js';
 import { IN_FLIGHT_NOTE } from '../bare-metal.js';
 import { SPIN_CAPABILITIES } from '../capabilities.js';
-import type { SpinConfig } from '../config.js';
+import { appImage, type SpinConfig } from '../config.js';
 import { postJson } from '../http-invoke.js';
 import {
   type Cluster,
@@ -40,7 +40,6 @@ import {
   startK3sContainer,
 } from './cluster.js';
 import {
-  DEFAULT_IMAGE_TEMPLATE,
   type K8sObject,
   namespaceObject,
   renderYaml,
@@ -76,10 +75,7 @@ interface DeployedApp {
 
 /** The image for a workload: `images[workload]`, else the template with `{workload}` replaced. */
 export function imageFor(config: SpinConfig['spinkube'], workload: string): string {
-  return (
-    config.images[workload] ??
-    (config.imageTemplate ?? DEFAULT_IMAGE_TEMPLATE).replaceAll('{workload}', workload)
-  );
+  return appImage(config, workload);
 }
 
 /** The SpinApp (+ runtime-config Secret) objects for one workload, validated against the CRD subset. */
@@ -126,6 +122,8 @@ export class SpinKubePlatform extends PlatformBase {
   private readonly apps = new Map<string, DeployedApp>();
   private readonly failures: string[] = [];
   private prerequisitesDone = false;
+  /** App images loaded into the cluster → their local image id (recorded by describe()). */
+  private readonly loadedImages = new Map<string, string>();
 
   constructor(
     private readonly config: SpinConfig,
@@ -239,6 +237,11 @@ export class SpinKubePlatform extends PlatformBase {
     const name = spinAppName(workload);
     const ns = this.sk.namespace;
     await this.ensureNamespaceAndExecutor();
+    const image = imageFor(this.sk, workload);
+    if (this.sk.loadImages && !this.loadedImages.has(image)) {
+      this.context.log(`spinkube: loading ${image} into the cluster`);
+      this.loadedImages.set(image, await this.cluster.loadImage(image));
+    }
     const cleanupObjects = () => this.deleteObjects(objects);
     const unregisterObjects = onShutdown(`spinkube SpinApp ${name}`, cleanupObjects);
     try {
@@ -410,6 +413,7 @@ export class SpinKubePlatform extends PlatformBase {
           ]),
         ),
         crashed: this.failures.length > 0,
+        ...(this.loadedImages.size ? { loadedImages: Object.fromEntries(this.loadedImages) } : {}),
       },
       ...(warnings.length ? { warnings } : {}),
     };
@@ -429,6 +433,7 @@ export class SpinKubePlatform extends PlatformBase {
       this.cluster = undefined;
       this.prerequisitesDone = false;
       await cluster.teardown();
+      this.loadedImages.clear();
       this.unregisterCluster?.();
     }
   }

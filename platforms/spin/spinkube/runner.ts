@@ -37,6 +37,8 @@ export const KUBE_INSTALL_HINTS: Record<string, string> = {
     'install kubectl: https://kubernetes.io/docs/tasks/tools/ (Debian: apt-get install kubernetes-client)',
   helm: 'install Helm 3: https://helm.sh/docs/intro/install/',
   kind: 'install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation (it needs Docker)',
+  docker:
+    'install and start Docker (Debian: apt-get install docker.io); app images are built and loaded with it',
 };
 
 function missing(command: string): MissingToolError {

@@ -38,6 +38,34 @@ describe('faasmark openwhisk values', () => {
     assert.match(r.stdout, /imageName: faasmark\/invoker-mru/);
   });
 
+  it('--single-node turns the affinity off; an invoker image pinned by digest is accepted', async () => {
+    const d = `sha256:${'f'.repeat(64)}`;
+    const r = await runCli([
+      'openwhisk',
+      'values',
+      '--keep-alive',
+      '30',
+      '--single-node',
+      '--invoker-image',
+      `ghcr.io/me/invoker@${d}`,
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const { values } = JSON.parse(r.stdout) as { values: Record<string, Record<string, unknown>> };
+    assert.deepEqual(validateValues(values), []);
+    assert.match(
+      values.invoker?.options as string,
+      /-Dwhisk\.kubernetes\.user-pod-node-affinity\.enabled=false/,
+    );
+    assert.equal(values.affinity?.enabled, false);
+    assert.equal(
+      `${values.invoker?.imageName}:${values.invoker?.imageTag}`,
+      `ghcr.io/me/invoker:pinned@${d}`,
+    );
+    const multi = await runCli(['openwhisk', 'values', '--keep-alive', '30']);
+    assert.doesNotMatch(multi.stdout, /affinity/);
+  });
+
   it('--json gives one document with the split', async () => {
     const r = await runCli(['openwhisk', 'values', '--keep-alive', '5', '--pause-grace', '1', '--json']);
     assert.equal(r.code, 0, r.stderr);
@@ -52,7 +80,10 @@ describe('faasmark openwhisk values', () => {
       [['--keep-alive', '0'], /--keep-alive must be a number > 0, got "0"/],
       [['--keep-alive', '30', '--pause-grace', '30'], /--pause-grace must be < --keep-alive/],
       [['--keep-alive', '30', '--user-memory', '12x'], /--user-memory must be an integer >= 256/],
-      [['--keep-alive', '30', '--invoker-image', 'img@sha256:abc'], /--invoker-image must be name\[:tag\]/],
+      [
+        ['--keep-alive', '30', '--invoker-image', 'img@sha256:abc'],
+        /--invoker-image must be an image reference/,
+      ],
     ];
     for (const [args, re] of cases) {
       const r = await runCli(['openwhisk', 'values', ...args]);

@@ -6,7 +6,9 @@
  * an invoker log in the real line format (containerStart with `container: None` on cold
  * starts joined via #tid, kubeapi create/delete markers, interleaved health lines).
  * Its container pool implements MRU / LRU-first / random warm routing and a keep-alive, so
- * the probes have something real to detect.
+ * the probes have something real to detect. Its invoker can be down: then every invoke gets
+ * the controller's 503 and /invokers/healthy/count is 0 until the fake cluster starts it
+ * (fake-cluster.ts; docs/openwhisk.md "Readiness").
  */
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
@@ -29,6 +31,8 @@ export interface FakeOptions {
   /** Append invoker-log lines to this file as they happen. */
   logFile?: string;
   seed?: number;
+  /** `down`: no healthy invoker until {@link FakeOpenWhisk.startInvoker} (default healthy). */
+  invoker?: 'healthy' | 'down';
 }
 
 interface Container {
@@ -48,7 +52,13 @@ interface StoredActivation {
 const MAX_BODY = 1024 * 1024;
 
 export class FakeOpenWhisk {
-  readonly o: Required<Omit<FakeOptions, 'logFile'>> & { logFile?: string };
+  readonly o: Required<Omit<FakeOptions, 'logFile' | 'invoker'>> & { logFile?: string };
+  /** Whether the controller counts a healthy invoker (its health action ran). */
+  invokerHealthy: boolean;
+  /** Action pods the cluster cannot schedule (node affinity), for `kubectl get pods`. */
+  readonly pendingPods: string[] = [];
+  /** Invokes answered 503 because no invoker was healthy. */
+  unavailable = 0;
   private server: Server | undefined;
   readonly actions = new Map<string, Record<string, unknown>>();
   private readonly activations = new Map<string, StoredActivation>();
@@ -78,6 +88,34 @@ export class FakeOpenWhisk {
       ...options,
     };
     this.rng = createRng(this.o.seed);
+    this.invokerHealthy = options.invoker !== 'down';
+  }
+
+  /**
+   * The invoker (re)starts: its containers are gone and the controller counts it healthy once
+   * its health action ran, `delayMs` later, which needs a schedulable action pod. Unschedulable
+   * (the user-pod node affinity on an unlabelled node): the health action's pod stays Pending.
+   */
+  startInvoker(schedulable: boolean, delayMs: number): void {
+    for (const c of [...this.containers]) {
+      if (c.timer) clearTimeout(c.timer);
+      this.containers.splice(this.containers.indexOf(c), 1);
+    }
+    this.invokerHealthy = false;
+    this.pendingPods.length = 0;
+    if (!schedulable) {
+      this.pendingPods.push('wskowdev-invoker-00-1-whisksystem-invokerhealthtestaction0');
+      return;
+    }
+    this.later(delayMs, () => {
+      this.invokerHealthy = true;
+      this.health();
+    });
+  }
+
+  /** What the controller's /invokers/healthy/count answers. */
+  healthyCount(): number {
+    return this.invokerHealthy ? 1 : 0;
   }
 
   async start(): Promise<string> {
@@ -168,6 +206,14 @@ export class FakeOpenWhisk {
     if (kind === 'actions' && name && req.method === 'POST') {
       if (!this.actions.has(name))
         return this.send(res, 404, { error: 'The requested resource does not exist.' });
+      if (!this.invokerHealthy) {
+        // Actions.scala: a LoadBalancerException ("No invokers available") → ServiceUnavailable
+        this.unavailable++;
+        return this.send(res, 503, {
+          error: 'The server is currently unavailable (because it is overloaded or down for maintenance).',
+          code: 'fake',
+        });
+      }
       if (this.inFlight >= this.o.maxConcurrent) {
         return this.send(res, 429, {
           error: `Too many concurrent requests in flight (count: ${this.inFlight}, allowed: ${this.o.maxConcurrent}).`,
@@ -175,6 +221,7 @@ export class FakeOpenWhisk {
       }
       const activationId = randomBytes(16).toString('hex');
       this.activate(name, activationId, JSON.parse(body || '{}'));
+      if (url.searchParams.get('blocking') === 'true') return this.answerWhenStored(res, activationId);
       return this.send(res, 202, { activationId });
     }
     if (kind === 'activations' && name && req.method === 'GET') {
@@ -184,6 +231,14 @@ export class FakeOpenWhisk {
       return this.send(res, 200, a.record);
     }
     return this.send(res, 405, { error: 'method not allowed' });
+  }
+
+  /** A blocking invoke: 200 with the record once stored (5 s at most, then 202 as OpenWhisk does). */
+  private answerWhenStored(res: ServerResponse, activationId: string, waited = 0): void {
+    const a = this.activations.get(activationId);
+    if (a && !this.o.neverStore) this.send(res, 200, a.record);
+    else if (waited >= 5000) this.send(res, 202, { activationId });
+    else this.later(10, () => this.answerWhenStored(res, activationId, waited + 10));
   }
 
   private pick(action: string): Container | undefined {

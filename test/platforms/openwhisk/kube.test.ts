@@ -1,7 +1,9 @@
 /**
- * helm / kubectl / kind command sequences through the injectable runner: install on a kind
- * cluster faasmark creates, keep-alive change by upgrade + restart, failures with cleanup
- * (no half-installed release unless keep), missing tools, and the K3s path.
+ * OpenWhisk on Kubernetes against the fake cluster (fake-cluster.ts): the chart from the
+ * pinned git commit (fetched once), images loaded into kind (digest-pinned ones under a tag),
+ * the single-node affinity switch, the readiness gate (a Ready invoker pod is not enough),
+ * keep-alive changes by upgrade + restart, failures with cleanup, missing tools, K3s, and what
+ * describe() records (docs/openwhisk.md "Chart", "Readiness", "Images and digests").
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -11,11 +13,20 @@ import { after, before, describe, it } from 'node:test';
 import { runCleanups } from '../../../core/lifecycle.js';
 import { parseConfig } from '../../../platforms/openwhisk/config.js';
 import { type K3sFactory, KubeOpenWhisk } from '../../../platforms/openwhisk/kube.js';
-import { type Rule, ScriptedRunner } from './scripted-runner.js';
+import { DEPLOY_KUBE_COMMIT, OPENWHISK_COMMIT } from '../../../platforms/openwhisk/pins.js';
+import { FakeCluster, type FakeClusterOptions } from './fake-cluster.js';
+import { FakeOpenWhisk } from './fake-openwhisk.js';
+
+const DIGEST = `sha256:${'d'.repeat(64)}`;
+const PINNED = {
+  [DEPLOY_KUBE_COMMIT]: { version: '1.0.1', coreTag: 'ef725a6', openwhiskCommit: OPENWHISK_COMMIT },
+};
 
 let dir: string;
+let env: NodeJS.ProcessEnv;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fm-owk-'));
+  env = { FAASMARK_CACHE_DIR: join(dir, 'cache') };
 });
 after(async () => {
   await runCleanups();
@@ -23,228 +34,362 @@ after(async () => {
 });
 
 const cfg = (extra: Record<string, unknown> = {}) =>
-  parseConfig(
-    { name: 'openwhisk', mode: 'kubernetes', readyTimeout: 5, helm: { chartVersion: '1.0.1' }, ...extra },
-    'openwhisk',
-    {},
-  );
+  parseConfig({ name: 'openwhisk', mode: 'kubernetes', readyTimeout: 2, ...extra }, 'openwhisk', {});
 
-const ok: Rule[] = [
-  { match: /^kind get clusters$/, result: { stdout: 'other' } },
-  { match: /^kind get kubeconfig/, result: { stdout: 'apiVersion: v1\nkind: Config\n' } },
-];
+function cluster(o: Partial<FakeClusterOptions> = {}): FakeCluster {
+  return new FakeCluster({
+    api: new FakeOpenWhisk({ auth: 'a:b', invoker: 'down' }),
+    charts: PINNED,
+    healthDelayMs: 40,
+    dockerImages: ['faasmark/invoker:mru-ef725a6', 'faasmark/aes:nightly'],
+    ...o,
+  });
+}
 
-describe('openwhisk on Kubernetes: command sequences', () => {
-  it('install on a new kind cluster, then change keep-alive by upgrade + restart, then teardown', async () => {
-    const runner = new ScriptedRunner(ok);
+function kube(c: ReturnType<typeof cfg>, runner: FakeCluster, name: string, logs: string[] = []) {
+  return new KubeOpenWhisk(c, runner, join(dir, name), (l) => logs.push(l), { pollInterval: 0.01, env });
+}
+
+const verbs = (calls: string[]) => calls.map((c) => c.split(' ').slice(0, 2).join(' '));
+
+describe('openwhisk on Kubernetes (fake cluster)', () => {
+  it('install: pinned chart from git, images loaded, single-node values; upgrade + restart; teardown', async () => {
+    const runner = cluster({
+      dockerImages: ['faasmark/invoker:mru-ef725a6', 'faasmark/aes:nightly', `ghcr.io/x/matmul@${DIGEST}`],
+    });
     const logs: string[] = [];
-    const work = join(dir, 'a');
-    const k = new KubeOpenWhisk(
+    const k = kube(
       cfg({
-        invokerImage: 'faasmark/invoker-mru:ef725a6',
+        invokerImage: 'faasmark/invoker:mru-ef725a6',
         loadInvokerImage: true,
         loadActionImages: true,
-        actions: {
-          aes: { image: 'faasmark/aes:nightly' },
-          matmul: { image: 'faasmark/aes:nightly' },
-          float: { zip: '/x.zip' },
-        },
+        actions: { aes: { image: 'faasmark/aes:nightly' }, matmul: { image: `ghcr.io/x/matmul@${DIGEST}` } },
       }),
       runner,
-      work,
-      (l) => logs.push(l),
+      'a',
+      logs,
     );
     await k.install(30);
-    assert.deepEqual(runner.verbs(), [
+    assert.deepEqual(verbs(runner.calls).slice(0, 12), [
       'helm version',
       'kubectl version',
+      'git --version',
       'kind version',
       'docker version',
+      'git init',
+      'git -C',
+      'git -C',
+      'git -C',
       'kind get',
       'kind create',
       'kind get',
-      'kind load',
-      'kind load',
-      'helm repo',
-      'helm upgrade',
-      'kubectl --kubeconfig',
     ]);
-    const install = runner.calls.find((c) => c.startsWith('helm upgrade')) as string;
-    assert.match(
-      install,
-      /^helm upgrade --install owdev openwhisk\/openwhisk --version 1\.0\.1 --kubeconfig \S+kubeconfig --namespace openwhisk --create-namespace -f \S+values-keepalive-30\.yaml --timeout 1200s$/,
+    assert.ok(
+      runner.calls.some(
+        (c) =>
+          c ===
+          `git -C ${join(dir, 'cache', `openwhisk-deploy-kube-${DEPLOY_KUBE_COMMIT}.partial-${process.pid}`)} fetch -q --depth 1 https://github.com/apache/openwhisk-deploy-kube.git ${DEPLOY_KUBE_COMMIT}`,
+      ),
     );
-    assert.match(runner.calls.at(-1) as string, /wait --for=condition=Ready pod\/owdev-invoker-0/);
-    assert.deepEqual(
-      runner.calls.filter((c) => c.startsWith('kind load')),
-      [
-        'kind load docker-image faasmark/invoker-mru:ef725a6 --name faasmark-openwhisk',
-        'kind load docker-image faasmark/aes:nightly --name faasmark-openwhisk',
-      ],
+    const chartDir = join(dir, 'cache', `openwhisk-deploy-kube-${DEPLOY_KUBE_COMMIT}`, 'helm', 'openwhisk');
+    const install = runner.calls.find((c) => c.startsWith('helm upgrade --install')) as string;
+    assert.equal(install.split(' ')[4], chartDir, 'the chart is the checkout, no repository, no --version');
+    assert.ok(!install.includes('--version'));
+    // a digest-pinned action image is tagged and loaded under the tag
+    assert.deepEqual(runner.loaded, [
+      'faasmark/invoker:mru-ef725a6',
+      'faasmark/aes:nightly',
+      'ghcr.io/x/matmul:faasmark-dddddddddddd',
+    ]);
+    assert.equal(k.actionImage('matmul'), 'ghcr.io/x/matmul:faasmark-dddddddddddd');
+    // single node: the invoker's own affinity for action pods is off, after the keep-alive split
+    const inv = runner.values?.invoker as { options: string; imageName: string; imageTag: string };
+    assert.equal(
+      inv.options,
+      '-Dwhisk.container-proxy.timeouts.idle-container=20000ms -Dwhisk.container-proxy.timeouts.pause-grace=10000ms -Dwhisk.kubernetes.user-pod-node-affinity.enabled=false',
     );
-    assert.match(
-      runner.calls[5] as string,
-      /^kind create cluster --name faasmark-openwhisk --config \S+kind-cluster\.yaml --wait 300s$/,
-    );
-    // the values file (it holds the guest key) is removed after use; the kubeconfig is kept for kubectl
-    assert.deepEqual((await readdir(work)).sort(), ['kind-cluster.yaml', 'kubeconfig']);
-    assert.match(await readFile(join(work, 'kind-cluster.yaml'), 'utf8'), /containerPort: 31001/);
+    assert.deepEqual([inv.imageName, inv.imageTag], ['faasmark/invoker', 'mru-ef725a6']);
+    // the gate polled the controller's healthy-invoker count until the invoker was healthy
+    assert.ok(runner.calls.some((c) => c.includes('proxy/invokers/healthy/count')));
+    assert.equal(runner.o.api.invokerHealthy, true);
+    assert.deepEqual((await readdir(join(dir, 'a'))).sort(), ['kind-cluster.yaml', 'kubeconfig']);
 
     runner.calls.length = 0;
     await k.setKeepAlive(60, false);
-    assert.deepEqual(runner.verbs(), [
-      'helm upgrade',
-      'kubectl --kubeconfig',
-      'kubectl --kubeconfig',
-      'kubectl --kubeconfig',
-    ]);
+    assert.deepEqual(verbs(runner.calls).slice(0, 2), ['helm upgrade', 'kubectl --kubeconfig']);
     assert.match(
       runner.calls[0] as string,
-      /^helm upgrade owdev openwhisk\/openwhisk --version 1\.0\.1 .* -f \S+values-keepalive-60\.yaml --timeout 600s$/,
+      new RegExp(`^helm upgrade owdev ${chartDir} .* -f \\S+values-keepalive-60\\.yaml --timeout 600s$`),
     );
     assert.match(runner.calls[1] as string, /-n openwhisk rollout restart statefulset\/owdev-invoker$/);
-    assert.match(runner.calls[2] as string, /rollout status statefulset\/owdev-invoker --timeout=5s$/);
+    assert.ok(
+      runner.calls.at(-1)?.includes('proxy/invokers/healthy/count'),
+      'the gate runs after every restart',
+    );
+    assert.ok(!runner.calls.some((c) => c.startsWith('git')), 'the checkout is resolved once');
 
     runner.calls.length = 0;
     await k.setKeepAlive(60, false); // unchanged, no restart asked: nothing to do
     assert.deepEqual(runner.calls, []);
-    await k.setKeepAlive(60, true); // restart between points
-    assert.deepEqual(runner.verbs(), [
-      'kubectl --kubeconfig',
-      'kubectl --kubeconfig',
-      'kubectl --kubeconfig',
-    ]);
 
     runner.calls.length = 0;
     await k.teardown();
     await k.teardown();
-    assert.deepEqual(runner.verbs(), ['helm uninstall', 'kind delete']);
+    assert.deepEqual(verbs(runner.calls), ['helm uninstall', 'kind delete']);
     assert.ok(!logs.join('\n').includes(k.guestAuth.split(':')[1] as string));
+
+    // a second platform reuses the finished checkout: no fetch
+    const again = cluster();
+    await kube(cfg(), again, 'a2').install(30);
+    assert.ok(!again.calls.some((c) => / fetch /.test(c)));
+    await rm(join(dir, 'a2'), { recursive: true, force: true });
   });
 
-  it('a failing chart install removes the release and the cluster it created', async () => {
-    const runner = new ScriptedRunner([
-      ...ok,
-      {
-        match: /^helm upgrade --install/,
-        result: { exitCode: 1, stderr: 'Error: INSTALLATION FAILED: timed out waiting for the condition' },
-      },
-    ]);
-    const k = new KubeOpenWhisk(cfg(), runner, join(dir, 'b'), () => {});
-    await assert.rejects(k.install(30), (e: Error & { code?: string; hint?: string }) => {
-      assert.equal(e.code, 'FM_PLATFORM');
-      assert.match(e.message, /helm install of OpenWhisk failed \(helm exit 1\): Error: INSTALLATION FAILED/);
-      assert.match(e.hint ?? '', /kubectl -n openwhisk get pods/);
+  it('an invoker pod that is Ready at once is not enough: the gate waits for a healthy invoker', async () => {
+    const runner = cluster({ healthDelayMs: 150 });
+    const k = kube(cfg(), runner, 'b');
+    const started = Date.now();
+    await k.install(30);
+    assert.ok(Date.now() - started >= 140, 'install returned before the controller counted the invoker');
+    const polls = runner.calls.filter((c) => c.includes('invokers/healthy/count')).length;
+    assert.ok(polls >= 2, `${polls} polls`);
+    await k.teardown();
+  });
+
+  it('affinity on and no labelled node: action pods stay Pending, the gate times out naming them; labelled node: ready', async () => {
+    // an existing context is not single-node: faasmark does not switch the affinity off there
+    const c = cfg({
+      cluster: { provider: 'context', context: 'ctx' },
+      readyTimeout: 0.2,
+      helm: { installTimeout: 0.2 },
+    });
+    const runner = cluster();
+    await assert.rejects(kube(c, runner, 'c').install(30), (e: Error & { code?: string; hint?: string }) => {
+      assert.equal(e.code, 'FM_TIMEOUT');
+      assert.match(
+        e.message,
+        /no healthy OpenWhisk invoker within 0\.2 s \(controller \/invokers\/healthy\/count: count 0\)/,
+      );
+      assert.match(e.message, /invokerhealthtestaction0 +0\/1 +Pending/);
+      assert.match(e.hint ?? '', /openwhisk-role=invoker .*user-pod-node-affinity\.enabled=false/);
       return true;
     });
-    assert.deepEqual(runner.verbs().slice(-2), ['helm uninstall', 'kind delete']);
+    assert.ok(
+      runner.calls.some((c) => c.startsWith('helm uninstall')),
+      'the half-installed release is removed',
+    );
+
+    const labelled = cluster({ nodeLabels: { 'openwhisk-role': 'invoker' } });
+    const k = kube(c, labelled, 'c2');
+    await k.install(30);
+    assert.equal(labelled.o.api.invokerHealthy, true);
+    await k.teardown();
   });
 
-  it('an invoker that never becomes Ready → TimeoutError and cleanup; with keep: true nothing is removed', async () => {
-    const never: Rule = {
-      match: /wait --for=condition=Ready/,
-      result: { exitCode: 1, stderr: 'timed out waiting' },
-    };
-    const runner = new ScriptedRunner([...ok, never]);
-    const k = new KubeOpenWhisk(cfg({ helm: { installTimeout: 0.001 } }), runner, join(dir, 'c'), () => {});
-    await assert.rejects(k.install(30), { code: 'FM_TIMEOUT' });
-    assert.ok(runner.calls.some((c) => c.startsWith('helm uninstall owdev')));
+  it('user invoker.options are appended to the generated ones, never replace them', async () => {
+    const runner = cluster();
+    const k = kube(cfg({ helm: { values: { invoker: { options: '-Dwhisk.foo=1' } } } }), runner, 'd');
+    await k.install(5);
+    const options = String((runner.values?.invoker as { options?: string } | undefined)?.options).split(' ');
+    assert.deepEqual(options, [
+      '-Dwhisk.container-proxy.timeouts.idle-container=2500ms',
+      '-Dwhisk.container-proxy.timeouts.pause-grace=2500ms',
+      '-Dwhisk.kubernetes.user-pod-node-affinity.enabled=false',
+      '-Dwhisk.foo=1',
+    ]);
+    await k.teardown();
+  });
 
-    const kept = new ScriptedRunner([...ok, { ...never }]);
-    const k2 = new KubeOpenWhisk(
-      cfg({ keep: true, helm: { installTimeout: 0.001 } }),
-      kept,
-      join(dir, 'd'),
-      () => {},
+  it('a repository chart version that does not exist is refused before any cluster exists', async () => {
+    const runner = cluster();
+    const k = kube(cfg({ helm: { chart: 'openwhisk/openwhisk', chartVersion: '1.0.1' } }), runner, 'e');
+    await assert.rejects(k.install(30), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'FM_CONFIG');
+      assert.match(
+        e.message,
+        /helm\.chartVersion 1\.0\.1 does not exist in https:\/\/openwhisk\.apache\.org\/charts \(it serves openwhisk\/openwhisk 1\.0\.0\)/,
+      );
+      return true;
+    });
+    assert.ok(!runner.calls.some((c) => /kind create|helm upgrade/.test(c)));
+  });
+
+  it('the repository chart 1.0.0 installs, and the MRU invoker (ef725a6) beside its 1.0.0 controller is warned about', async () => {
+    const runner = cluster();
+    const k = kube(
+      cfg({
+        helm: { chart: 'openwhisk/openwhisk', chartVersion: '1.0.0' },
+        invokerImage: 'faasmark/invoker:mru-ef725a6',
+      }),
+      runner,
+      'e2',
     );
-    await assert.rejects(k2.install(30), { code: 'FM_TIMEOUT' });
+    await k.install(30);
+    assert.match(
+      runner.calls.find((c) => c.startsWith('helm upgrade --install')) as string,
+      / openwhisk\/openwhisk --version 1\.0\.0 /,
+    );
+    assert.match(
+      k.warnings.join('\n'),
+      /faasmark\/invoker:mru-ef725a6 does not carry the chart's core image tag 1\.0\.0/,
+    );
+    await k.teardown();
+  });
+
+  it('a pinned commit the remote lacks fails before any cluster exists', async () => {
+    const runner = cluster({ charts: {} });
+    const fresh = { FAASMARK_CACHE_DIR: join(dir, 'cache-f') };
+    const k = new KubeOpenWhisk(cfg(), runner, join(dir, 'f'), () => {}, { pollInterval: 0.01, env: fresh });
+    await assert.rejects(k.install(30), (e: Error & { code?: string; hint?: string }) => {
+      assert.equal(e.code, 'FM_PLATFORM');
+      assert.match(
+        e.message,
+        /git fetch failed \(git exit 128\): fatal: remote error: upload-pack: not our ref/,
+      );
+      assert.match(e.hint ?? '', new RegExp(DEPLOY_KUBE_COMMIT));
+      return true;
+    });
+    assert.ok(!runner.calls.some((c) => c.startsWith('kind create')));
+    assert.deepEqual(await readdir(join(dir, 'cache-f')), [], 'no partial checkout left');
+  });
+
+  it('a digest-pinned invoker image not in the engine: PlatformError naming docker pull, cluster removed', async () => {
+    const ref = `ghcr.io/x/invoker@${DIGEST}`;
+    const runner = cluster();
+    const k = kube(cfg({ invokerImage: ref, loadInvokerImage: true }), runner, 'g');
+    await assert.rejects(k.install(30), (e: Error & { hint?: string }) => {
+      assert.match(e.message, new RegExp(`image ${ref} is not in the local Docker engine`));
+      assert.equal(e.hint, `get it first: docker pull ${ref}`);
+      return true;
+    });
+    assert.ok(!runner.calls.some((c) => c.startsWith('helm upgrade')));
+    assert.ok(
+      runner.calls.some((c) => c.startsWith('kind delete')),
+      'the kind cluster it created is removed',
+    );
+  });
+
+  it('a digest-pinned invoker image: loaded under a tag, the chart names the tag, describe() records both', async () => {
+    const ref = `ghcr.io/x/invoker:mru-ef725a6@${DIGEST}`;
+    const runner = cluster({ dockerImages: [ref, 'faasmark/aes:nightly'] });
+    const k = kube(
+      cfg({ invokerImage: ref, loadInvokerImage: true, actions: { aes: { image: 'faasmark/aes:nightly' } } }),
+      runner,
+      'h',
+    );
+    await k.install(30);
+    const inv = runner.values?.invoker as { imageName: string; imageTag: string };
+    assert.deepEqual([inv.imageName, inv.imageTag], ['ghcr.io/x/invoker', 'faasmark-dddddddddddd']);
+    const d = await k.describe();
+    assert.deepEqual(d.images?.[ref], {
+      deployedAs: 'ghcr.io/x/invoker:faasmark-dddddddddddd',
+      id: `sha256:${'b'.repeat(64)}`,
+      repoDigests: [`ghcr.io/x/invoker@${DIGEST}`],
+    });
+    assert.deepEqual(d.chartSource, {
+      source: 'git',
+      url: 'https://github.com/apache/openwhisk-deploy-kube.git',
+      commit: DEPLOY_KUBE_COMMIT,
+      path: 'helm/openwhisk',
+      version: '1.0.1',
+      controllerImage: 'openwhisk/controller:ef725a6',
+      invokerImage: 'openwhisk/invoker:ef725a6',
+      openwhiskCommit: OPENWHISK_COMMIT,
+    });
+    assert.equal(d.invokerImage, 'ghcr.io/x/invoker:faasmark-dddddddddddd');
+    assert.match(d.invokerImageId ?? '', /@sha256:a{64}$/);
+    assert.deepEqual(k.warnings, []);
+    await k.teardown();
+  });
+
+  it('an invoker tagged for another commit than the chart → a warning in describe()', async () => {
+    const runner = cluster({ dockerImages: ['faasmark/invoker:mru-1fae641'] });
+    const logs: string[] = [];
+    const k = kube(
+      cfg({ invokerImage: 'faasmark/invoker:mru-1fae641', loadInvokerImage: true }),
+      runner,
+      'i',
+      logs,
+    );
+    await k.install(30);
+    assert.equal(k.warnings.length, 1);
+    assert.match(k.warnings[0] as string, /does not carry the chart's core image tag ef725a6/);
+    await k.teardown();
+  });
+
+  it('a failing chart install removes the release and the cluster it created; keep: true keeps them', async () => {
+    const failing = {
+      match: /^helm upgrade --install/,
+      result: { stderr: 'Error: INSTALLATION FAILED: timed out' },
+    };
+    const runner = cluster({ fail: [failing] });
+    await assert.rejects(
+      kube(cfg(), runner, 'j').install(30),
+      (e: Error & { code?: string; hint?: string }) => {
+        assert.equal(e.code, 'FM_PLATFORM');
+        assert.match(
+          e.message,
+          /helm install of OpenWhisk failed \(helm exit 1\): Error: INSTALLATION FAILED/,
+        );
+        assert.match(e.hint ?? '', /kubectl -n openwhisk get pods/);
+        return true;
+      },
+    );
+    assert.deepEqual(verbs(runner.calls).slice(-2), ['helm uninstall', 'kind delete']);
+
+    const kept = cluster({ fail: [failing] });
+    await assert.rejects(kube(cfg({ keep: true }), kept, 'j2').install(30), { code: 'FM_PLATFORM' });
     assert.ok(!kept.calls.some((c) => /helm uninstall|kind delete/.test(c)));
   });
 
-  it('missing helm / kubectl / kind / docker → MissingToolError with an install hint, before side effects', async () => {
-    for (const tool of ['helm', 'kubectl', 'kind', 'docker']) {
-      const runner = new ScriptedRunner([{ match: new RegExp(`^${tool} `), missing: true }, ...ok]);
-      const k = new KubeOpenWhisk(cfg(), runner, join(dir, `m-${tool}`), () => {});
-      await assert.rejects(k.install(30), (e: Error & { code?: string; hint?: string }) => {
-        assert.equal(e.code, 'FM_MISSING_TOOL');
-        assert.match(e.message, new RegExp(`required tool not found: ${tool}`));
-        assert.ok((e.hint ?? '').length > 10);
-        return true;
-      });
-      assert.ok(!runner.calls.some((c) => /create|upgrade|uninstall|delete/.test(c)), tool);
+  it('missing helm / kubectl / git / kind / docker → MissingToolError, before side effects', async () => {
+    for (const tool of ['helm', 'kubectl', 'git', 'kind', 'docker']) {
+      const runner = cluster({ missing: [tool] });
+      await assert.rejects(
+        kube(cfg(), runner, `m-${tool}`).install(30),
+        (e: Error & { code?: string; hint?: string }) => {
+          assert.equal(e.code, 'FM_MISSING_TOOL');
+          assert.match(e.message, new RegExp(`required tool not found: ${tool}`));
+          return true;
+        },
+      );
+      assert.ok(!runner.calls.some((c) => /init|create|upgrade|uninstall|delete/.test(c)), tool);
     }
   });
 
   it('an existing kube context: no cluster creation, --kube-context / --context passed, never deleted', async () => {
-    const runner = new ScriptedRunner([]);
-    const k = new KubeOpenWhisk(
-      cfg({ cluster: { provider: 'context', context: 'prod-ctx' } }),
-      runner,
-      join(dir, 'e'),
-      () => {},
-    );
+    const runner = cluster({ nodeLabels: { 'openwhisk-role': 'invoker' } });
+    const k = kube(cfg({ cluster: { provider: 'context', context: 'prod-ctx' } }), runner, 'k');
     await k.install(45);
     assert.ok(!runner.calls.some((c) => c.startsWith('kind')));
     assert.match(runner.calls.find((c) => c.startsWith('helm upgrade')) as string, /--kube-context prod-ctx/);
-    assert.match(runner.calls.at(-1) as string, /^kubectl --context prod-ctx -n openwhisk wait/);
+    assert.match(runner.calls.at(-1) as string, /^kubectl --context prod-ctx -n openwhisk get --raw /);
+    assert.ok(
+      !String((runner.values?.invoker as { options?: string } | undefined)?.options).includes('affinity'),
+      'multi-node: affinity left on',
+    );
     runner.calls.length = 0;
     await k.teardown();
-    assert.deepEqual(runner.verbs(), ['helm uninstall']);
+    assert.deepEqual(verbs(runner.calls), ['helm uninstall']);
   });
 
   it('K3s: started through the factory, its API port used, stopped at teardown', async () => {
     let stopped = 0;
-    const factory: K3sFactory = async () => ({
+    const k3sFactory: K3sFactory = async () => ({
       kubeconfig: 'apiVersion: v1\n',
       apiPort: 40123,
       stop: async () => void stopped++,
     });
-    const runner = new ScriptedRunner([]);
-    const k = new KubeOpenWhisk(
-      cfg({ cluster: { provider: 'k3s' } }),
-      runner,
-      join(dir, 'f'),
-      () => {},
-      factory,
-    );
+    const runner = cluster();
+    const k = new KubeOpenWhisk(cfg({ cluster: { provider: 'k3s' } }), runner, join(dir, 'l'), () => {}, {
+      k3sFactory,
+      pollInterval: 0.01,
+      env,
+    });
     await k.install(30);
     assert.equal(k.apiHost, 'https://localhost:40123');
+    assert.match(await readFile(join(dir, 'l', 'kubeconfig'), 'utf8'), /apiVersion: v1/);
     await k.teardown();
     assert.equal(stopped, 1);
-  });
-
-  it('describe() records chart, image and digest', async () => {
-    const runner = new ScriptedRunner([
-      {
-        match: /^helm list/,
-        result: {
-          stdout: JSON.stringify([{ name: 'owdev', chart: 'openwhisk-1.0.1', app_version: '2.0.0' }]),
-        },
-      },
-      {
-        match: /get pod\/owdev-invoker-0/,
-        result: { stdout: 'faasmark/invoker-mru:ef725a6\ndocker.io/faasmark/invoker-mru@sha256:abc' },
-      },
-      {
-        match: /get pod\/owdev-controller-0/,
-        result: { stdout: 'openwhisk/controller:ef725a6\ndocker.io/openwhisk/controller@sha256:def' },
-      },
-    ]);
-    const k = new KubeOpenWhisk(
-      cfg({ cluster: { provider: 'context', context: 'c' } }),
-      runner,
-      join(dir, 'g'),
-      () => {},
-    );
-    assert.deepEqual(await k.describe(), {
-      release: 'owdev',
-      namespace: 'openwhisk',
-      cluster: 'context',
-      chart: 'openwhisk-1.0.1',
-      appVersion: '2.0.0',
-      invokerImage: 'faasmark/invoker-mru:ef725a6',
-      invokerImageId: 'docker.io/faasmark/invoker-mru@sha256:abc',
-      controllerImageId: 'docker.io/openwhisk/controller@sha256:def',
-    });
   });
 });

@@ -1,4 +1,7 @@
-/** Helm values generator vs the chart-values subset schema; keep-alive split; bad overrides. */
+/**
+ * Helm values generator vs the chart-values subset schema; keep-alive split; bad overrides;
+ * the single-node affinity switch and user options appended (docs/openwhisk.md "Single node").
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -91,6 +94,46 @@ describe('openwhisk values: generator', () => {
       () => generateValues({ keepAlive: 30, overrides: { whisk: { containerPool: { userMemory: '4G' } } } }),
       /userMemory/,
     );
+  });
+
+  it("single node turns off the chart affinity and the invoker's user-pod node affinity", () => {
+    const on = generateValues({ keepAlive: 30, singleNode: true });
+    assert.match(
+      (on.invoker as { options: string }).options,
+      / -Dwhisk\.kubernetes\.user-pod-node-affinity\.enabled=false$/,
+    );
+    assert.equal((on.toleration as { enabled: boolean }).enabled, false);
+    const off = generateValues({ keepAlive: 30 });
+    assert.doesNotMatch((off.invoker as { options: string }).options, /affinity/);
+    assert.equal(off.affinity, undefined);
+  });
+
+  it('appends user invoker.options after the generated ones (never replaces them)', () => {
+    const v = generateValues({
+      keepAlive: 30,
+      singleNode: true,
+      overrides: { invoker: { options: '  -Dwhisk.spi.X=y ' } },
+    });
+    assert.equal(
+      (v.invoker as { options: string }).options,
+      '-Dwhisk.container-proxy.timeouts.idle-container=20000ms -Dwhisk.container-proxy.timeouts.pause-grace=10000ms -Dwhisk.kubernetes.user-pod-node-affinity.enabled=false -Dwhisk.spi.X=y',
+    );
+  });
+
+  it('carries a digest in imageTag, so the chart composes name:tag@sha256:…', () => {
+    const d = `sha256:${'0123456789abcdef'.repeat(4)}`;
+    assert.deepEqual(splitImage(`ghcr.io/me/invoker:mru-ef725a6@${d}`), {
+      imageName: 'ghcr.io/me/invoker',
+      imageTag: `mru-ef725a6@${d}`,
+    });
+    assert.deepEqual(splitImage(`ghcr.io/me/invoker@${d}`), {
+      imageName: 'ghcr.io/me/invoker',
+      imageTag: `pinned@${d}`,
+    });
+    const v = generateValues({ keepAlive: 30, invokerImage: `ghcr.io/me/invoker@${d}` });
+    const inv = v.invoker as { imageName: string; imageTag: string };
+    assert.equal(`${inv.imageName}:${inv.imageTag}`, `ghcr.io/me/invoker:pinned@${d}`);
+    assert.throws(() => splitImage('Not An Image'), { code: 'FM_CONFIG' });
   });
 
   it('splits image references', () => {

@@ -165,7 +165,7 @@ describe('faasmark spin manifest', () => {
     const app = doc.objects[4];
     assert.equal(app.spec.enableAutoscaling, true);
     assert.equal(app.spec.runtimeConfig.loadFromSecret, 'faasmark-float-runtime-config');
-    assert.equal(app.spec.image, 'localhost:5000/faasmark-float:latest');
+    assert.equal(app.spec.image, 'faasmark/spin-float:local');
   });
 
   for (const [argv, pattern] of [

@@ -13,7 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { createPointClock } from '../../../core/clock.js';
 import { PlatformError } from '../../../core/errors.js';
 import { runCleanups } from '../../../core/lifecycle.js';
-import { parseConfig } from '../../../platforms/spin/config.js';
+import { checkWorkloads, parseConfig } from '../../../platforms/spin/config.js';
 import { prerequisiteSteps } from '../../../platforms/spin/spinkube/cluster.js';
 import { validateSpinApp } from '../../../platforms/spin/spinkube/manifest.js';
 import { SpinKubePlatform } from '../../../platforms/spin/spinkube/platform.js';
@@ -204,7 +204,11 @@ describe('SpinKube on an existing cluster', () => {
       runner.lines.some((l) => l.includes('port-forward')),
       false,
     );
-    assert.match(runner.inputOf('SpinApp'), /image: localhost:5000\/faasmark-matmul:latest/);
+    assert.match(runner.inputOf('SpinApp'), /image: faasmark\/spin-matmul:local/);
+    assert.ok(
+      !runner.lines.some((l) => /^(docker|kind) /.test(l)),
+      'nothing is loaded into an existing cluster',
+    );
   });
 
   it('a SpinApp that never becomes Available is reported with its pods and removed again', async () => {
@@ -278,13 +282,59 @@ describe('SpinKube on an existing cluster', () => {
 });
 
 describe('SpinKube on a cluster faasmark creates', () => {
-  it('kind: creates the cluster from the shim node image, installs the prerequisites, deletes it at teardown', async () => {
-    const runner = new FakeRunner(defaultScript, podPort);
+  it('kind needs a node image that carries the shim: v0.24.0 publishes none, so it is refused without one', () => {
+    assert.throws(
+      () => parseConfig({ name: 'spin', mode: 'spinkube', spinkube: { cluster: { type: 'kind' } } }),
+      (e: Error & { problems?: string[] }) => {
+        assert.match(
+          e.problems?.join('\n') ?? '',
+          /spinkube\.cluster\.image is required with cluster\.type kind: containerd-shim-spin v0\.24\.0 publishes no kind node image/,
+        );
+        return true;
+      },
+    );
+    assert.throws(
+      () => parseConfig({ name: 'spin', mode: 'spinkube', spinkube: { loadImages: true } }),
+      /spinkube\.loadImages needs a cluster faasmark creates/,
+    );
+  });
+
+  it('checkWorkloads: a loaded image tagged latest, or no image reference at all, is refused per workload', () => {
+    const k3s = parseConfig({
+      name: 'spin',
+      mode: 'spinkube',
+      spinkube: {
+        cluster: { type: 'k3s' },
+        imageTemplate: 'me/spin-{workload}:latest',
+        images: { float: 'me/float:1' },
+      },
+    });
+    assert.deepEqual(checkWorkloads(k3s, ['aes', 'float'], 's.yaml: platforms[1]'), [
+      's.yaml: platforms[1].spinkube.imageTemplate: me/spin-aes:latest is loaded into the cluster, so it needs a tag other than latest',
+    ]);
+    const existing = parseConfig({
+      name: 'spin',
+      mode: 'spinkube',
+      spinkube: { imageTemplate: 'Not/{workload}' },
+    });
+    assert.match(
+      checkWorkloads(existing, ['aes'])[0] ?? '',
+      /spin\.spinkube\.imageTemplate gives "Not\/aes" for aes, which is not an image reference/,
+    );
+    assert.deepEqual(checkWorkloads(parseConfig({ name: 'spin' }), ['aes']), [], 'bare metal has no images');
+  });
+
+  it('kind: creates the cluster from the given node image, installs the prerequisites, loads the app image, deletes it at teardown', async () => {
+    const runner = new FakeRunner(
+      (line, input) =>
+        line.startsWith('docker image inspect') ? { stdout: 'sha256:feed' } : defaultScript(line, input),
+      podPort,
+    );
     const ctx = context();
     const config = parseConfig({
       name: 'spin',
       mode: 'spinkube',
-      spinkube: { cluster: { type: 'kind', name: 'fm' } },
+      spinkube: { cluster: { type: 'kind', name: 'fm', image: 'registry.example/kind-shim-node:v1' } },
     });
     assert.equal(config.spinkube.installPrerequisites, true, 'on by default for clusters faasmark creates');
     const platform = new SpinKubePlatform(config, ctx, { runner });
@@ -293,7 +343,7 @@ describe('SpinKube on a cluster faasmark creates', () => {
     assert.match(
       runner.lines[0]!,
       new RegExp(
-        `^kind create cluster --name fm --image ghcr\\.io/spinframework/containerd-shim-spin/kind:v\\d+\\.\\d+\\.\\d+ --config - --kubeconfig ${kubeconfig} --wait 180s$`,
+        `^kind create cluster --name fm --image registry\\.example/kind-shim-node:v1 --config - --kubeconfig ${kubeconfig} --wait 180s$`,
       ),
     );
     assert.match(runner.inputs.get(0) ?? '', /runtime_type = "io.containerd.spin.v2"/);
@@ -303,15 +353,29 @@ describe('SpinKube on a cluster faasmark creates', () => {
     assert.deepEqual(runner.lines.slice(1, 1 + steps.length), steps);
     assert.ok(steps.some((s) => s.includes('oci://ghcr.io/spinframework/charts/spin-operator')));
     assert.ok(steps.some((s) => s.includes('cert-manager')));
+    await platform.deploy('aes');
+    assert.ok(
+      runner.lines.includes('kind load docker-image faasmark/spin-aes:local --name fm'),
+      'the app image is loaded, not pulled',
+    );
+    const d = await platform.describe();
+    assert.deepEqual((d.details as { loadedImages: unknown }).loadedImages, {
+      'faasmark/spin-aes:local': 'sha256:feed',
+    });
     await platform.teardown();
     assert.equal(runner.lines.at(-1), 'kind delete cluster --name fm');
   });
 
-  it('k3s: starts the container, writes its kubeconfig, stops it at teardown', async () => {
-    const runner = new FakeRunner(defaultScript, podPort);
+  it('k3s: starts the shim k3d image, writes its kubeconfig, imports the app image, stops it at teardown', async () => {
+    const runner = new FakeRunner(
+      (line, input) =>
+        line.startsWith('docker image inspect') ? { stdout: 'sha256:beef' } : defaultScript(line, input),
+      podPort,
+    );
     const ctx = context();
     let stopped = false;
     let image = '';
+    const imported: string[] = [];
     const config = parseConfig({
       name: 'spin',
       mode: 'spinkube',
@@ -323,6 +387,9 @@ describe('SpinKube on a cluster faasmark creates', () => {
         image = img;
         return {
           kubeConfig: 'apiVersion: v1\nkind: Config\n',
+          importImage: async (archive) => {
+            imported.push(archive);
+          },
           stop: async () => {
             stopped = true;
           },
@@ -330,12 +397,21 @@ describe('SpinKube on a cluster faasmark creates', () => {
       },
     });
     await platform.setup({}, createPointClock());
-    assert.match(image, /containerd-shim-spin\/k3d:/);
+    assert.equal(
+      image,
+      'ghcr.io/spinframework/containerd-shim-spin/k3d:v0.24.0',
+      'the node image that exists',
+    );
     assert.equal(readFileSync(join(ctx.workDir, 'kubeconfig'), 'utf8'), 'apiVersion: v1\nkind: Config\n');
     assert.equal(
       runner.lines[0],
       `kubectl --kubeconfig ${join(ctx.workDir, 'kubeconfig')} get crd spinapps.core.spinkube.dev -o name`,
     );
+    await platform.deploy('matmul');
+    const save = runner.lines.find((l) => l.startsWith('docker save'));
+    assert.match(save ?? '', /^docker save -o \S+image\.tar faasmark\/spin-matmul:local$/);
+    assert.equal(imported.length, 1);
+    assert.equal(imported[0], save?.split(' ')[3]);
     await platform.teardown();
     assert.equal(stopped, true);
   });

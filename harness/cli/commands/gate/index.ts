@@ -1,6 +1,6 @@
 /**
  * `faasmark gate --candidate <dir> [--baseline <dir>] [--threshold 5%] [--summary-md FILE]`:
- * the nightly workflow's regression gate (ci/README.md). `faasmark compare` of tonight's run
+ * the nightly workflow's regression gate (docs/ci.md). `faasmark compare` of tonight's run
  * against the last good night's, plus Markdown for the job summary: the candidate's MAPE and
  * ledger, and every metric that regressed or improved. Exit 0 nothing regressed (or no
  * baseline: first night, expired artifact), 1 something did, 2 bad input.

@@ -19,7 +19,7 @@ import { keepAliveText, parseLogJson, parseLogTables, routingTable, SCHEMA_VERSI
 export async function valuesAction(o: ValuesOptions, json: boolean): Promise<void> {
   if (o.invokerImage !== undefined && !new RegExp(IMAGE_PATTERN).test(o.invokerImage)) {
     throw new UsageError(
-      `--invoker-image must be name[:tag] (the chart cannot take a digest), got ${JSON.stringify(o.invokerImage)}`,
+      `--invoker-image must be an image reference [registry/]name[:tag][@sha256:<64 hex>], got ${JSON.stringify(o.invokerImage)}`,
     );
   }
   const values = generateValues(o);

@@ -166,7 +166,7 @@ export default function register(program: Command): void {
     )
     .option('--keep-alive <s>', 'effective keep-alive (s) = pause-grace + idle-container')
     .option('--pause-grace <s>', 'pause-grace part (s); default min(10, keep-alive/2)')
-    .option('--invoker-image <name:tag>', 'invoker image (the MRU build)')
+    .option('--invoker-image <ref>', 'invoker image (the MRU build): name[:tag] or name@sha256:<digest>')
     .option('--user-memory <MB>', 'whisk.containerPool.userMemory (MB)')
     .option('--invokes-per-minute <n>', 'whisk.limits.actionsInvokesPerminute')
     .option('--invokes-concurrent <n>', 'whisk.limits.actionsInvokesConcurrent')
@@ -174,7 +174,10 @@ export default function register(program: Command): void {
     .option('--invoker-heap <MB>', 'invoker JVM heap (MB)')
     .option('--api-host-name <host>', 'whisk.ingress.apiHostName')
     .option('--api-host-port <port>', 'whisk.ingress.apiHostPort and nginx.httpsNodePort')
-    .option('--single-node', 'disable node affinity/tolerations and persistence (kind, k3s)')
+    .option(
+      '--single-node',
+      "one unlabelled node (kind, k3s): chart affinity/tolerations and persistence off, and the invoker's user-pod node affinity off",
+    )
     .option('--json', 'one JSON document instead of YAML')
     .action(async (flags: ValuesFlags) => {
       const options = parseValuesFlags(flags);

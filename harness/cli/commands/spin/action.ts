@@ -1,7 +1,12 @@
-/** `faasmark spin manifest` (the SpinApp objects, validated against the CRD) and `faasmark spin version`. */
+/** `faasmark spin manifest` (the SpinApp objects, validated against the CRD), `spin image` (the app image) and `spin version`. */
 import { ConfigError, UsageError } from '../../../../core/errors.js';
 import { readSpinVersion, resolveSpinBinary } from '../../../../platforms/spin/binary.js';
 import { parseConfig } from '../../../../platforms/spin/config.js';
+import {
+  buildAppImage,
+  defaultAppImage,
+  writeAppImageContext,
+} from '../../../../platforms/spin/spinkube/app-image.js';
 import {
   namespaceObject,
   runtimeClassObject,
@@ -9,10 +14,11 @@ import {
   shimExecutorObject,
 } from '../../../../platforms/spin/spinkube/manifest.js';
 import { workloadObjects } from '../../../../platforms/spin/spinkube/platform.js';
+import { execaKubeRunner } from '../../../../platforms/spin/spinkube/runner.js';
 import { supportsInstanceReuse } from '../../../../platforms/spin/version.js';
 import { getWorkload } from '../../../../workloads/registry.js';
 import { out, outJson } from '../../io.js';
-import type { ManifestOptions } from './index.js';
+import type { ImageOptions, ManifestOptions } from './index.js';
 import { manifestYaml, versionText } from './render.js';
 
 /** The objects `spin manifest` prints. @throws UsageError / InputError before printing anything. */
@@ -87,4 +93,26 @@ export async function versionAction(binaryFlag: string | undefined, json: boolea
       instanceReuse: reuse,
     });
   } else out(versionText(binary, version, reuse));
+}
+
+export async function imageAction(workload: string, o: ImageOptions): Promise<void> {
+  getWorkload(workload); // InputError naming the known workloads
+  const tag = o.tag ?? defaultAppImage(workload);
+  if (o.contextOnly) {
+    const c = writeAppImageContext(workload, o.contextOnly);
+    if (o.json)
+      outJson({
+        schemaVersion: 1,
+        workload,
+        context: c.dir,
+        route: c.route,
+        wasm: c.wasm,
+        executor: c.executor,
+      });
+    else out(`${c.dir} (docker build -t ${tag} ${c.dir})`);
+    return;
+  }
+  const built = await buildAppImage(execaKubeRunner(), workload, tag);
+  if (o.json) outJson({ schemaVersion: 1, workload, image: tag, ...built });
+  else out(`${tag} ${built.imageId}`);
 }

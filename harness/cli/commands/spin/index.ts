@@ -1,11 +1,13 @@
 /**
- * `faasmark spin`: SpinKube manifests for a workload and the local Spin CLI's version. Flags
- * are parsed strictly here; the implementations (./action.ts) are imported lazily.
+ * `faasmark spin`: SpinKube manifests for a workload, its app image (docs/spin.md "App
+ * images") and the local Spin CLI's version. Flags are parsed strictly here; the
+ * implementations (./action.ts) are imported lazily.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../../../core/errors.js';
+import { parseImageRef, pullsAlways } from '../../../../platforms/external/image-ref.js';
 import { parseNumber } from '../../options.js';
 
 export interface ManifestFlags {
@@ -61,6 +63,40 @@ export function parseManifestFlags(flags: ManifestFlags): ManifestOptions {
   };
 }
 
+export interface ImageFlags {
+  tag?: string;
+  contextOnly?: string;
+  json?: boolean;
+}
+
+export interface ImageOptions {
+  /** Undefined: the SpinKube default for the workload. */
+  tag?: string;
+  /** Write the build context there instead of building. */
+  contextOnly?: string;
+  json: boolean;
+}
+
+/** Parse `spin image` flags. @throws UsageError naming the flag */
+export function parseImageFlags(flags: ImageFlags): ImageOptions {
+  if (flags.tag !== undefined) {
+    const ref = parseImageRef(flags.tag);
+    if (!ref || ref.digest)
+      throw new UsageError(
+        `--tag must be an image name with a tag (no digest: the image is built here), got ${JSON.stringify(flags.tag)}`,
+      );
+    if (pullsAlways(ref))
+      throw new UsageError(
+        `--tag needs a tag other than latest (a loaded :latest image would be pulled again), got ${JSON.stringify(flags.tag)}`,
+      );
+  }
+  return {
+    ...(flags.tag !== undefined ? { tag: flags.tag } : {}),
+    ...(flags.contextOnly !== undefined ? { contextOnly: flags.contextOnly } : {}),
+    json: Boolean(flags.json),
+  };
+}
+
 export default function register(program: Command): void {
   const spin = program
     .command('spin')
@@ -74,7 +110,7 @@ export default function register(program: Command): void {
     .argument('<workload>', 'aes, matmul, whatlang or float')
     .option(
       '--image <ref>',
-      'OCI reference of the app (spin registry push); default localhost:5000/faasmark-<workload>:latest',
+      'image of the app (faasmark spin image, or spin registry push); default faasmark/spin-<workload>:local',
     )
     .option('--replicas <n>', "pods (fixed; scaling is Kubernetes', not per request)", '1')
     .option('--autoscaling', 'leave replicas to an HPA/KEDA (enableAutoscaling: true)')
@@ -95,6 +131,24 @@ export default function register(program: Command): void {
       const options = parseManifestFlags(flags);
       const { manifestAction } = await import('./action.js');
       await manifestAction(workload, options);
+    });
+
+  spin
+    .command('image')
+    .description(
+      "build a workload's Spin app as a container image (FROM scratch: /spin.toml + the .wasm) that containerd-shim-spin runs; loaded into kind/K3s by SpinKube runs",
+    )
+    .argument('<workload>', 'aes, matmul, whatlang or float (built first: npm run build:workloads)')
+    .option('--tag <ref>', 'image name:tag (default faasmark/spin-<workload>:local, the SpinKube default)')
+    .option(
+      '--context-only <dir>',
+      'write the build context (Dockerfile, spin.toml, .wasm) to DIR; do not build',
+    )
+    .option('--json', 'one JSON document')
+    .action(async (workload: string, flags: ImageFlags) => {
+      const options = parseImageFlags(flags);
+      const { imageAction } = await import('./action.js');
+      await imageAction(workload, options);
     });
 
   spin
