@@ -93,6 +93,11 @@ export interface InvokeResult {
   errorMessage?: string;
   /** Platform-side observations, on the point's clock (seconds since origin). */
   platform?: PlatformSide;
+  /**
+   * When the answer reached the client (point seconds), if work after it delayed this result
+   * (e.g. waiting for an invoker-log line): the client's latency ends here, not at resolution.
+   */
+  receivedAt?: number;
 }
 
 /**

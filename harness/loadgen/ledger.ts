@@ -12,7 +12,9 @@ import type { RequestCounts } from '../../results/types.js';
 import type { Arrival } from '../arrivals.js';
 import { InFlight, PendingList } from './pending.js';
 
-export type Outcome = Pick<RequestRecord, 'status' | 'httpStatus' | 'errorMessage' | 'platform'>;
+export type Outcome = Pick<RequestRecord, 'status' | 'httpStatus' | 'errorMessage' | 'platform'> & {
+  receivedAt?: number;
+};
 
 export interface LedgerOptions {
   platform: Pick<Platform, 'invoke'>;
@@ -68,7 +70,7 @@ export class RequestLedger {
   settle(req: InFlight, outcome: Outcome): void {
     if (!this.pending.settle(req)) return;
     const now = this.o.clock.now();
-    const doneAt = this.o.doneAt ? this.o.doneAt(outcome, now) : now;
+    const doneAt = this.o.doneAt ? this.o.doneAt(outcome, now) : Math.min(now, outcome.receivedAt ?? now);
     const record: RequestRecord = {
       seq: req.seq,
       pointId: this.o.pointId,

@@ -21,6 +21,7 @@ export interface ClientOptions {
 }
 
 export type InvokeAnswer =
+  | { kind: 'done'; record: ActivationRecord; httpStatus: number }
   | { kind: 'accepted'; activationId: string; httpStatus: number }
   | { kind: 'rejected'; httpStatus: number; message: string }
   | { kind: 'error'; httpStatus?: number; message: string };
@@ -31,6 +32,8 @@ export type ActivationAnswer =
   | { kind: 'error'; httpStatus?: number; message: string };
 
 const MAX_BODY = 10 * 1024 * 1024; /* 10 MB: larger answers are refused */
+/** A blocking invoke waits up to 60 s at the controller before it answers 202; leave it room. */
+const BLOCKING_WAIT_MS = 70_000;
 
 /** Replace every occurrence of the key (and its parts) in a text. */
 export function redact(text: string, auth: string | undefined): string {
@@ -72,10 +75,12 @@ export class OpenWhiskClient {
     path: string,
     body?: unknown,
     signal?: AbortSignal,
+    waitMs?: number,
   ): Promise<{ status: number; json: unknown; text: string }> {
     const res = await request(this.url(path), {
       method,
       dispatcher: this.agent,
+      ...(waitMs !== undefined ? { headersTimeout: Math.max(waitMs, this.timeoutMs) } : {}),
       headers: {
         authorization: this.authHeader,
         'content-type': 'application/json',
@@ -132,19 +137,46 @@ export class OpenWhiskClient {
   }
 
   /** POST …/actions/{name}?blocking=false → activationId (202). 429 → rejected. */
-  async invokeNonBlocking(action: string, params: unknown, signal?: AbortSignal): Promise<InvokeAnswer> {
+  invokeNonBlocking(action: string, params: unknown, signal?: AbortSignal): Promise<InvokeAnswer> {
+    return this.invoke(action, params, false, signal);
+  }
+
+  /**
+   * POST …/actions/{name}?blocking=true: the controller answers when the activation ends, with
+   * its record (200; 502 when the action failed), or 202 {activationId} when it took longer than
+   * the controller waits (60 s) — then the caller polls. 429 → rejected.
+   */
+  invokeBlocking(action: string, params: unknown, signal?: AbortSignal): Promise<InvokeAnswer> {
+    return this.invoke(action, params, true, signal);
+  }
+
+  private async invoke(
+    action: string,
+    params: unknown,
+    blocking: boolean,
+    signal?: AbortSignal,
+  ): Promise<InvokeAnswer> {
     let r: { status: number; json: unknown; text: string };
     try {
       r = await this.call(
         'POST',
-        `/actions/${encodeURIComponent(action)}?blocking=false`,
+        `/actions/${encodeURIComponent(action)}?blocking=${blocking}`,
         params ?? {},
         signal,
+        blocking ? BLOCKING_WAIT_MS : undefined,
       );
     } catch (err) {
       if (signal?.aborted) return { kind: 'error', message: 'aborted' };
       return { kind: 'error', message: this.unreachable(err).message };
     }
+    const record = r.json as Partial<ActivationRecord> | undefined;
+    if (
+      blocking &&
+      (r.status === 200 || r.status === 502) &&
+      typeof record?.activationId === 'string' &&
+      typeof record.start === 'number'
+    )
+      return { kind: 'done', record: record as ActivationRecord, httpStatus: r.status };
     const id = (r.json as { activationId?: unknown } | undefined)?.activationId;
     if ((r.status === 202 || r.status === 200) && typeof id === 'string')
       return { kind: 'accepted', activationId: id, httpStatus: r.status };

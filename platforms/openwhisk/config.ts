@@ -103,6 +103,12 @@ export const configSchema = {
       },
     },
     httpTimeout: { ...seconds, default: 30, description: 'HTTP timeout of one API call (s)' },
+    invocation: {
+      enum: ['blocking', 'polling'],
+      default: 'blocking',
+      description:
+        "blocking: the controller answers when the activation ends (the client's time is not set by a poll schedule; over 60 s it falls back to polling); polling: non-blocking invoke, then the activation is fetched with backoff",
+    },
     logJoinWait: {
       type: 'number',
       minimum: 0,

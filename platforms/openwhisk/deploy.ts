@@ -25,7 +25,11 @@ export interface ActionLimits {
 }
 
 /** The action document PUT to the API (exported for tests). */
-export async function actionBody(spec: ActionSpec, limits: ActionLimits): Promise<Record<string, unknown>> {
+export async function actionBody(
+  spec: ActionSpec,
+  limits: ActionLimits,
+  revision?: number,
+): Promise<Record<string, unknown>> {
   let exec: Record<string, unknown>;
   if ('image' in spec) {
     exec = { kind: 'blackbox', image: spec.image };
@@ -54,6 +58,8 @@ export async function actionBody(spec: ActionSpec, limits: ActionLimits): Promis
     annotations: [
       { key: 'exec', value: 'image' in spec ? 'blackbox' : 'native' },
       { key: 'faasmark', value: true },
+      // a new value makes a new revision, which no warm container matches (forceCold)
+      ...(revision !== undefined ? [{ key: 'faasmark-revision', value: revision }] : []),
     ],
   };
 }
@@ -65,13 +71,14 @@ export async function deployAction(
   spec: ActionSpec | undefined,
   limits: ActionLimits,
   workload = name,
+  revision?: number,
 ): Promise<void> {
   if (!spec) {
     throw new ConfigError(`no OpenWhisk action configured for workload ${JSON.stringify(workload)}`, [], {
       hint: `add openwhisk.actions.${workload}: {image: <blackbox image>} or {zip: <native zip>}`,
     });
   }
-  const body = await actionBody(spec, limits);
+  const body = await actionBody(spec, limits, revision);
   const ow = openwhisk({
     apihost: target.apiHost,
     api_key: target.auth,

@@ -55,6 +55,8 @@ export class OpenWhiskPlatform extends PlatformBase {
   private readonly warnings = new Set<string>();
   private coldChecked = 0;
   private coldMismatches = 0;
+  /** Revision counter of forceCold() action updates. */
+  private revision = 0;
   private keepAlive: number | undefined;
   private kubeInfo: KubeDescription | undefined;
   private build: { build?: string; buildno?: string } | undefined;
@@ -83,7 +85,8 @@ export class OpenWhiskPlatform extends PlatformBase {
       keepAlive: config.mode === 'kubernetes',
       // routing is a property of the invoker image, not a per-point switch
       routing: false,
-      forceCold: false,
+      // an action update makes a new revision, which no warm container matches
+      forceCold: true,
     };
   }
 
@@ -219,6 +222,21 @@ export class OpenWhiskPlatform extends PlatformBase {
   }
 
   protected async doDeploy(workload: string): Promise<void> {
+    await this.deployRevision(workload);
+    this.deployed.add(this.actionName(workload));
+  }
+
+  /**
+   * The next activation of `workload` starts a fresh container: the action is updated (a new
+   * revision), and ContainerPool.schedule reuses a warm container only for a structurally equal
+   * action, revision included (docs/design/platform-facts.md "Warm routing").
+   */
+  async forceCold(workload: string): Promise<void> {
+    this.revision++;
+    await this.deployRevision(workload, this.revision);
+  }
+
+  private async deployRevision(workload: string, revision?: number): Promise<void> {
     const spec = this.config.actions[workload];
     const loaded = this.kube?.actionImage(workload);
     await deployAction(
@@ -227,8 +245,8 @@ export class OpenWhiskPlatform extends PlatformBase {
       spec && loaded ? { image: loaded } : spec,
       { memoryMb: this.config.actionMemoryMb, timeout: this.config.actionTimeout },
       workload,
+      revision,
     );
-    this.deployed.add(this.actionName(workload));
   }
 
   protected async doInvoke(request: InvokeRequest): Promise<InvokeResult> {
@@ -243,6 +261,8 @@ export class OpenWhiskPlatform extends PlatformBase {
         poller: this.poller,
         parser: () => this.logSource?.parser,
         logJoinWait: this.config.logJoinWait,
+        invocation: this.config.invocation,
+        now: () => clock.now(),
       },
       this.actionName(request.workload),
       request.input,
@@ -264,7 +284,7 @@ export class OpenWhiskPlatform extends PlatformBase {
           status: 'timeout',
           httpStatus: 202,
           errorMessage: outcome.message,
-          platform: { activationId: outcome.activationId },
+          ...(outcome.activationId ? { platform: { activationId: outcome.activationId } } : {}),
         };
       case 'done': {
         const platform = toPlatformSide(outcome.record, clock);
@@ -281,6 +301,7 @@ export class OpenWhiskPlatform extends PlatformBase {
           body: res.body,
           errorMessage: res.errorMessage,
           platform,
+          ...(outcome.receivedAt !== undefined ? { receivedAt: outcome.receivedAt } : {}),
         };
       }
     }

@@ -1,7 +1,10 @@
 /**
- * One request end to end: non-blocking invoke (→ activationId), activation fetch (bounded
- * concurrency, backoff, bounded wait), then a bounded wait for the invoker-log line that
- * names the container. Shared by the platform's invoke() and the probes.
+ * One request end to end: a blocking invoke (the controller answers with the activation when
+ * it ends, so the client's time is not set by a poll schedule), or a non-blocking one (→
+ * activationId) and an activation fetch (bounded concurrency, backoff, bounded wait) — the
+ * fallback when a blocking call outlives the controller's wait. Then a bounded wait for the
+ * invoker-log line that names the container; `receivedAt` marks when the answer came, before
+ * that wait. Shared by the platform's invoke() and the probes. docs/openwhisk.md.
  */
 import { type ActivationRecord, annotation } from './activation.js';
 import type { OpenWhiskClient } from './client.js';
@@ -10,10 +13,17 @@ import type { ActivationPoller } from './poller.js';
 import type { ProbeInvoker, ProbeObservation } from './probes.js';
 
 export type Outcome =
-  | { kind: 'done'; activationId: string; record: ActivationRecord; container?: ActivationContainer }
+  | {
+      kind: 'done';
+      activationId: string;
+      record: ActivationRecord;
+      container?: ActivationContainer;
+      /** When the record reached the client (deps.now), before the log join. */
+      receivedAt?: number;
+    }
   | { kind: 'rejected'; httpStatus: number; message: string }
   | { kind: 'error'; httpStatus?: number; message: string; activationId?: string }
-  | { kind: 'timeout'; activationId: string; message: string };
+  | { kind: 'timeout'; activationId?: string; message: string };
 
 export interface InvocationDeps {
   client: OpenWhiskClient;
@@ -22,6 +32,10 @@ export interface InvocationDeps {
   parser?: () => InvokerLogParser | undefined;
   /** Bounded wait for the log join (s). */
   logJoinWait: number;
+  /** `blocking` (default) or `polling`: how the answer is awaited. */
+  invocation?: 'blocking' | 'polling';
+  /** The client's clock, for `receivedAt`. */
+  now?: () => number;
 }
 
 /** Wait until `parser` has a containerStart line with a container for `id` (bounded). */
@@ -60,9 +74,29 @@ export async function invokeAndWait(
   signal?: AbortSignal,
   maxWait?: number,
 ): Promise<Outcome> {
-  const answer = await deps.client.invokeNonBlocking(action, params, signal);
+  const blocking = (deps.invocation ?? 'blocking') === 'blocking';
+  // a blocking call is bounded by the request's own wait, as the polling is
+  const bound = blocking && maxWait !== undefined ? AbortSignal.timeout(maxWait * 1000) : undefined;
+  const callSignal = bound ? (signal ? AbortSignal.any([signal, bound]) : bound) : signal;
+  const answer = blocking
+    ? await deps.client.invokeBlocking(action, params, callSignal)
+    : await deps.client.invokeNonBlocking(action, params, signal);
+  if (bound?.aborted && !signal?.aborted)
+    return { kind: 'timeout', message: `no answer to the blocking invoke within ${maxWait} s` };
   if (answer.kind === 'rejected') return answer;
   if (answer.kind === 'error') return answer;
+  if (answer.kind === 'done') {
+    const receivedAt = deps.now?.();
+    const id = answer.record.activationId;
+    const container = await waitForLogJoin(deps.parser?.(), id, deps.logJoinWait);
+    return {
+      kind: 'done',
+      activationId: id,
+      record: answer.record,
+      container,
+      ...(receivedAt !== undefined ? { receivedAt } : {}),
+    };
+  }
   const polled = await deps.poller.waitFor(answer.activationId, signal, maxWait);
   if (polled.kind === 'timeout') {
     return {
@@ -78,8 +112,15 @@ export async function invokeAndWait(
       message: polled.message,
       activationId: answer.activationId,
     };
+  const receivedAt = deps.now?.();
   const container = await waitForLogJoin(deps.parser?.(), answer.activationId, deps.logJoinWait);
-  return { kind: 'done', activationId: answer.activationId, record: polled.record, container };
+  return {
+    kind: 'done',
+    activationId: answer.activationId,
+    record: polled.record,
+    container,
+    ...(receivedAt !== undefined ? { receivedAt } : {}),
+  };
 }
 
 /** A ProbeInvoker over the production path. */

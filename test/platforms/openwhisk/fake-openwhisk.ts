@@ -38,6 +38,8 @@ export interface FakeOptions {
 interface Container {
   id: string;
   action: string;
+  /** The action's revision the container was initialised with (an update makes it stale). */
+  revision: number;
   busy: boolean;
   lastUsed: number;
   releasedSeq: number;
@@ -52,6 +54,8 @@ interface StoredActivation {
 const MAX_BODY = 1024 * 1024;
 
 export class FakeOpenWhisk {
+  /** Revision of each action (bumped by every PUT). */
+  private readonly revisions = new Map<string, number>();
   readonly o: Required<Omit<FakeOptions, 'logFile' | 'invoker'>> & { logFile?: string };
   /** Whether the controller counts a healthy invoker (its health action ran). */
   invokerHealthy: boolean;
@@ -199,6 +203,9 @@ export class FakeOpenWhisk {
       const doc = JSON.parse(body || '{}') as Record<string, unknown>;
       if (this.actions.has(name) && url.searchParams.get('overwrite') !== 'true')
         return this.send(res, 409, { error: 'resource already exists' });
+      // every PUT is a new revision: ContainerPool.schedule matches warm containers by structural
+      // equality of the action, revision included, so an update's next activation is cold
+      this.revisions.set(name, (this.revisions.get(name) ?? 0) + 1);
       const action = { ...doc, name, namespace: ns === '_' ? 'guest' : ns, version: '0.0.1' };
       this.actions.set(name, action);
       return this.send(res, 200, action);
@@ -251,7 +258,8 @@ export class FakeOpenWhisk {
         this.remove(c, c.lastUsed + this.o.keepAlive * 1000);
       }
     }
-    const idle = this.containers.filter((c) => c.action === action && !c.busy);
+    const revision = this.revisions.get(action) ?? 0;
+    const idle = this.containers.filter((c) => c.action === action && c.revision === revision && !c.busy);
     if (idle.length === 0) return undefined;
     if (this.o.routing === 'mru') return idle.reduce((a, b) => (b.lastUsed > a.lastUsed ? b : a));
     if (this.o.routing === 'lru') return idle.reduce((a, b) => (b.releasedSeq < a.releasedSeq ? b : a));
@@ -284,7 +292,14 @@ export class FakeOpenWhisk {
         'KubernetesClient',
         `launching pod ${id} (image:faasmark/${action}:latest, mem: 256) (timeout: 60) [marker:invoker_kubeapi.create_start:2]`,
       );
-      c = { id, action, busy: true, lastUsed: received, releasedSeq: 0 };
+      c = {
+        id,
+        action,
+        revision: this.revisions.get(action) ?? 0,
+        busy: true,
+        lastUsed: received,
+        releasedSeq: 0,
+      };
       this.containers.push(c);
     }
     const container = c;

@@ -131,7 +131,10 @@ describe('openwhisk platform: a whole point against the fake API', () => {
     const fake = new FakeOpenWhisk({ auth: AUTH, runMs: 5, storeDelayMs: 50 });
     const apiHost = await fake.start();
     const platform = await create(
-      entry(apiHost, { poll: { concurrency: 2, initialDelay: 0.01, maxDelay: 0.02, maxWait: 5 } }),
+      entry(apiHost, {
+        invocation: 'polling',
+        poll: { concurrency: 2, initialDelay: 0.01, maxDelay: 0.02, maxWait: 5 },
+      }),
       context(),
     );
     try {
@@ -198,7 +201,7 @@ describe('openwhisk platform: error table', () => {
     const fake = new FakeOpenWhisk({ auth: AUTH, runMs: 300, maxConcurrent: 1 });
     const apiHost = await fake.start();
     const platform = await create(
-      entry(apiHost, { poll: { initialDelay: 0.01, maxDelay: 0.05, maxWait: 5 } }),
+      entry(apiHost, { invocation: 'polling', poll: { initialDelay: 0.01, maxDelay: 0.05, maxWait: 5 } }),
       context(),
     );
     try {
@@ -221,6 +224,38 @@ describe('openwhisk platform: error table', () => {
       assert.ok(r.platform?.activationId);
       assert.match(r.errorMessage ?? '', /not stored within/);
       assert.ok(Date.now() - t0 < 3000, 'bounded wait');
+    } finally {
+      await platform.teardown();
+      await fake.stop();
+    }
+  });
+
+  it("blocking invoke: the client's time is the activation's, not a poll schedule's or a log join's", async () => {
+    // records reach the activation store 400 ms late and the log join may wait 1 s: a polled
+    // request would be done ≥ 400 ms after its end; a blocking one is answered at its end
+    const fake = new FakeOpenWhisk({ auth: AUTH, runMs: 20, coldStartMs: 10, storeDelayMs: 400 });
+    const apiHost = await fake.start();
+    const platform = await create(entry(apiHost, { logJoinWait: 1 }), context());
+    try {
+      const clock = createPointClock();
+      await platform.setup({ requestTimeout: 5 }, clock);
+      await platform.deploy('aes');
+      for (let i = 0; i < 3; i++) {
+        const sentAt = clock.now();
+        const r = await platform.invoke({ workload: 'aes', input: {} });
+        assert.equal(r.status, 'ok');
+        const answered = (r.receivedAt ?? Number.NaN) - sentAt;
+        const server = (r.platform?.endAt ?? 0) - (r.platform?.startAt ?? 0);
+        assert.ok(answered < 0.3, `answered after ${answered} s (server time ${server} s)`);
+        assert.ok(answered >= server - 0.005, `answered ${answered} s, server ${server} s`);
+      }
+      assert.equal(fake.requests.filter((q) => q.path.includes('/activations/')).length, 0, 'no polls');
+      // forceCold: an action update makes a new revision, which no warm container matches
+      const warm = await platform.invoke({ workload: 'aes', input: {} });
+      assert.equal(warm.platform?.cold, false);
+      await platform.forceCold?.('aes');
+      const cold = await platform.invoke({ workload: 'aes', input: {} });
+      assert.equal(cold.platform?.cold, true);
     } finally {
       await platform.teardown();
       await fake.stop();
