@@ -17,6 +17,7 @@ import { schemaProblems } from '../../results/schemas.js';
 import type { PointSummary, RunManifest } from '../../results/types.js';
 import { latencies, makeRun } from '../analysis/report/fixture-run.js';
 import { runCli } from '../helpers/cli.js';
+import { fakeSpinBinary, fixtureApp } from '../platforms/spin/helpers.js';
 import type { FakeOptions } from './fakes/fake-platform.js';
 import { fakeResolver } from './fakes/resolver.js';
 
@@ -335,5 +336,48 @@ describe('results are read through the published schemas', () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /summary\.json is not a valid faasmark run summary/);
     assert.match(r.stderr, /must have required property 'valid'|valid/);
+  });
+});
+
+describe('a Spin that dies mid-point', () => {
+  it('leaves an invalid point naming its exit and a summary; the manifest has the version the binary reported', async () => {
+    const bin = fakeSpinBinary();
+    const app = fixtureApp('aes');
+    const suite = await validateSuite(
+      {
+        name: 'spin-dies',
+        warmup: '0s',
+        duration: '2s',
+        arrivalRate: 20,
+        workloads: ['aes'],
+        modelInputs: { source: 'given', given: GIVEN },
+        thresholds: { minRequests: 1, errorBudget: 1 },
+        platforms: [
+          {
+            name: 'spin',
+            binary: bin.path,
+            manifests: { aes: app.manifest },
+            env: { FAKE_SPIN_VERSION: '3.6.9', FAKE_SPIN_CRASH_AFTER: '15' },
+          },
+        ],
+      },
+      { file: 'spin-dies.yaml' },
+    );
+    const out = join(tmp(), 'run');
+    const res = await runSuite({ suite, out });
+    const [p] = res.summary.points;
+    assert.ok(p);
+    assert.equal(p.valid, false);
+    assert.ok(
+      p.invalidReasons.some((r) =>
+        /platform failed during the point: spin up \(aes\) exited with code 101/.test(r),
+      ),
+      p.invalidReasons.join('; '),
+    );
+    const onDisk = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { points: unknown[] };
+    assert.equal(onDisk.points.length, 1);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as RunManifest;
+    assert.match(manifest.platforms[0]?.version ?? '', /3\.6\.9/);
+    assert.match(p.provenance?.version ?? '', /3\.6\.9/);
   });
 });
