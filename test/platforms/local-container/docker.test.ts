@@ -16,6 +16,7 @@ import { after, describe, test } from 'node:test';
 import { createPointClock } from '../../../core/clock.js';
 import { runCleanups } from '../../../core/lifecycle.js';
 import type { ExecutorSpan } from '../../../core/records.js';
+import { DEFAULT_PYTHON_IMAGE } from '../../../platforms/local-container/config.js';
 import { engineSocket } from '../../../platforms/local-container/docker/engine.js';
 import { create, type LocalContainerPlatform } from '../../../platforms/local-container/index.js';
 import {
@@ -24,7 +25,7 @@ import {
   removeContainersOfPid,
   requireDocker,
 } from './docker-helpers.js';
-import { context, fixtureWorkload } from './helpers.js';
+import { context, FIXTURES, fixtureWorkload } from './helpers.js';
 
 after(async () => {
   await runCleanups();
@@ -249,6 +250,58 @@ describe('local-container docker executor', () => {
       await removeContainersOfPid(engine, process.pid);
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('an interpreter + script entry runs on the Python base (the interpreter is in the image, the script mounted)', async (t) => {
+    const engine = await requireDocker(t);
+    if (!engine) return;
+    const python = '/usr/bin/python3.11';
+    const image = await engine.image(DEFAULT_PYTHON_IMAGE).catch(() => undefined);
+    if (!image || !existsSync(python)) {
+      const why = `needs ${python} and the image ${DEFAULT_PYTHON_IMAGE} (bash scripts/setup-docker.sh)`;
+      if (process.env.CI === 'true') assert.fail(why);
+      t.skip(why);
+      return;
+    }
+    const script = `${FIXTURES}action-server.py`;
+    const p = await dockerPlatform({
+      workloads: { py: { native: { command: python, args: ['-I', '-S', script], files: [script] } } },
+    });
+    await p.setup({}, createPointClock());
+    await p.deploy('py');
+    const r = await p.invoke({ workload: 'py', input: { x: 1 } });
+    assert.equal(r.status, 'ok', r.errorMessage);
+    assert.deepEqual((r.body as { echo: unknown }).echo, { x: 1 });
+    assert.match((r.body as { python: string }).python, /^3\.11\./);
+    const [id] = await containersOfInstance(engine, p.docker?.owner.instance as string);
+    const info = await engine.inspect(id as string);
+    assert.equal(info.Image, image.Id, 'the Python base image');
+    const mounts = (info.HostConfig.Mounts as Array<{ Source: string }>).map((m) => m.Source);
+    assert.deepEqual(mounts, [script], 'only the script is mounted, not the interpreter');
+    const settings = (await p.describe()).engine?.settings as Record<string, Record<string, unknown>>;
+    assert.ok(settings.images?.python, 'describe() names the Python image used');
+    await p.teardown();
+  });
+
+  test('a Python entry whose interpreter the image lacks fails the deploy, naming both', async (t) => {
+    const engine = await requireDocker(t);
+    if (!engine) return;
+    const labels = (await engine.image(DEFAULT_PYTHON_IMAGE).catch(() => undefined))?.Config?.Labels ?? {};
+    if (!labels['faasmark.interpreters']) {
+      const why = `image ${DEFAULT_PYTHON_IMAGE} lacks its interpreters label: rebuild it (bash scripts/build-docker-images.sh python)`;
+      if (process.env.CI === 'true') assert.fail(why);
+      t.skip(why);
+      return;
+    }
+    const p = await dockerPlatform({
+      workloads: { py: { native: { command: '/opt/other/python3.11', args: ['x.py'], files: [] } } },
+    });
+    await p.setup({}, createPointClock());
+    await assert.rejects(
+      p.deploy('py'),
+      /image faasmark\/python-base:3\.11 has no \/opt\/other\/python3\.11 \(it has \/usr\/bin\/python3\.11/,
+    );
+    await p.teardown();
   });
 
   const aesBuilt = existsSync(`${context.buildDir}/aes/native/aes-server`);
