@@ -327,7 +327,9 @@ async function dockerEngine(runtime: DockerRuntime): Promise<NonNullable<Platfor
     images[kind] = prepared.image;
     containers[kind] = prepared.applied;
   }
-  return { name: 'docker', version: runtime.facts.version, settings: { ...settings, images, containers } };
+  // before a deploy nothing was read back yet: absent, not empty
+  if (Object.keys(images).length > 0) Object.assign(settings, { images, containers });
+  return { name: 'docker', version: runtime.facts.version, settings };
 }
 
 /**

@@ -176,6 +176,29 @@ describe('local-container docker executor', () => {
     assert.deepEqual(await containersOfInstance(engine, p.docker?.owner.instance as string), []);
   });
 
+  test('address published: the container is reached on a 127.0.0.1 port (the fallback when the bridge is not routable)', async (t) => {
+    const engine = await requireDocker(t);
+    if (!engine) return;
+    const p = await dockerPlatform({ keepAlive: 30, docker: { address: 'published' } });
+    assert.equal(
+      (await p.describe()).engine?.settings?.images,
+      undefined,
+      'nothing read back before a deploy',
+    );
+    await p.setup({}, createPointClock());
+    await p.deploy('fx');
+    const cold = await p.invoke({ workload: 'fx', input: { n: 1 } });
+    assert.equal(cold.status, 'ok', cold.errorMessage);
+    const warm = await p.invoke({ workload: 'fx', input: { n: 2 } });
+    assert.equal(warm.platform?.cold, false);
+    const [id] = await containersOfInstance(engine, p.docker?.owner.instance as string);
+    const ports = (await engine.inspect(id as string)).NetworkSettings.Ports?.['8080/tcp'] ?? [];
+    assert.equal(ports[0]?.HostIp, '127.0.0.1', 'published on loopback only');
+    assert.equal(p.docker?.facts.address, 'published');
+    await p.teardown();
+    assert.deepEqual(await containersOfInstance(engine, p.docker?.owner.instance as string), []);
+  });
+
   test('executor auto names docker when an engine answers (log line, describe)', async (t) => {
     if (!(await requireDocker(t))) return;
     const log: string[] = [];
