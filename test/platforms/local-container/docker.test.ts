@@ -199,6 +199,19 @@ describe('local-container docker executor', () => {
     assert.deepEqual(await containersOfInstance(engine, p.docker?.owner.instance as string), []);
   });
 
+  test("the lifecycle cleanups (what SIGINT, SIGTERM and the crash hook run) remove a platform's containers without a teardown", async (t) => {
+    const engine = await requireDocker(t);
+    if (!engine) return;
+    const p = await dockerPlatform({ keepAlive: 30 });
+    await p.setup({}, createPointClock());
+    await p.deploy('fx');
+    await Promise.all([0, 1].map(() => p.invoke({ workload: 'fx', input: { sleepMs: 200 } })));
+    const instance = p.docker?.owner.instance as string;
+    assert.equal((await containersOfInstance(engine, instance)).length, 2);
+    assert.deepEqual(await runCleanups(), [], 'no cleanup failed');
+    assert.deepEqual(await containersOfInstance(engine, instance), []);
+  });
+
   test('executor auto names docker when an engine answers (log line, describe)', async (t) => {
     if (!(await requireDocker(t))) return;
     const log: string[] = [];
