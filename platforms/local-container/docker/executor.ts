@@ -206,7 +206,28 @@ export class DockerExecutor extends ServerExecutor {
       }
     }
     if (this.exitReason) return { status: 'crash', text: this.exitReason };
-    return super.run(inputJson, timeoutS);
+    const result = await super.run(inputJson, timeoutS);
+    if (result.status !== 'crash') return result;
+    return { status: 'crash', text: await this.crashReason(result.text) };
+  }
+
+  /**
+   * Why the connection broke: like the invoker after a connection error, ask the engine (for up
+   * to 2 s, its state lags) whether the container stopped, and whether it was OOM-killed.
+   */
+  private async crashReason(text: string): Promise<string> {
+    const { engine, settings } = this.o.runtime;
+    const deadline = performance.now() + 2000;
+    while (performance.now() < deadline && this.containerId) {
+      const info = await engine.inspect(this.containerId).catch(() => undefined);
+      if (!info) break;
+      if (info.State.OOMKilled) {
+        return `container killed at its ${settings.memory} MB memory limit (OOM, exit code ${info.State.ExitCode})`;
+      }
+      if (!info.State.Running) return `container exited (code ${info.State.ExitCode}): ${text}`;
+      await sleep(20);
+    }
+    return text;
   }
 
   /** Idle: pause after the pause grace, unless it is removed first. */

@@ -212,6 +212,21 @@ describe('local-container docker executor', () => {
     assert.deepEqual(await containersOfInstance(engine, instance), []);
   });
 
+  test('a container killed at its memory limit is an error record that says so (OpenWhisk: memory exhausted)', async (t) => {
+    const engine = await requireDocker(t);
+    if (!engine) return;
+    const p = await dockerPlatform({ keepAlive: 30, docker: { memory: 128 } });
+    await p.setup({}, createPointClock());
+    await p.deploy('fx');
+    const r = await p.invoke({ workload: 'fx', input: { allocMb: 400 } });
+    assert.equal(r.status, 'error');
+    assert.match(r.errorMessage ?? '', /container killed at its 128 MB memory limit \(OOM, exit code 137\)/);
+    const next = await p.invoke({ workload: 'fx', input: {} });
+    assert.equal(next.status, 'ok', next.errorMessage);
+    assert.equal(next.platform?.cold, true, 'a new container');
+    await p.teardown();
+  });
+
   test('executor auto names docker when an engine answers (log line, describe)', async (t) => {
     if (!(await requireDocker(t))) return;
     const log: string[] = [];
