@@ -269,6 +269,7 @@ export class DockerRuntime {
       cgroup: this.facts.cgroup,
       runtime: this.facts.runtime,
       kernel: this.facts.kernel,
+      os: this.facts.os,
       address: this.facts.address,
       pauseGrace: this.settings.pauseGrace,
       userMemoryMB: this.settings.userMemory,
