@@ -5,27 +5,18 @@
  *   run called in-process. Target ≤ 0.5 ms.
  * - local-wasm capacity = completions/s under saturating open-loop arrivals ÷ (workers ÷ mean
  *   in-process service time). Target ≥ 90%.
- * - local-container warm-path overhead = mean warm latency through the pool − POST /run sent
- *   directly to one action server. Target ≤ 1 ms.
- * - local-container cold start: initTime and cold latency with keepAlive 0 (Docker too, when
- *   an engine and the base image exist).
+ * (local-container's figures: bench/platforms-container.bench.ts, run by the same filter.)
  * Workload: aes when built, else fixtures. BENCH_N (default 400) requests per figure, in
  * alternating blocks of 25 (baseline, platform, …) with a GC before each block.
  */
 
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { createPointClock } from '../core/clock.js';
 import { runCleanups } from '../core/lifecycle.js';
-import {
-  create as createContainer,
-  type LocalContainerPlatform,
-} from '../platforms/local-container/index.js';
 import { create as createWasm, type LocalWasmPlatform } from '../platforms/local-wasm/index.js';
 import { createInstanceRunner } from '../platforms/local-wasm/run-instance.js';
 import { wasmApi } from '../platforms/local-wasm/wasm-api.js';
@@ -39,19 +30,11 @@ const BLOCK = 25;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const context = { buildDir: DEFAULT_BUILD_DIR, workDir: '/tmp', log: () => {} };
 
-const { wasm: aesWasm, native: aesServer } = artifactPaths('aes');
+const { wasm: aesWasm } = artifactPaths('aes');
 const aesInput = WORKLOADS.aes.defaultInput;
 const wasmWorkload = existsSync(aesWasm)
   ? { name: 'aes', path: aesWasm, input: aesInput as unknown }
   : { name: 'spin', path: `${ROOT}test/fixtures/wasi/spin.wasm`, input: {} as unknown };
-const nativeWorkload = existsSync(aesServer)
-  ? { name: 'aes', command: aesServer, args: [] as string[], input: aesInput as unknown }
-  : {
-      name: 'fixture',
-      command: process.execPath,
-      args: [`${ROOT}test/fixtures/action-server.mjs`],
-      input: {} as unknown,
-    };
 
 const ms = (s: number) => `${(s * 1000).toFixed(3)} ms`;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -294,128 +277,9 @@ async function capacity(
   }
 }
 
-/** Spawn one action server and wait for its listening line. */
-async function directServer(): Promise<{ port: number; stop: () => void }> {
-  const child = spawn(nativeWorkload.command, [...nativeWorkload.args, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = /"listening":(\d+)/.exec(line);
-      if (m) resolve(Number(m[1]));
-    });
-  });
-  return { port, stop: () => child.kill('SIGKILL') };
-}
-
-async function benchContainer(): Promise<void> {
-  console.log(
-    `\nlocal-container — workload ${nativeWorkload.name} (${nativeWorkload.command.replace(ROOT, '')})`,
-  );
-  const server = await directServer();
-  const client = new Pool(`http://127.0.0.1:${server.port}`, { connections: 1 });
-  const body = JSON.stringify({ value: nativeWorkload.input });
-  const post = async (path: string) => {
-    const res = await client.request({
-      path,
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json' },
-    });
-    await res.body.text();
-  };
-  await post('/init');
-  const workloads = {
-    [nativeWorkload.name]: { native: { command: nativeWorkload.command, args: nativeWorkload.args } },
-  };
-  const p = createContainer(
-    { name: 'local-container', keepAlive: 600, workloads },
-    context,
-  ) as LocalContainerPlatform;
-  await p.setup({}, createPointClock());
-  await p.deploy(nativeWorkload.name);
-  const request = { workload: nativeWorkload.name, input: nativeWorkload.input };
-  await timeSeq(50, () => post('/run'));
-  await timeSeq(50, () => p.invoke(request));
-  // alternating blocks, as above
-  const direct: number[] = [];
-  const via: number[] = [];
-  for (let i = 0; i < N; i += BLOCK) {
-    gc();
-    direct.push(...(await timeSeq(BLOCK, () => post('/run'))));
-    gc();
-    via.push(...(await timeSeq(BLOCK, () => p.invoke(request))));
-  }
-  await client.close();
-  server.stop();
-  await p.teardown();
-  console.log(
-    `  direct POST /run to one action server (baseline): mean ${ms(mean(direct))}, median ${ms(median(direct))}`,
-  );
-  console.log(
-    `  warm through local-container:                     mean ${ms(mean(via))}, median ${ms(median(via))}`,
-  );
-  console.log(
-    `  warm-path overhead: mean ${ms(mean(via) - mean(direct))}, median ${ms(median(via) - median(direct))}; target ≤ 1.000 ms`,
-  );
-
-  const cold = createContainer(
-    { name: 'local-container', keepAlive: 0, workloads },
-    context,
-  ) as LocalContainerPlatform;
-  await cold.setup({}, createPointClock());
-  await cold.deploy(nativeWorkload.name);
-  const inits: number[] = [];
-  const coldLatency: number[] = [];
-  for (let i = 0; i < 30; i++) {
-    const t0 = performance.now();
-    const r = await cold.invoke(request);
-    coldLatency.push((performance.now() - t0) / 1000);
-    if (r.platform?.cold && r.platform.initTime !== undefined) inits.push(r.platform.initTime);
-  }
-  await cold.teardown();
-  console.log(
-    `  cold start (process executor, keepAlive 0, ${inits.length}/30 cold): initTime mean ${ms(mean(inits))}, median ${ms(median(inits))}; cold request latency mean ${ms(mean(coldLatency))}, median ${ms(median(coldLatency))}`,
-  );
-}
-
-/** Docker executor cold start, when an engine and the base image are there (else says why not). */
-async function benchDockerColdStart(): Promise<void> {
-  const workloads = {
-    [nativeWorkload.name]: {
-      native: { command: nativeWorkload.command, args: nativeWorkload.args, files: [] },
-    },
-  };
-  const cold = createContainer(
-    { name: 'local-container', executor: 'docker', keepAlive: 0, workloads },
-    context,
-  ) as LocalContainerPlatform;
-  await cold.setup({}, createPointClock());
-  try {
-    await cold.deploy(nativeWorkload.name);
-  } catch (err) {
-    console.log(`  cold start (docker executor): not measured — ${err instanceof Error ? err.message : err}`);
-    await cold.teardown();
-    return;
-  }
-  const inits: number[] = [];
-  for (let i = 0; i < 10; i++) {
-    const r = await cold.invoke({ workload: nativeWorkload.name, input: nativeWorkload.input });
-    if (r.platform?.cold && r.platform.initTime !== undefined) inits.push(r.platform.initTime);
-  }
-  await cold.teardown();
-  console.log(
-    `  cold start (docker executor, keepAlive 0, ${inits.length}/10 cold): initTime mean ${ms(mean(inits))}, median ${ms(median(inits))}`,
-  );
-}
-
-const only = process.env.BENCH_ONLY; // local-wasm | local-container: one half only (shorter runs)
+const only = process.env.BENCH_ONLY; // local-wasm | local-container: one platform only (the container half is platforms-container.bench.ts)
 try {
   if (only !== 'local-container') await benchWasm();
-  if (only !== 'local-wasm') {
-    await benchContainer();
-    await benchDockerColdStart();
-  }
 } finally {
   await runCleanups();
 }

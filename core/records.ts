@@ -53,6 +53,20 @@ export interface RequestRecord {
 
 export type ExecutorCause = 'keep-alive' | 'crash' | 'teardown' | 'evicted' | 'unknown';
 
+/**
+ * A step of an executor's life a platform saw happen (docs/embedded-platforms.md "Executor
+ * spans"): OpenWhisk's container lifecycle — create, start, init, pause, unpause, remove.
+ */
+export type ExecutorEventKind = 'create' | 'start' | 'init' | 'pause' | 'unpause' | 'remove';
+
+export interface ExecutorEvent {
+  kind: ExecutorEventKind;
+  /** When the step began (s). */
+  at: number;
+  /** How long it took (s). */
+  duration: number;
+}
+
 /** One executor's life (docs/engine.md: id, created, ready, destroyed or open, cause). */
 export interface ExecutorSpan {
   id: string;
@@ -63,6 +77,8 @@ export interface ExecutorSpan {
   /** Destroyed (s); null while still alive at the end of observation. */
   destroyedAt: number | null;
   cause?: ExecutorCause;
+  /** Lifecycle steps in the order they began, where the platform observes them (pause/unpause may repeat). */
+  events?: ExecutorEvent[];
 }
 
 /** Platform-side response time (OpenWhisk: duration + waitTime), the thesis's figure. */

@@ -61,6 +61,12 @@ export interface WorkloadDefinition {
   /** The default input (thesis parameters). */
   defaultInput: Record<string, unknown>;
   /**
+   * Base image of its container (workloads/docker/): `action` (compiled servers: the loader and
+   * libraries; the command is bind-mounted) or `python` (the interpreter is in the image, the
+   * script is bind-mounted). Absent: local-container infers it from the native command.
+   */
+  containerBase?: 'action' | 'python';
+  /**
    * Validate and normalise an input object; throws InputError naming the field, rule and
    * value. Size parameters are capped so one request cannot exhaust the host.
    */

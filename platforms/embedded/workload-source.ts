@@ -19,6 +19,8 @@ export interface ResolvedWorkload {
   artifacts: WorkloadArtifacts;
   /** Input for warm-up runs. */
   warmupInput: unknown;
+  /** The registry's container base image kind, when it names one (workloads/types.ts). */
+  containerBase?: 'action' | 'python';
 }
 
 /** JSON Schema of the `workloads` override map, shared by both platform configs. */
@@ -84,7 +86,13 @@ export async function resolveWorkload(
       `unknown workload ${JSON.stringify(name)}: ${err instanceof Error ? err.message : err}`,
     );
   }
-  return { name, artifacts: def.artifacts(buildDir), warmupInput: def.defaultInput ?? {} };
+  const resolved: ResolvedWorkload = {
+    name,
+    artifacts: def.artifacts(buildDir),
+    warmupInput: def.defaultInput ?? {},
+  };
+  if (def.containerBase) resolved.containerBase = def.containerBase;
+  return resolved;
 }
 
 /** A wasm path that exists, or a BuildError naming the workload and the fix. */

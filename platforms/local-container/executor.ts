@@ -1,13 +1,15 @@
 /**
  * One local-container executor: a long-lived action server (workloads/types.ts protocol)
  * serving one request at a time. `ProcessExecutor` runs it as an OS process; the Docker
- * variant (docker-executor.ts) runs the same server in a container. Cold start is what it
+ * variant (docker/executor.ts) runs the same server in a container. Cold start is what it
  * really costs: spawn, wait for the `{"listening":port}` line, `POST /init`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { PlatformError } from '../../core/errors.js';
+import type { ExecutorEventKind } from '../../core/records.js';
+import { epochMs } from '../embedded/http-endpoint.js';
 
 export type RunStatus = 'ok' | 'error' | 'timeout' | 'crash';
 
@@ -18,12 +20,27 @@ export interface RunResult {
   text: string;
 }
 
+/** A lifecycle step (core/records.ts ExecutorEvent) in epoch ms; the platform converts it. */
+export interface ExecutorEventMs {
+  kind: ExecutorEventKind;
+  atMs: number;
+  /** Seconds. */
+  duration: number;
+}
+
 export interface Executor {
   readonly id: string;
+  /** The lifecycle steps so far, in the order they began. */
+  readonly events: readonly ExecutorEventMs[];
   /** Spawn / create, wait until listening, POST /init. @throws PlatformError when that fails. */
   start(timeoutS: number): Promise<void>;
   /** POST /run {"value": input}; never throws. A crash or timeout leaves the executor unusable. */
   run(inputJson: string, timeoutS: number): Promise<RunResult>;
+  /**
+   * The pool made it idle: it is removed `removalInS` seconds from now unless it gets a request
+   * (a container is paused after its pause grace, if that comes first).
+   */
+  idle(removalInS: number): void;
   /** Stop it and release everything it holds; safe to call twice. */
   destroy(): Promise<void>;
   /** Called once when the executor dies on its own (process exit / container stop). */
@@ -103,11 +120,33 @@ export abstract class ServerExecutor implements Executor {
   protected client: Pool | undefined;
   protected deathListener: ((reason: string) => void) | undefined;
   protected destroying = false;
+  private destroyed: Promise<void> | undefined;
+  readonly events: ExecutorEventMs[] = [];
 
   constructor(readonly id: string) {}
 
   abstract start(timeoutS: number): Promise<void>;
-  abstract destroy(): Promise<void>;
+  /** Stop it and release what it holds (called once). */
+  protected abstract doDestroy(): Promise<void>;
+
+  /** Safe to call twice: both calls resolve once it is gone. */
+  destroy(): Promise<void> {
+    this.destroying = true;
+    this.destroyed ??= this.doDestroy();
+    return this.destroyed;
+  }
+
+  idle(_removalInS: number): void {}
+
+  /** Run one lifecycle step and record when it began and how long it took (also when it fails). */
+  protected async step<T>(kind: ExecutorEventKind, fn: () => Promise<T>): Promise<T> {
+    const atMs = epochMs();
+    try {
+      return await fn();
+    } finally {
+      this.events.push({ kind, atMs, duration: (epochMs() - atMs) / 1000 });
+    }
+  }
 
   run(inputJson: string, timeoutS: number): Promise<RunResult> {
     if (!this.client) return Promise.resolve({ status: 'crash', text: 'executor not started' });
@@ -151,13 +190,14 @@ export class ProcessExecutor extends ServerExecutor {
       if (!this.destroying)
         this.deathListener?.(`process exited (${signal ?? `code ${code}`})${this.describeStderr()}`);
     });
-    const port = await this.waitListening(child, timeoutS);
-    this.client = new Pool(`http://127.0.0.1:${port}`, {
+    const port = await this.step('start', () => this.waitListening(child, timeoutS));
+    const client = new Pool(`http://127.0.0.1:${port}`, {
       connections: 1,
       pipelining: 1,
       keepAliveTimeout: 600_000,
     });
-    await postInit(this.client, timeoutS, this.id);
+    this.client = client;
+    await this.step('init', () => postInit(client, timeoutS, this.id));
   }
 
   private waitListening(child: ChildProcess, timeoutS: number): Promise<number> {
@@ -191,11 +231,12 @@ export class ProcessExecutor extends ServerExecutor {
     });
   }
 
-  async destroy(): Promise<void> {
-    this.destroying = true;
+  protected async doDestroy(): Promise<void> {
     const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await this.exited;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await this.step('remove', async () => this.exited);
+    } else await this.exited;
     await this.client?.destroy();
     this.client = undefined;
   }

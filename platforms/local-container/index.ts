@@ -1,17 +1,19 @@
 /**
  * local-container: OpenWhisk's execution model in miniature (pool.ts): scale-per-request,
  * one request per executor, routing among idle executors, exact per-executor keep-alive.
- * Executors are OS processes (default) or Docker containers running the workload's action
- * server. The pool is reached over its own HTTP endpoint on 127.0.0.1 (`POST /<workload>`),
- * which answers with the workload's JSON and the activation record in the
- * x-faasmark-activation header; invoke() goes through that endpoint.
+ * Executors are Docker containers run as OpenWhisk's invoker runs them (docker/), or OS
+ * processes; `executor: auto` picks docker when an engine answers (executor-choice.ts). The
+ * pool is reached over its own HTTP endpoint on 127.0.0.1 (`POST /<workload>`), which answers
+ * with the workload's JSON and the activation record in the x-faasmark-activation header;
+ * invoke() goes through that endpoint. docs/embedded-platforms.md.
  */
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, release, type } from 'node:os';
+import { basename } from 'node:path';
 import type { Pool } from 'undici';
 import { createRng } from '../../analysis/random.js';
-import { BuildError, PlatformError } from '../../core/errors.js';
+import { BuildError, ConfigError, PlatformError } from '../../core/errors.js';
 import { onShutdown } from '../../core/lifecycle.js';
 import type {
   InvokeRequest,
@@ -19,6 +21,7 @@ import type {
   Platform,
   PlatformCapabilities,
   PlatformDescription,
+  PlatformHealth,
   PointClock,
   SetupOptions,
 } from '../../core/platform.js';
@@ -36,12 +39,20 @@ import {
 } from '../embedded/http-endpoint.js';
 import { createLoopbackClient, invokeOverHttp } from '../embedded/http-invoke.js';
 import { applyEndpointOptions, endpointDetails } from '../embedded/local-config.js';
-import { resolveWorkload } from '../embedded/workload-source.js';
+import { type ResolvedWorkload, resolveWorkload } from '../embedded/workload-source.js';
 import type { PlatformContext } from '../registry.js';
 import { type LocalContainerConfig, parseConfig } from './config.js';
-import { checkDocker, DockerExecutor } from './docker-executor.js';
+import { DockerExecutor } from './docker/executor.js';
+import type { BaseKind, DockerRuntime } from './docker/runtime.js';
 import { type Executor, ProcessExecutor } from './executor.js';
+import { chooseExecutor, type ExecutorChoice } from './executor-choice.js';
 import { ContainerPool, type PoolCounters } from './pool.js';
+
+/** How a workload's action server runs in a container: its base image kind and what is mounted. */
+interface ContainerPlan {
+  kind: BaseKind;
+  mounts: string[];
+}
 
 export class LocalContainerPlatform extends PlatformBase {
   readonly name = 'local-container';
@@ -62,14 +73,24 @@ export class LocalContainerPlatform extends PlatformBase {
   private readonly pools = new Map<string, ContainerPool>();
   /** Pools of earlier points (torn down), kept for their spans and counters. */
   private readonly retired: ContainerPool[] = [];
-  private dockerVersion: string | undefined;
   private generation = 0;
 
   constructor(
     readonly config: LocalContainerConfig,
     private readonly context: PlatformContext,
+    /** The executor in use (decided once, at create). */
+    readonly choice: ExecutorChoice = {
+      kind: 'process',
+      requested: config.executor,
+      reason: 'executor: process',
+    },
   ) {
     super();
+  }
+
+  /** The Docker side, when the executors are containers. */
+  get docker(): DockerRuntime | undefined {
+    return this.choice.kind === 'docker' ? this.choice.runtime : undefined;
   }
 
   /** The endpoint (after setup): POST `${url}/<workload>`. */
@@ -92,10 +113,29 @@ export class LocalContainerPlatform extends PlatformBase {
     }
     if (this.server) return;
     this.unregister = onShutdown('local-container', () => this.teardown());
-    const { server, port } = await listenLoopback((req, res) => this.handle(req, res), this.config.port);
+    const { server, port } = await this.listen();
     this.server = server;
     this.port = port;
     this.client = createLoopbackClient(port);
+  }
+
+  /** The endpoint on 127.0.0.1; a configured port in use is bad input (exit 2), not a platform failure. */
+  private async listen(): Promise<{ server: Server; port: number }> {
+    try {
+      return await listenLoopback((req, res) => this.handle(req, res), this.config.port);
+    } catch (err) {
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      if (code !== 'EADDRINUSE') throw err;
+      this.unregister?.();
+      this.unregister = undefined;
+      throw new ConfigError(
+        `local-container.port ${this.config.port} is in use on 127.0.0.1 (EADDRINUSE)`,
+        [],
+        {
+          hint: 'pick a free port, or port: 0 (any free port)',
+        },
+      );
+    }
   }
 
   protected async doDeploy(workload: string): Promise<void> {
@@ -107,9 +147,9 @@ export class LocalContainerPlatform extends PlatformBase {
         hint: 'build the workloads: npm run build:workloads',
       });
     }
-    if (this.config.executor === 'docker' && this.dockerVersion === undefined) {
-      this.dockerVersion = await checkDocker(this.config.docker, this.config.image);
-    }
+    const plan = containerPlan(resolved, native);
+    // the image checked (never pulled), the mounts and flags tried on a probe container: before any request
+    await this.docker?.prepare(plan.kind, native.command, native.args, plan.mounts, workload);
     const prefix = `${workload}-${++this.generation}-`;
     const pool = new ContainerPool(
       {
@@ -121,21 +161,22 @@ export class LocalContainerPlatform extends PlatformBase {
         requestTimeout: this.config.requestTimeout,
         startTimeout: this.config.startTimeout,
       },
-      (id) => this.makeExecutor(id, native),
+      (id) => this.makeExecutor(id, native, plan),
       createRng(this.config.seed),
       prefix,
     );
     this.pools.set(workload, pool);
   }
 
-  private makeExecutor(id: string, native: NativeArtifact): Executor {
-    if (this.config.executor === 'docker') {
+  private makeExecutor(id: string, native: NativeArtifact, plan: ContainerPlan): Executor {
+    const runtime = this.docker;
+    if (runtime) {
       return new DockerExecutor(id, {
-        docker: this.config.docker,
-        image: this.config.image,
+        runtime,
+        kind: plan.kind,
         command: native.command,
         args: native.args,
-        files: native.files,
+        mounts: plan.mounts,
       });
     }
     return new ProcessExecutor(id, { command: native.command, args: native.args });
@@ -185,6 +226,13 @@ export class LocalContainerPlatform extends PlatformBase {
       };
       if (s.readyMs !== undefined) span.readyAt = clock.fromEpochMs(s.readyMs);
       if (s.cause !== undefined) span.cause = s.cause;
+      if (s.events.length > 0) {
+        span.events = s.events.map((e) => ({
+          kind: e.kind,
+          at: clock.fromEpochMs(e.atMs),
+          duration: e.duration,
+        }));
+      }
       return span;
     });
   }
@@ -208,7 +256,13 @@ export class LocalContainerPlatform extends PlatformBase {
     await this.pools.get(workload)?.evictIdle();
   }
 
+  /** Unhealthy once the Docker engine failed mid-point (the reason names the call and the error). */
+  override health(): PlatformHealth {
+    return this.docker?.health() ?? { ok: true };
+  }
+
   async describe(): Promise<PlatformDescription> {
+    const runtime = this.docker;
     const description: PlatformDescription = {
       name: this.name,
       executor: this.executor,
@@ -218,21 +272,23 @@ export class LocalContainerPlatform extends PlatformBase {
         maxConcurrency: this.config.maxConcurrency ?? null,
         cores: availableParallelism(),
       },
-      version:
-        this.config.executor === 'docker'
-          ? (this.dockerVersion ?? 'docker (not checked yet)')
-          : `os processes, node ${process.version}`,
+      version: runtime
+        ? `docker ${runtime.facts.version} (Engine API ${runtime.facts.api})`
+        : `os processes (${type()} ${release()}, node ${process.version})`,
+      engine: runtime ? await dockerEngine(runtime) : { name: 'process', version: `${type()} ${release()}` },
       details: {
-        executor: this.config.executor,
+        executor: this.choice.kind,
+        executorRequested: this.choice.requested,
+        executorChoice: this.choice.reason,
         keepAlive: this.config.keepAlive,
+        ...(runtime ? { pauseGrace: runtime.settings.pauseGrace } : {}),
         routing: this.config.routing,
         seed: this.config.seed,
         ...endpointDetails(this.config),
         counters: this.stats(),
       },
     };
-    if (this.config.executor === 'docker')
-      (description.details as Record<string, unknown>).image = this.config.image;
+    if (runtime && runtime.warnings.length > 0) description.warnings = [...runtime.warnings];
     return description;
   }
 
@@ -249,11 +305,46 @@ export class LocalContainerPlatform extends PlatformBase {
     this.client = undefined;
     if (server) await closeServer(server);
     await client?.destroy();
+    await this.docker?.close();
     this.unregister?.();
     this.unregister = undefined;
   }
 }
 
-export function create(config: Record<string, unknown>, context: PlatformContext): Platform {
-  return new LocalContainerPlatform(parseConfig(config), context);
+/** The python base has the interpreter; a compiled server (or node) is mounted with its files. */
+function containerPlan(resolved: ResolvedWorkload, native: NativeArtifact): ContainerPlan {
+  const kind =
+    resolved.containerBase ?? (/^python3(\.\d+)?$/.test(basename(native.command)) ? 'python' : 'action');
+  return { kind, mounts: kind === 'python' ? [...native.files] : [native.command, ...native.files] };
+}
+
+/** describe().engine for Docker: what the engine said, the images used, the limits read back. */
+async function dockerEngine(runtime: DockerRuntime): Promise<NonNullable<PlatformDescription['engine']>> {
+  const settings = runtime.describeSettings();
+  const images: Record<string, unknown> = {};
+  const containers: Record<string, unknown> = {};
+  for (const { kind, prepared } of await runtime.preparedKinds()) {
+    images[kind] = prepared.image;
+    containers[kind] = prepared.applied;
+  }
+  // before a deploy nothing was read back yet: absent, not empty
+  if (Object.keys(images).length > 0) Object.assign(settings, { images, containers });
+  return { name: 'docker', version: runtime.facts.version, settings };
+}
+
+/**
+ * Create the platform: the config checked, the executor chosen (a Docker engine connected and
+ * leftovers swept when it is docker), the choice logged.
+ * @throws ConfigError / MissingToolError (exit 2) for bad config or `executor: docker` without an engine
+ */
+export async function create(config: Record<string, unknown>, context: PlatformContext): Promise<Platform> {
+  const parsed = parseConfig(config);
+  const choice = await chooseExecutor(parsed);
+  context.log(`local-container: ${choice.reason}`);
+  if (choice.kind === 'docker' && choice.runtime.swept.length > 0) {
+    context.log(
+      `local-container: removed ${choice.runtime.swept.length} leftover container(s) of faasmark processes that are gone`,
+    );
+  }
+  return new LocalContainerPlatform(parsed, context, choice);
 }

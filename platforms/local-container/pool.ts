@@ -10,14 +10,14 @@
  * - at most `maxConcurrency` executors; beyond it a request is rejected (429) or waits in a
  *   bounded FIFO for the next executor that frees up.
  * Records: one activation per request (start, end, waitTime, initTime on cold, cold flag,
- * executor id) and one span per executor (created, ready, destroyed, cause).
+ * executor id) and one span per executor (created, ready, destroyed, cause, lifecycle events).
  */
 import type { Rng } from '../../analysis/random.js';
 import type { RoutingPolicy } from '../../core/platform.js';
 import type { ExecutorCause } from '../../core/records.js';
 import type { ActivationHeader } from '../embedded/http-endpoint.js';
 import { epochMs } from '../embedded/http-endpoint.js';
-import type { Executor } from './executor.js';
+import type { Executor, ExecutorEventMs } from './executor.js';
 
 export interface PoolSettings {
   keepAlive: number;
@@ -36,6 +36,8 @@ export interface SpanMs {
   readyMs?: number;
   destroyedMs: number | null;
   cause?: ExecutorCause;
+  /** The executor's lifecycle steps (create, start, init, pause, unpause, remove). */
+  events: readonly ExecutorEventMs[];
 }
 
 export interface Activation {
@@ -109,7 +111,7 @@ export class ContainerPool {
 
   /** Spans of every executor so far (open ones have destroyedMs null). */
   executorSpans(): SpanMs[] {
-    return this.spans.map((s) => ({ ...s }));
+    return this.spans.map((s) => ({ ...s, events: [...s.events] }));
   }
 
   /** Serve one request (the input as JSON text); never throws. */
@@ -252,9 +254,10 @@ export class ContainerPool {
   private createEntry(createdMs: number): Entry {
     const seq = ++this.seq;
     const id = `${this.idPrefix}e${seq}`;
-    const span: SpanMs = { id, createdMs, destroyedMs: null };
+    const ex = this.factory(id);
+    const span: SpanMs = { id, createdMs, destroyedMs: null, events: ex.events };
     const entry: Entry = {
-      ex: this.factory(id),
+      ex,
       seq,
       state: 'starting',
       lastEndMs: createdMs,
@@ -292,6 +295,7 @@ export class ContainerPool {
       return;
     }
     entry.state = 'idle';
+    entry.ex.idle(this.settings.keepAlive);
     const keepAliveMs = this.settings.keepAlive * 1000;
     entry.timer = setTimeout(() => {
       if (entry.state !== 'idle') return;

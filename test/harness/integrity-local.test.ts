@@ -51,7 +51,8 @@ describe('books balance when executors are killed (local-container)', () => {
         workloads: ['aes'],
         modelInputs: { runs: 2, spacing: '50ms' },
         thresholds: { maxRateShortfall: 0.5, errorBudget: 1 },
-        platforms: [{ name: 'local-container', routing: 'random' }],
+        // OS-process executors: the test kills its own child processes
+        platforms: [{ name: 'local-container', executor: 'process', routing: 'random' }],
       },
       { file: 'kill.yaml' },
     );

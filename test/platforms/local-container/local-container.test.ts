@@ -1,19 +1,18 @@
 /**
  * local-container: cold/warm records, exact keep-alive, routing (a deterministic
  * MRU scenario with a known answer), limits, crash/hang recovery, ownership of every child
- * process. Executors are real OS processes running test/fixtures/action-server.mjs.
+ * process. Executors are real OS processes running test/fixtures/action-server.mjs (the
+ * Docker executor has its own tests: docker.test.ts).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
-import { execa } from 'execa';
 import { createPointClock } from '../../../core/clock.js';
-import { ConfigError, PlatformError } from '../../../core/errors.js';
+import { ConfigError } from '../../../core/errors.js';
 import { runCleanups } from '../../../core/lifecycle.js';
 import { compile } from '../../../core/validate.js';
-import { configSchema, DEFAULT_IMAGE } from '../../../platforms/local-container/config.js';
-import { CONTAINER_LABEL } from '../../../platforms/local-container/docker-executor.js';
+import { configSchema, parseConfig } from '../../../platforms/local-container/config.js';
 import { create, type LocalContainerPlatform } from '../../../platforms/local-container/index.js';
 import { assertAesRoundTrip, at, context, fixtureWorkload, pidsWith } from './helpers.js';
 
@@ -21,15 +20,16 @@ after(async () => {
   await runCleanups();
 });
 
-function platform(
+/** A pool of OS-process executors running the fixture server tagged `tag`. */
+async function platform(
   tag: string,
   extra: Record<string, unknown> = {},
   args: string[] = [],
-): LocalContainerPlatform {
-  return create(
-    { name: 'local-container', workloads: { fx: fixtureWorkload(tag, args) }, ...extra },
+): Promise<LocalContainerPlatform> {
+  return (await create(
+    { name: 'local-container', executor: 'process', workloads: { fx: fixtureWorkload(tag, args) }, ...extra },
     context,
-  ) as LocalContainerPlatform;
+  )) as LocalContainerPlatform;
 }
 
 describe('local-container config', () => {
@@ -37,7 +37,20 @@ describe('local-container config', () => {
     ['negative keep-alive', { keepAlive: -1 }, /local-container\.keepAlive must be >= 0, got -1/],
     ['unknown routing', { routing: 'lru' }, /routing must be one of mru, newest, random/],
     ['zero max concurrency', { maxConcurrency: 0 }, /maxConcurrency must be >= 1, got 0/],
-    ['bad executor', { executor: 'vm' }, /executor must be one of process, docker/],
+    ['bad executor', { executor: 'vm' }, /executor must be one of auto, process, docker/],
+    ['bad memory', { docker: { memory: 2 } }, /docker\.memory must be >= 6, got 2/],
+    [
+      'user memory below memory',
+      { docker: { memory: 512, userMemory: 256 } },
+      /docker\.userMemory must be >= docker\.memory \(512\), got 256/,
+    ],
+    ['negative pause grace', { docker: { pauseGrace: -1 } }, /docker\.pauseGrace must be >= 0, got -1/],
+    [
+      'bad address',
+      { docker: { address: 'host' } },
+      /docker\.address must be one of auto, bridge, published/,
+    ],
+    ['old image key', { image: 'x' }, /unknown key "image"/],
     [
       'unknown key',
       { keepalive: 3 },
@@ -57,15 +70,12 @@ describe('local-container config', () => {
     ],
   ];
   for (const [name, cfg, re] of bad) {
-    test(`rejects ${name}`, () => {
-      assert.throws(
-        () => create({ name: 'local-container', ...cfg }, context),
-        (err: unknown) => {
-          assert.ok(err instanceof ConfigError);
-          assert.match(err.message, re);
-          return true;
-        },
-      );
+    test(`rejects ${name}`, async () => {
+      await assert.rejects(create({ name: 'local-container', ...cfg }, context), (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, re);
+        return true;
+      });
     });
   }
   test("configSchema compiles with the suite loader's ajv and agrees with the normaliser", () => {
@@ -78,10 +88,17 @@ describe('local-container config', () => {
       maxConcurrency: 4,
       overflow: 'queue',
       executor: 'docker',
+      docker: {
+        memory: 128,
+        userMemory: 1024,
+        pauseGrace: 0.05,
+        address: 'published',
+        images: { python: 'p:1' },
+      },
       workloads: { w: { native: { command: '/bin/x', args: ['a'] } } },
     };
     assert.equal(validate(good), true, JSON.stringify(validate.errors));
-    assert.doesNotThrow(() => create(good, context));
+    assert.doesNotThrow(() => parseConfig(good));
     for (const bad of [
       { keepAlive: -1 },
       { routing: 'lru' },
@@ -90,7 +107,7 @@ describe('local-container config', () => {
       { workloads: { w: { native: {} } } },
     ]) {
       assert.equal(validate({ name: 'local-container', ...bad }), false, JSON.stringify(bad));
-      assert.throws(() => create({ name: 'local-container', ...bad }, context), ConfigError);
+      assert.throws(() => parseConfig({ name: 'local-container', ...bad }), ConfigError);
     }
   });
 
@@ -99,7 +116,6 @@ describe('local-container config', () => {
       'bodyLimitBytes',
       'docker',
       'executor',
-      'image',
       'keepAlive',
       'maxConcurrency',
       'name',
@@ -113,12 +129,25 @@ describe('local-container config', () => {
       'workloads',
     ]);
   });
+
+  test('defaults: executor auto, OpenWhisk keep-alive (610 s), 256 MB actions in a 2048 MB invoker, 10 s pause grace', () => {
+    const c = parseConfig({ name: 'local-container' });
+    assert.equal(c.executor, 'auto');
+    assert.equal(c.keepAlive, 610);
+    assert.deepEqual(c.docker, {
+      images: { action: 'faasmark/action-base:bookworm', python: 'faasmark/python-base:3.11' },
+      memory: 256,
+      userMemory: 2048,
+      pauseGrace: 10,
+      address: 'auto',
+    });
+  });
 });
 
 describe('local-container pool', () => {
   test('first request cold-starts an executor, the next is warm on the same one; records are consistent', async () => {
     const tag = randomUUID();
-    const p = platform(tag, { keepAlive: 30 });
+    const p = await platform(tag, { keepAlive: 30 });
     const clock = createPointClock();
     await p.setup({}, clock);
     await p.deploy('fx');
@@ -155,7 +184,7 @@ describe('local-container pool', () => {
   test('an executor idle for keepAlive after its last request ends is destroyed (cause keep-alive)', async () => {
     const tag = randomUUID();
     const keepAlive = 0.3;
-    const p = platform(tag, { keepAlive });
+    const p = await platform(tag, { keepAlive });
     await p.setup({}, createPointClock());
     await p.deploy('fx');
     const r = await p.invoke({ workload: 'fx', input: {} });
@@ -182,7 +211,7 @@ describe('local-container pool', () => {
    */
   async function scenario(routing: 'mru' | 'newest' | 'random') {
     const tag = randomUUID();
-    const p = platform(tag, { keepAlive: 1, routing, seed: 7 });
+    const p = await platform(tag, { keepAlive: 1, routing, seed: 7 });
     await p.setup({}, createPointClock());
     await p.deploy('fx');
     const [first, second] = await Promise.all([
@@ -230,7 +259,7 @@ describe('local-container pool', () => {
   });
 
   test('maxConcurrency with overflow reject answers 429 and records the rejection', async () => {
-    const p = platform(randomUUID(), { maxConcurrency: 1 });
+    const p = await platform(randomUUID(), { maxConcurrency: 1 });
     await p.setup({}, createPointClock());
     await p.deploy('fx');
     const slow = p.invoke({ workload: 'fx', input: { sleepMs: 400 } });
@@ -244,7 +273,7 @@ describe('local-container pool', () => {
   });
 
   test('maxConcurrency with overflow queue serves queued requests on the freed executor', async () => {
-    const p = platform(randomUUID(), { maxConcurrency: 1, overflow: 'queue', queueLimit: 1 });
+    const p = await platform(randomUUID(), { maxConcurrency: 1, overflow: 'queue', queueLimit: 1 });
     await p.setup({}, createPointClock());
     await p.deploy('fx');
     const results = await Promise.all([
@@ -265,7 +294,7 @@ describe('local-container pool', () => {
 
   test('a queued request gets a new executor when the busy one crashes (maxConcurrency 1)', async () => {
     const tag = randomUUID();
-    const p = platform(tag, { maxConcurrency: 1, overflow: 'queue' });
+    const p = await platform(tag, { maxConcurrency: 1, overflow: 'queue' });
     await p.setup({}, createPointClock());
     await p.deploy('fx');
     const crashing = p.invoke({ workload: 'fx', input: { sleepMs: 100, crash: true } });
@@ -280,7 +309,7 @@ describe('local-container pool', () => {
 
   test('a crashing executor gives an error record, is replaced, and the run continues', async () => {
     const tag = randomUUID();
-    const p = platform(tag);
+    const p = await platform(tag);
     await p.setup({}, createPointClock());
     await p.deploy('fx');
     await p.invoke({ workload: 'fx', input: {} });
@@ -300,7 +329,7 @@ describe('local-container pool', () => {
 
   test('a hanging executor times out, is killed and replaced', async () => {
     const tag = randomUUID();
-    const p = platform(tag, { requestTimeout: 0.3 });
+    const p = await platform(tag, { requestTimeout: 0.3 });
     await p.setup({}, createPointClock());
     await p.deploy('fx');
     const hung = await p.invoke({ workload: 'fx', input: { hang: true } });
@@ -315,7 +344,7 @@ describe('local-container pool', () => {
 
   test('a failing cold start gives an error record and is counted', async () => {
     const tag = randomUUID();
-    const p = platform(tag, {}, ['--crash-on-init']);
+    const p = await platform(tag, {}, ['--crash-on-init']);
     await p.setup({}, createPointClock());
     await p.deploy('fx');
     const r = await p.invoke({ workload: 'fx', input: {} });
@@ -327,7 +356,7 @@ describe('local-container pool', () => {
   });
 
   test('the endpoint caps request bodies (413) and rejects non-JSON (400)', async () => {
-    const p = platform(randomUUID(), { bodyLimitBytes: 64 });
+    const p = await platform(randomUUID(), { bodyLimitBytes: 64 });
     await p.setup({}, createPointClock());
     await p.deploy('fx');
     const big = await fetch(`${p.url}/fx`, {
@@ -344,7 +373,7 @@ describe('local-container pool', () => {
 
   test('SIGINT-style cleanup (runCleanups) stops executors of a platform never torn down', async () => {
     const tag = randomUUID();
-    const p = platform(tag);
+    const p = await platform(tag);
     await p.setup({}, createPointClock());
     await p.deploy('fx');
     await Promise.all([0, 1, 2].map(() => p.invoke({ workload: 'fx', input: { sleepMs: 50 } })));
@@ -354,7 +383,10 @@ describe('local-container pool', () => {
   });
 
   test('a workload without an action server is a BuildError naming the fix', async () => {
-    const p = create({ name: 'local-container', workloads: { w: { wasm: 'x.wasm' } } }, context);
+    const p = await create(
+      { name: 'local-container', executor: 'process', workloads: { w: { wasm: 'x.wasm' } } },
+      context,
+    );
     await p.setup({}, createPointClock());
     await assert.rejects(p.deploy('w'), /has no action server/);
     await p.teardown();
@@ -364,72 +396,7 @@ describe('local-container pool', () => {
   test('serves the real aes workload', {
     skip: aesBuilt ? false : 'aes not built (npm run build:workloads)',
   }, async () => {
-    const p = create({ name: 'local-container' }, context);
+    const p = await create({ name: 'local-container', executor: 'process' }, context);
     await assertAesRoundTrip(p);
-  });
-});
-
-describe('local-container docker executor', () => {
-  /** Engine reachable and base image built? (DOCKER_HOST is honoured.) */
-  async function dockerState(): Promise<'ready' | 'no-engine' | 'no-image'> {
-    const version = await execa('docker', ['version', '--format', '{{.Server.Version}}'], { reject: false });
-    if (version.exitCode !== 0) return 'no-engine';
-    const image = await execa('docker', ['image', 'inspect', DEFAULT_IMAGE], { reject: false });
-    return image.exitCode === 0 ? 'ready' : 'no-image';
-  }
-  const faasmarkContainers = async () =>
-    String(
-      (await execa('docker', ['ps', '-aq', '--filter', `label=${CONTAINER_LABEL}`], { reject: false }))
-        .stdout,
-    )
-      .split('\n')
-      .filter(Boolean).length;
-
-  test('without a reachable engine, deploy fails with a PlatformError naming the fix', async (t) => {
-    if ((await dockerState()) !== 'no-engine') {
-      t.skip('a Docker engine is reachable here: the container tests below cover docker mode');
-      return;
-    }
-    const p = platform(randomUUID(), { executor: 'docker' });
-    await p.setup({}, createPointClock());
-    try {
-      await assert.rejects(p.deploy('fx'), (err: unknown) => {
-        assert.ok(err instanceof PlatformError || (err as { code?: string }).code === 'FM_MISSING_TOOL');
-        assert.match(String((err as { hint?: string }).hint), /apt-get install -y docker.io/);
-        return true;
-      });
-    } finally {
-      await p.teardown();
-    }
-  });
-
-  test('containers: cold start, warm reuse, crash replaced, nothing left after teardown', async (t) => {
-    const state = await dockerState();
-    if (state !== 'ready') {
-      t.skip(
-        state === 'no-engine'
-          ? 'no Docker engine reachable (see docs/embedded-platforms.md to start one)'
-          : `base image ${DEFAULT_IMAGE} missing (scripts/build-docker-base-image.sh)`,
-      );
-      return;
-    }
-    const before = await faasmarkContainers();
-    const p = platform(randomUUID(), { executor: 'docker', keepAlive: 30 });
-    await p.setup({}, createPointClock());
-    await p.deploy('fx');
-    const a = await p.invoke({ workload: 'fx', input: { n: 1 } });
-    assert.equal(a.status, 'ok', a.errorMessage);
-    assert.equal(a.platform?.cold, true);
-    const b = await p.invoke({ workload: 'fx', input: { n: 2 } });
-    assert.equal(b.platform?.cold, false);
-    assert.equal(b.platform?.executorId, a.platform?.executorId);
-    const crash = await p.invoke({ workload: 'fx', input: { crash: true } });
-    assert.equal(crash.status, 'error');
-    const c = await p.invoke({ workload: 'fx', input: {} });
-    assert.equal(c.status, 'ok');
-    assert.equal(c.platform?.cold, true, 'replaced by a new container');
-    assert.equal(await faasmarkContainers(), before + 1, 'crashed container removed, one live');
-    await p.teardown();
-    assert.equal(await faasmarkContainers(), before, 'no orphan containers');
   });
 });

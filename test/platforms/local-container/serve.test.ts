@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { UsageError } from '../../../core/errors.js';
 import { parseServeFlags } from '../../../harness/cli/commands/serve/index.js';
 import { runCli } from '../../helpers/cli.js';
@@ -81,7 +80,7 @@ describe('faasmark serve flags', () => {
       'bad executor',
       'local-container',
       { workload: 'aes', executor: 'vm' },
-      /--executor must be one of process, docker/,
+      /--executor must be one of auto, process, docker/,
     ],
   ];
   for (const [name, platform, flags, re] of bad) {
@@ -92,17 +91,22 @@ describe('faasmark serve flags', () => {
       );
     });
   }
-  test('--executor docker without a reachable engine exits 1 naming the fix', async (t) => {
-    const engine = await execa('docker', ['version', '--format', '{{.Server.Version}}'], { reject: false });
-    if (engine.exitCode === 0) {
-      t.skip('a Docker engine is reachable here (serve would run until interrupted)');
-      return;
+  test('--executor docker without a reachable engine exits 2 naming the fix, before anything starts', async () => {
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${join(tmpdir(), `fm-no-engine-${randomUUID()}.sock`)}`;
+    try {
+      const r = await runCli(['serve', 'local-container', '--workload', 'aes', '--executor', 'docker']);
+      assert.equal(r.code, 2);
+      assert.match(
+        r.stderr,
+        /error\[FM_MISSING_TOOL\]: required tool not found: a Docker engine \(nothing answers on unix:\/\//,
+      );
+      assert.match(r.stderr, /hint: .*bash scripts\/setup-docker\.sh/);
+      assert.equal(r.stdout, '', 'no URL printed');
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
     }
-    const r = await runCli(['serve', 'local-container', '--workload', 'aes', '--executor', 'docker']);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /error\[FM_(PLATFORM|MISSING_TOOL)\]/);
-    assert.match(r.stderr, /apt-get install -y docker.io/);
-    assert.equal(r.stdout, '', 'no URL printed');
   });
 
   test('bad input exits 2 before starting anything', async () => {
@@ -139,7 +143,11 @@ describe('faasmark serve (spawned)', () => {
     const config = join(dir, 'platform.json');
     writeFileSync(
       config,
-      JSON.stringify({ name: 'local-container', workloads: { fx: fixtureWorkload(tag) } }),
+      JSON.stringify({
+        name: 'local-container',
+        executor: 'process',
+        workloads: { fx: fixtureWorkload(tag) },
+      }),
     );
     const { child, url, exited } = await spawnServe([
       'local-container',

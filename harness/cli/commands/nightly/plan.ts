@@ -182,7 +182,7 @@ export function clusterJob(inputs: PlanInputs, p: typeof NIGHTLY_PINS = NIGHTLY_
     id: 'action-images',
     title: `Build the action images the suite names (${Object.values(inputs.actionImages).join(', ') || 'none'})`,
     commands: [
-      'bash scripts/build-docker-base-image.sh > /dev/null',
+      'bash scripts/build-docker-images.sh > /dev/null',
       ...Object.entries(inputs.actionImages).map(
         ([w, image]) => `bash workloads/docker/build-image.sh ${sq(w)} ${sq(image)}`,
       ),

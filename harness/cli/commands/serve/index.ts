@@ -67,7 +67,7 @@ export function parseServeFlags(
   if (flags.keepAlive !== undefined) config.keepAlive = parseDuration('--keep-alive', flags.keepAlive);
   if (flags.routing !== undefined) config.routing = parseChoice('--routing', flags.routing, ROUTING_POLICIES);
   if (flags.executor !== undefined)
-    config.executor = parseChoice('--executor', flags.executor, ['process', 'docker']);
+    config.executor = parseChoice('--executor', flags.executor, ['auto', 'process', 'docker']);
   if (flags.maxConcurrency !== undefined) {
     config.maxConcurrency = parseNumber('--max-concurrency', flags.maxConcurrency, { integer: true, min: 1 });
   }
@@ -97,7 +97,10 @@ export default function register(program: Command): void {
       'local-container: idle time before an executor is destroyed (e.g. 10, 10s, 5m)',
     )
     .option('--routing <policy>', `local-container: ${ROUTING_POLICIES.join(', ')} (default mru)`)
-    .option('--executor <kind>', 'local-container: process or docker (default process)')
+    .option(
+      '--executor <kind>',
+      'local-container: docker, process, or auto (default: docker when a Docker engine answers, else process)',
+    )
     .option('--max-concurrency <n>', 'max executors (local-container) / requests in flight (local-wasm)')
     .option('--overflow <mode>', 'beyond --max-concurrency: reject (429) or queue (default reject)')
     .option('--workers <n>', 'local-wasm: worker threads (default: number of cores)')
