@@ -9,6 +9,7 @@
  * return, or throw a FaasmarkError that main maps (../exit.ts).
  */
 import type { Command } from 'commander';
+import advise from './advise/index.js';
 import build from './build/index.js';
 import compare from './compare/index.js';
 import gate from './gate/index.js';
@@ -36,7 +37,8 @@ export const COMMANDS: RegisterCommand[] = [
   reproduce,
   gate,
   nightly,
-  // models
+  // the answer, and the models
+  advise,
   predict,
   simulate,
   recommend,
