@@ -128,6 +128,10 @@ fn read_request(reader: &mut BufReader<TcpStream>, writer: &mut TcpStream) -> st
 }
 
 fn respond(stream: &mut TcpStream, status: u16, body: &str, keep_alive: bool) -> std::io::Result<()> {
+    respond_with(stream, status, body, keep_alive, "")
+}
+
+fn respond_with(stream: &mut TcpStream, status: u16, body: &str, keep_alive: bool, extra: &str) -> std::io::Result<()> {
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
@@ -139,11 +143,12 @@ fn respond(stream: &mut TcpStream, status: u16, body: &str, keep_alive: bool) ->
         _ => "Bad Gateway",
     };
     let head = format!(
-        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: {}\r\n\r\n",
+        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: {}\r\n{}\r\n",
         status,
         reason,
         body.len(),
-        if keep_alive { "keep-alive" } else { "close" }
+        if keep_alive { "keep-alive" } else { "close" },
+        extra
     );
     let mut buf = head.into_bytes();
     buf.extend_from_slice(body.as_bytes());
@@ -163,15 +168,19 @@ fn serve_connection(stream: TcpStream, handler: Handler, lock: &Mutex<()>) -> st
             }
             ReadOutcome::Request(r) => r,
         };
+        let mut extra = String::new();
         let (status, body) = match (req.method.as_str(), req.path.as_str()) {
             ("POST", "/init") => (200, "{\"ok\":true}".to_string()),
             ("POST", "/run") => {
                 let guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+                let t0 = crate::monotonic_ns();
                 let result = match std::str::from_utf8(&req.body) {
                     Ok(text) => run_action_body(handler, text),
                     Err(_) => Err("request body is not UTF-8".to_string()),
                 };
+                let t1 = crate::monotonic_ns();
                 drop(guard);
+                extra = format!("x-faas-service-ns: {}\r\n", t1 - t0);
                 match result {
                     Ok(json) => (200, json),
                     Err(e) => (502, error_body(&e)),
@@ -180,7 +189,7 @@ fn serve_connection(stream: TcpStream, handler: Handler, lock: &Mutex<()>) -> st
             (_, "/init") | (_, "/run") => (405, error_body("use POST")),
             _ => (404, error_body("not found: the action protocol serves POST /init and POST /run")),
         };
-        respond(&mut writer, status, &body, req.keep_alive)?;
+        respond_with(&mut writer, status, &body, req.keep_alive, &extra)?;
         if !req.keep_alive {
             return Ok(());
         }

@@ -65,7 +65,7 @@ fn matrix_value(m: &[f64], n: usize) -> Value {
     Value::Arr((0..n).map(|i| Value::Arr(m[i * n..(i + 1) * n].iter().map(|x| num(*x)).collect())).collect())
 }
 
-fn handle(input: &BTreeMap<String, Value>) -> Result<Value, String> {
+pub fn handle(input: &BTreeMap<String, Value>) -> Result<Value, String> {
     reject_unknown("matmul", input, &["n", "seed", "returnMatrices"])?;
     let n = int_field("matmul", input, "n", 50, 1, MAX_N)? as usize;
     let seed = int_field("matmul", input, "seed", 42, 0, 9007199254740991)?;
@@ -114,6 +114,5 @@ fn handle(input: &BTreeMap<String, Value>) -> Result<Value, String> {
     Ok(obj(fields))
 }
 
-fn main() {
-    faas_core::run_main(handle)
-}
+// The proxy component's front end (feature `component`, wasm32 only; nothing elsewhere).
+faas_core::export_http!(handle);

@@ -143,7 +143,7 @@ fn cfb_apply(cipher: &Aes128, iv: &[u8; 16], input: &[u8], output: &mut Vec<u8>,
     }
 }
 
-fn handle(input: &BTreeMap<String, Value>) -> Result<Value, String> {
+pub fn handle(input: &BTreeMap<String, Value>) -> Result<Value, String> {
     reject_unknown("aes", input, &["message", "messageHex", "iterations", "key", "iv", "seed"])?;
     let iterations = int_field("aes", input, "iterations", 2500, 1, MAX_ITERATIONS)?;
     let hex_arg = |field: &str, bytes: usize| -> Result<Option<[u8; 16]>, String> {
@@ -219,6 +219,5 @@ fn handle(input: &BTreeMap<String, Value>) -> Result<Value, String> {
     Ok(obj(fields))
 }
 
-fn main() {
-    faas_core::run_main(handle)
-}
+// The proxy component's front end (feature `component`, wasm32 only; nothing elsewhere).
+faas_core::export_http!(handle);

@@ -4,14 +4,18 @@
 //! and, for native builds, an HTTP/1.1 action server speaking the OpenWhisk action protocol
 //! (`POST /init`, `POST /run` with `{"value": input}`), see workloads/types.ts.
 //!
-//! Must compile with Debian's rustc 1.63 (wasm32-wasi) and rustup stable (native): no
-//! let-else, no newer std APIs.
+//! Three front ends over one handler (docs/workloads.md "The artifact contracts"): the native
+//! action server (server.rs), the WASI preview-1 command (`wasi_main`: stdin → stdout, WAGI
+//! headers when REQUEST_METHOD is set) and, with feature `component`, the wasi:http export
+//! (http.rs, [`export_http!`]). Built by rustup cargo (native) and Debian's cargo-web with
+//! -Zbuild-std (wasm32-wasip1); see workloads/Cargo.toml.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// Request bodies and stdin larger than this are refused (matches MAX_BODY_BYTES in inputs.ts).
-pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Request bodies and stdin larger than this are refused (matches MAX_BODY_BYTES in
+/// workloads/shared/inputs.ts): room for whatlang's 4 MiB text cap with JSON escapes.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// A JSON value. Objects keep keys sorted (BTreeMap) so output is deterministic.
 #[derive(Clone, Debug, PartialEq)]
@@ -503,6 +507,44 @@ pub fn run_action_body(handler: Handler, body: &str) -> Result<String, String> {
 
 pub fn error_body(message: &str) -> String {
     error_json(message)
+}
+
+/// Monotonic nanoseconds for the native server's x-faas-service-ns header (since first call).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn monotonic_ns() -> u64 {
+    use std::sync::OnceLock;
+    static T0: OnceLock<std::time::Instant> = OnceLock::new();
+    T0.get_or_init(std::time::Instant::now).elapsed().as_nanos() as u64
+}
+
+/// The wasi:http front end (feature `component`, wasm32): see http.rs and [`export_http!`].
+#[cfg(all(target_arch = "wasm32", feature = "component"))]
+pub mod http;
+
+#[cfg(all(target_arch = "wasm32", feature = "component"))]
+#[doc(hidden)]
+pub use wasip2;
+
+/// Export a workload's handler as `wasi:http/incoming-handler`. Expands to nothing unless the
+/// workload's feature `component` is on and the target is wasm32 (the cdylib that becomes
+/// the proxy component); the command module and the native server never carry it.
+#[macro_export]
+macro_rules! export_http {
+    ($handler:ident) => {
+        #[cfg(all(target_arch = "wasm32", feature = "component"))]
+        mod __faas_http_export {
+            struct Component;
+            impl $crate::wasip2::exports::wasi::http::incoming_handler::Guest for Component {
+                fn handle(
+                    request: $crate::wasip2::http::types::IncomingRequest,
+                    out: $crate::wasip2::http::types::ResponseOutparam,
+                ) {
+                    $crate::http::serve(super::$handler, request, out)
+                }
+            }
+            $crate::wasip2::http::proxy::export!(Component with_types_in $crate::wasip2);
+        }
+    };
 }
 
 // ---------------------------------------------------------------- seeded randomness
