@@ -4,17 +4,26 @@
  *   call; the input JSON goes in on stdin and the result comes back on stdout. node:wasi
  *   takes file descriptors, so both are temporary files in a per-process directory.
  * - js-component (float): the function component transpiled by jco (`--instantiation
- *   sync`), instantiated per call and its `run(input)` export called.
+ *   sync`; its core modules are compiled once), instantiated per call and `run(input)` called.
  * Compiled modules are cached per path (compile once, instantiate per request).
  */
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BuildError, PlatformError } from '../../core/errors.js';
 import { artifactPaths, DEFAULT_BUILD_DIR, getWorkload } from '../../workloads/registry.js';
 import type { WorkloadName } from '../../workloads/types.js';
-import { installPromisingFallback } from '../local-wasm/run-component.js';
+import { enableExtendedConst, installPromisingFallback } from '../local-wasm/run-component.js';
 import { type WasmImports, type WasmModule, wasmApi } from '../local-wasm/wasm-api.js';
 
 export type CompiledWasm =
@@ -22,7 +31,8 @@ export type CompiledWasm =
   | {
       kind: 'js-component';
       name: WorkloadName;
-      module: WasmModule;
+      /** The transpiled directory's core modules, by file name. */
+      modules: Record<string, WasmModule>;
       instantiate: (
         getCoreModule: (path: string) => WasmModule,
         imports: Record<string, unknown>,
@@ -71,15 +81,18 @@ export function compileWasm(name: WorkloadName, buildDir: string = DEFAULT_BUILD
         return { kind: 'wasi-module', name, module, compileSeconds: (performance.now() - started) / 1000 };
       }
       installPromisingFallback();
-      const paths = artifactPaths(name, buildDir);
-      const glue = (await import(pathToFileURL(paths.transpiledEntry as string).href)) as {
+      enableExtendedConst();
+      const glue = (await import(pathToFileURL(artifact.transpiledEntry as string).href)) as {
         instantiate: CompiledWasm['instantiate' & keyof CompiledWasm];
       };
-      const module = await wasmApi.compile(readFileSync(paths.transpiledCore as string));
+      const modules: Record<string, WasmModule> = {};
+      for (const file of readdirSync(artifact.transpiledDir).filter((f) => f.endsWith('.wasm'))) {
+        modules[file] = await wasmApi.compile(readFileSync(join(artifact.transpiledDir, file)));
+      }
       return {
         kind: 'js-component',
         name,
-        module,
+        modules,
         instantiate: glue.instantiate as Extract<CompiledWasm, { kind: 'js-component' }>['instantiate'],
         compileSeconds: (performance.now() - started) / 1000,
       };
@@ -182,7 +195,11 @@ function runComponent(
   inputJson: string,
 ): WasmResponse {
   try {
-    const instance = compiled.instantiate(() => compiled.module, {});
+    const instance = compiled.instantiate((path) => {
+      const module = compiled.modules[path];
+      if (!module) throw new Error(`core module ${path} missing from the transpiled directory`);
+      return module;
+    }, {});
     const body = instance.run(inputJson);
     const isError = body.startsWith('{"error"');
     return { status: isError ? 502 : 200, body };

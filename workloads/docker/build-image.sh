@@ -2,8 +2,9 @@
 # Builds the OpenWhisk blackbox image of one workload from its native build.
 # Usage: workloads/docker/build-image.sh <aes|matmul|whatlang|float> [tag] [--context-only DIR]
 #   default tag: faasmark/<workload>:latest. Needs: npm run build:workloads, a Docker
-#   engine, and the base image (scripts/build-docker-base-image.sh). With --context-only the
-#   build context is written to DIR and docker is not called.
+#   engine, and the base image the workload names (registry containerBase): action
+#   (faasmark/action-base:bookworm, the Rust servers) or python (faasmark/python-base:3.11,
+#   float's CPython server). With --context-only the context is written to DIR, docker not called.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -15,10 +16,12 @@ if [ "${3:-}" = "--context-only" ]; then context_only="${4:?--context-only needs
 case "$workload" in
   aes|matmul|whatlang)
     artifact="$root/workloads/build/$workload/native/$workload-server"
+    base="faasmark/action-base:bookworm"
     cmd="/action/$workload-server" ;;
   float)
-    artifact="$root/workloads/build/float/native/float-server.mjs"
-    cmd="/action/node /action/float-server.mjs" ;;
+    artifact="$root/workloads/build/float/native/action_server.py"
+    base="faasmark/python-base:3.11"
+    cmd="/usr/bin/python3.11 -I -S /action/action_server.py" ;;
   *) echo "usage: $0 <aes|matmul|whatlang|float> [tag] [--context-only DIR]" >&2; exit 2 ;;
 esac
 if [ ! -f "$artifact" ]; then
@@ -29,12 +32,13 @@ fi
 ctx="${context_only:-$(mktemp -d /tmp/faasmark-image.XXXXXX)}"
 mkdir -p "$ctx/action"
 cp "$here/Dockerfile" "$ctx/Dockerfile"
-cp "$artifact" "$ctx/action/"
-# float runs on Node: ship this machine's node (bookworm glibc, like the base image)
-if [ "$workload" = "float" ]; then cp "$(command -v node)" "$ctx/action/node"; fi
+# the native build: the Rust server, or float's sources with their __pycache__ (a cold start
+# without .pyc costs ~110 ms more: docs/workloads.md "float")
+cp -r "$(dirname "$artifact")"/. "$ctx/action/"
+rm -f "$ctx"/action/*.build.json
 
 if [ -n "$context_only" ]; then
-  echo "context written to $ctx (ACTION_CMD=$cmd)"
+  echo "context written to $ctx (BASE=$base ACTION_CMD=$cmd)"
   exit 0
 fi
 trap 'rm -rf "$ctx"' EXIT
@@ -42,5 +46,5 @@ if ! command -v docker >/dev/null 2>&1; then
   echo "error: docker CLI not found; install it: apt-get install -y docker.io" >&2
   exit 2
 fi
-docker build --build-arg "ACTION_CMD=$cmd" -t "$tag" "$ctx"
+docker build --build-arg "BASE=$base" --build-arg "ACTION_CMD=$cmd" -t "$tag" "$ctx"
 echo "built $tag — deploy: wsk action create $workload --docker $tag  (needs a registry OpenWhisk can pull from)"
