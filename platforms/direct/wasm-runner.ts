@@ -170,7 +170,7 @@ function runWasiModule(
     try {
       code = wasi.start(instance);
     } catch (err) {
-      // a trap (e.g. a Rust panic: wasm32-wasi aborts) is a workload failure, not a host crash
+      // a trap (e.g. a Rust panic: wasm32-wasip1 aborts) is a workload failure, not a host crash
       return {
         status: 502,
         body: JSON.stringify({ error: `the workload trapped: ${(err as Error).message}` }),

@@ -83,7 +83,7 @@ export function runComponent(
       instantiateTime,
     };
   }
-  // the function component reports failures as {"error": "..."} (workloads/float/kernel.ts)
+  // the function component reports failures as {"error": "..."} (workloads/float/src/float_kernel.py)
   if (text.startsWith('{"error":')) {
     let message = text;
     try {
