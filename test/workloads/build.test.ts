@@ -150,7 +150,12 @@ describe('OpenWhisk blackbox image context', () => {
       assert.equal(res.status, 0, res.stderr);
       assert.ok(res.stdout.includes(`BASE=${base} ACTION_CMD=${cmd}`), res.stdout);
       assert.ok(existsSync(join(dir, 'action', file)));
-      assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /--port 8080 --host 0\.0\.0\.0/);
+      const words = [...cmd.split(' '), '--port', '8080', '--host', '0.0.0.0'];
+      assert.ok(
+        readFileSync(join(dir, 'Dockerfile'), 'utf8').endsWith(
+          `CMD ${JSON.stringify(words).replaceAll(',', ', ')}\n`,
+        ),
+      );
     });
   }
 

@@ -32,6 +32,10 @@ fi
 ctx="${context_only:-$(mktemp -d /tmp/faasmark-image.XXXXXX)}"
 mkdir -p "$ctx/action"
 cp "$here/Dockerfile" "$ctx/Dockerfile"
+# exec-form CMD (no shell in the base images): the command's words, then the port and host
+words=""
+for w in $cmd --port 8080 --host 0.0.0.0; do words="$words${words:+, }\"$w\""; done
+echo "CMD [$words]" >>"$ctx/Dockerfile"
 # the native build: the Rust server, or float's sources with their __pycache__ (a cold start
 # without .pyc costs ~110 ms more: docs/workloads.md "float")
 cp -r "$(dirname "$artifact")"/. "$ctx/action/"
@@ -46,5 +50,5 @@ if ! command -v docker >/dev/null 2>&1; then
   echo "error: docker CLI not found; install it: apt-get install -y docker.io" >&2
   exit 2
 fi
-docker build --build-arg "BASE=$base" --build-arg "ACTION_CMD=$cmd" -t "$tag" "$ctx"
+docker build --build-arg "BASE=$base" -t "$tag" "$ctx"
 echo "built $tag — deploy: wsk action create $workload --docker $tag  (needs a registry OpenWhisk can pull from)"
