@@ -1,4 +1,4 @@
-"""float workload, Wasm build #2: a componentize-py *function* component for in-process hosts.
+"""float workload, the second Wasm build, a componentize-py *function* component for in-process hosts.
 
 World faasmark:workload/function (workloads/float/function.wit): `export run: func(input:
 string) -> string` (result JSON, or {"error": ...}). Built with --stub-wasi, so the component
