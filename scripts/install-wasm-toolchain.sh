@@ -21,9 +21,14 @@ die() { echo "install-wasm-toolchain: $*" >&2; exit 1; }
 mkdir -p "$TOOLS"
 
 # ---- Debian rustc-web (private prefix) -------------------------------------------------------
-version=$(apt-cache policy rustc-web 2>/dev/null | awk '/Candidate:/ {print $2}')
+candidate() { apt-cache policy rustc-web 2>/dev/null | awk '/Candidate:/ {print $2}'; }
+version=$(candidate)
+if [ -z "$version" ] || [ "$version" = "(none)" ]; then
+  apt-get update -qq || true # package lists missing or stale (a fresh machine)
+  version=$(candidate)
+fi
 [ -n "$version" ] && [ "$version" != "(none)" ] ||
-  die "apt knows no rustc-web: run apt-get update (bookworm-security must be in sources.list)"
+  die "apt knows no rustc-web: is bookworm-security in sources.list? (then apt-get update)"
 series=$(echo "$version" | sed -E 's/^([0-9]+\.[0-9]+)\..*/\1/')
 prefix=$TOOLS/rust-web-$version
 if [ -f "$prefix/VERSION" ]; then
@@ -43,6 +48,9 @@ else
   say "rust-web $version unpacked into $prefix"
 fi
 ln -sfn "rust-web-$version" "$TOOLS/rust-web.tmp" && mv -T "$TOOLS/rust-web.tmp" "$TOOLS/rust-web"
+for old in "$TOOLS"/rust-web-*; do # an earlier version (~730 MB each) once the archive moved on
+  [ "$old" = "$prefix" ] || { rm -rf "$old" && say "removed $old"; }
+done
 LD_LIBRARY_PATH="$prefix/root/usr/lib/x86_64-linux-gnu" "$prefix/root/usr/bin/rustc" -V >/dev/null ||
   die "the unpacked rustc-web does not run (is libllvm22 installed? bash scripts/install-system-deps.sh)"
 
