@@ -93,8 +93,9 @@ async function recordedHash(artifact: string): Promise<string | undefined> {
 }
 
 function errorText(err: unknown): string {
-  const e = err as { stderr?: string; message?: string };
-  const text = (e.stderr && e.stderr.trim() !== '' ? e.stderr : (e.message ?? String(err))).trim();
+  const e = err as { stderr?: string; message?: string; signal?: string | null };
+  const killed = e.signal ? `killed by ${e.signal}: ` : '';
+  const text = killed + (e.stderr && e.stderr.trim() !== '' ? e.stderr : (e.message ?? String(err))).trim();
   return text.length > 4000 ? `…${text.slice(-4000)}` : text;
 }
 

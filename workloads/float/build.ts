@@ -8,7 +8,7 @@ import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { rootPath } from '../../core/paths.js';
 import { artifactPaths } from '../shared/artifacts.js';
-import { componentizePy, jco, python, run, Unavailable } from '../shared/toolchains.js';
+import { componentizePy, JCO_NODE_FLAGS, jco, python, run, Unavailable } from '../shared/toolchains.js';
 
 export const FLOAT_DIR = rootPath('workloads', 'float');
 const SRC = join(FLOAT_DIR, 'src');
@@ -90,5 +90,5 @@ export async function buildFloatFunction(buildDir: string): Promise<void> {
     'sync',
     '--quiet',
   ];
-  await run(process.execPath, [script, ...args], BIG);
+  await run(process.execPath, [...JCO_NODE_FLAGS, script, ...args], BIG);
 }

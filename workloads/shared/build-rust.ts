@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { rootPath } from '../../core/paths.js';
 import type { WorkloadName } from '../types.js';
 import { artifactPaths } from './artifacts.js';
-import { jco, nativeCargo, type RustWeb, run, rustWeb, Unavailable } from './toolchains.js';
+import { JCO_NODE_FLAGS, jco, nativeCargo, type RustWeb, run, rustWeb, Unavailable } from './toolchains.js';
 
 export const WORKSPACE = rootPath('workloads');
 const MANIFEST = join(WORKSPACE, 'Cargo.toml');
@@ -151,7 +151,7 @@ export async function buildComponent(workload: WorkloadName, buildDir: string): 
   await mkdir(dirname(out), { recursive: true });
   await run(
     process.execPath,
-    [script, 'new', core, '--adapt', `wasi_snapshot_preview1=${adapter}`, '-o', out],
+    [...JCO_NODE_FLAGS, script, 'new', core, '--adapt', `wasi_snapshot_preview1=${adapter}`, '-o', out],
     BIG,
   );
 }

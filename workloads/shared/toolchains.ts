@@ -158,6 +158,12 @@ export function python(): Promise<{ bin: string; version: string }> {
   });
 }
 
+/**
+ * Node flags for jco's runs: Node 20 crashed now and then (SIGSEGV) running Wasm with parallel
+ * GC on these machines (docs/workloads.md "Tests"); a single-threaded GC never did.
+ */
+export const JCO_NODE_FLAGS = ['--single-threaded-gc'];
+
 /** jco's CLI (an npm dependency). */
 export function jco(): Promise<{ script: string; version: string }> {
   return once('jco', async () => {
