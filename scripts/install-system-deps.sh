@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Installs the Debian packages faasmark needs (called first by .ci/run; safe to re-run).
+# Installs the Debian packages faasmark needs (called first by .ci/run; safe to re-run), then
+# the workload toolchains outside apt (scripts/install-wasm-toolchain.sh).
 # Idempotent: `apt-get update` runs once, and only when a package in PACKAGES is missing.
 # Other areas: add your packages to PACKAGES below (one per line, with a comment).
 set -euo pipefail
 
 PACKAGES=(
-  # workloads (docs/workloads.md): Rust → wasm32-wasi with Debian's rustc 1.63
-  rustc                   # /usr/bin/rustc (the wasm32-wasi std is built for this version)
-  libstd-rust-dev-wasm32  # std for wasm32-wasi
-  lld                     # rust-lld / wasm-ld, the wasm linker
+  # workloads (docs/workloads.md "Toolchains"); rustc-web itself is unpacked privately by
+  # scripts/install-wasm-toolchain.sh (apt-installing it would remove Debian's rustc)
+  lld-22                  # wasm-ld for rustc-web's LLVM 22 objects (pulls libllvm22, rustc-web's LLVM)
+  libgit2-1.5             # cargo-web's shared libraries …
+  libcurl4                #   …
+  libssh2-1               #   …
+  python3.11              # float's native action server (Debian CPython 3.11, python3.11 -I -S)
+  libpython3.11-stdlib    # json, http.server (python3.11-minimal lacks them)
+  python3.11-venv         # the venv componentize-py is installed into
   # report / reproduce (docs/results.md): the font file resvg loads so PNG figures have text
   fonts-dejavu-core       # /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 )
@@ -20,8 +26,10 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
+HERE=$(cd "$(dirname "$0")" && pwd)
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-system-deps: all ${#PACKAGES[@]} packages present"
+  bash "$HERE/install-wasm-toolchain.sh"
   exit 0
 fi
 
@@ -47,3 +55,4 @@ if ! $SUDO "${LOCK[@]}" apt-get install -y --no-install-recommends "${missing[@]
   exit 1
 fi
 echo "install-system-deps: done"
+bash "$HERE/install-wasm-toolchain.sh"

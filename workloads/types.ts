@@ -1,25 +1,19 @@
 /**
- * What a workload is to the rest of faasmark. The workloads module (workloads/registry.ts)
- * implements this for aes, matmul, whatlang and float; platforms only use these types.
- *
- * Artifact contract (shared by the local container pool, Docker, OpenWhisk and Spin):
- * - native: an *action server* — a long-lived process speaking the OpenWhisk action
- *   protocol on 127.0.0.1 (or 0.0.0.0 inside a container): `POST /init` → 200
- *   `{"ok":true}`, `POST /run` with body `{"value": <input>}` → 200 `<result JSON>`, or
- *   502 `{"error": "..."}` when the workload fails. Started as `command ...args --port P`
- *   (`--port 0` picks a free port); it prints one line `{"listening":<port>}` on stdout
- *   when ready. Default port 8080 (the OpenWhisk blackbox convention).
- * - wasm: a WASI module (`wasi-module`) that reads the input JSON on stdin and writes the
- *   result JSON on stdout (WAGI-compatible: when REQUEST_METHOD is set it first writes
- *   `content-type: application/json` and a blank line), exit code 0; or a Spin JS HTTP
- *   component (`js-component`, float) with a jco-transpiled copy for the local host.
+ * What a workload is to the rest of faasmark; workloads/registry.ts lists the four
+ * (workloads/<name>/index.ts each) and platforms only use these types. The artifact contracts
+ * (native action server, WASI command module, wasi:http proxy component, function component)
+ * are told in docs/workloads.md "The artifact contracts".
  */
 
 export type WorkloadName = 'aes' | 'matmul' | 'whatlang' | 'float';
 export const WORKLOAD_NAMES: readonly WorkloadName[] = ['aes', 'matmul', 'whatlang', 'float'];
 
+/** Named inputs: `default` (the thesis's parameters) and `thesis` (sized for its service times here). */
+export type InputPresetName = 'default' | 'thesis';
+export const INPUT_PRESET_NAMES: readonly InputPresetName[] = ['default', 'thesis'];
+
 export interface NativeArtifact {
-  /** Executable to spawn (absolute path), e.g. the Rust action server or `node`. */
+  /** Executable to spawn (absolute path), e.g. the Rust action server or python3.11. */
   command: string;
   /** Arguments before `--port P`. */
   args: string[];
@@ -27,30 +21,44 @@ export interface NativeArtifact {
   files: string[];
 }
 
+/** What the in-process V8 engine (local-wasm, profile, invoke) instantiates per request. */
 export type WasmArtifact =
   | {
       kind: 'wasi-module';
-      /** Absolute path to the .wasm (WASI preview 1, stdin → stdout). */
+      /** Absolute path to the .wasm (WASI preview-1 command: stdin → stdout, WAGI-compatible). */
       path: string;
     }
   | {
+      /** A component transpiled to JS by jco (float: componentize-py, world faasmark:workload/function). */
       kind: 'js-component';
-      /** The Spin HTTP component (.wasm), for Spin. */
+      /** The workload's wasi:http proxy component (what Spin runs). */
       componentPath: string;
-      /** Directory with jco's transpiled output (ESM glue + core modules), for the local host. */
+      /** Directory with jco's transpiled output (one ESM glue .js + its core modules). */
       transpiledDir: string;
       /**
        * The ESM glue in `transpiledDir` (`jco transpile --instantiation sync`): exports
-       * `instantiate(getCoreModule, imports)` returning `{ run(input: string): string }` —
-       * a function component of the same kernel with no WASI imports (input JSON in,
-       * result JSON or {"error"} out). platforms/direct/wasm-runner.ts drives it.
+       * `instantiate(getCoreModule, imports)` returning `{ run(input: string): string }`
+       * (input JSON in, result JSON or {"error"} out; no imports). V8 in Node 20 needs
+       * `--experimental-wasm-extended-const` for componentize-py's core modules.
        */
       transpiledEntry?: string;
     };
 
+/** The wasi:http proxy component: what `spin up` and `wasmtime serve` run. */
+export interface ComponentArtifact {
+  /** Absolute path of the component (.wasm). */
+  path: string;
+  /**
+   * `wasmtime serve` options it needs beyond the proxy world: float's componentize-py runtime
+   * imports wasi:cli and wasi:filesystem, hence `-S cli=y`; the Rust components need none.
+   */
+  serveArgs: string[];
+}
+
 export interface WorkloadArtifacts {
   native?: NativeArtifact;
   wasm?: WasmArtifact;
+  component?: ComponentArtifact;
 }
 
 export interface WorkloadDefinition {
@@ -61,11 +69,12 @@ export interface WorkloadDefinition {
   /** The default input (thesis parameters). */
   defaultInput: Record<string, unknown>;
   /**
-   * Base image of its container (workloads/docker/): `action` (compiled servers: the loader and
-   * libraries; the command is bind-mounted) or `python` (the interpreter is in the image, the
-   * script is bind-mounted). Absent: local-container infers it from the native command.
+   * Named inputs; `thesis` is sized so warm native service times on a 2-core machine fall in
+   * the thesis's range (docs/workloads.md "Input presets"): an input choice, not a correction.
    */
-  containerBase?: 'action' | 'python';
+  inputPresets: Record<InputPresetName, Record<string, unknown>>;
+  /** Base image of its container (workloads/docker/): `action` (static binaries) or `python`. */
+  containerBase: 'action' | 'python';
   /**
    * Validate and normalise an input object; throws InputError naming the field, rule and
    * value. Size parameters are capped so one request cannot exhaust the host.

@@ -200,6 +200,7 @@ function normalise(
     arrivalRate: asList(s.arrivalRate),
     keepAlive: s.keepAlive === undefined ? [] : asList(s.keepAlive),
     workloads: s.workloads as string[],
+    ...(s.inputPreset !== undefined ? { inputPreset: s.inputPreset as 'default' | 'thesis' } : {}),
     workloadInput: (s.workloadInput ?? {}) as Record<string, Record<string, unknown>>,
     platforms,
     repeat: options.repeat ?? (s.repeat as number | undefined) ?? 1,
@@ -320,15 +321,20 @@ function traceRule(suite: Suite, s: Record<string, unknown>, file: string, probl
   }
 }
 
-/** Workload inputs: the workload's own validator names the field (and fills its defaults). */
+/**
+ * Workload inputs: the preset (inputPreset, else default) with the overrides merged over it,
+ * through the workload's own validator (it names the field and fills the defaults).
+ */
 async function workloadInputRule(suite: Suite, file: string, problems: string[]): Promise<void> {
-  if (Object.keys(suite.workloadInput).length === 0) return;
+  if (Object.keys(suite.workloadInput).length === 0 && suite.inputPreset === undefined) return;
   try {
     const { getWorkload } = await import('../../workloads/registry.js');
-    for (const [w, input] of Object.entries(suite.workloadInput)) {
+    const names = suite.inputPreset === undefined ? Object.keys(suite.workloadInput) : suite.workloads;
+    for (const w of names) {
       try {
         const def = getWorkload(w);
-        suite.workloadInput[w] = def.validateInput({ ...def.defaultInput, ...input });
+        const base = def.inputPresets[suite.inputPreset ?? 'default'];
+        suite.workloadInput[w] = def.validateInput({ ...base, ...suite.workloadInput[w] });
       } catch (err) {
         problems.push(`${file}: workloadInput.${w}: ${err instanceof Error ? err.message : String(err)}`);
       }

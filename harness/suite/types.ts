@@ -58,6 +58,9 @@ export interface Suite {
   arrivalRate: number[];
   keepAlive: number[];
   workloads: string[];
+  /** The named input every workload starts from (docs/workloads.md "Input presets"). */
+  inputPreset?: 'default' | 'thesis';
+  /** Per workload: after loading, the validated input the points run (preset + overrides). */
   workloadInput: Record<string, Record<string, unknown>>;
   platforms: PlatformEntry[];
   repeat: number;

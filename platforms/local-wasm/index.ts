@@ -35,6 +35,7 @@ import { requireFile, resolveWorkload } from '../embedded/workload-source.js';
 import type { PlatformContext } from '../registry.js';
 import { type LocalWasmConfig, parseConfig } from './config.js';
 import { WasmHost } from './host.js';
+import { enableExtendedConst } from './run-component.js';
 import { type WasmModule, wasmApi } from './wasm-api.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -218,6 +219,7 @@ async function loadTranspiled(
     });
   }
   const modules: Record<string, WasmModule> = {};
+  enableExtendedConst();
   for (const f of files.filter((name) => name.endsWith('.wasm')))
     modules[f] = await compileFile(join(dir, f));
   return { glueUrl: pathToFileURL(join(dir, glue[0] as string)).href, modules };

@@ -3,9 +3,9 @@
  * HTTP route faasmark invokes. Lookup order: the platform config's `manifests[workload]`;
  * `workloads/<name>/spin.toml` when artifacts come from the default build directory; else a
  * manifest generated from the built artifact (workloads/registry.ts) into the point's work
- * directory — a WASI module runs through the WAGI executor (`executor = { type = "wagi" }`:
- * request body on stdin, CGI environment, response headers + body on stdout), a JS HTTP
- * component as a plain `wasi:http` component.
+ * directory — the workload's wasi:http proxy component (docs/workloads.md); a bare WASI module
+ * would run through the WAGI executor (`executor = { type = "wagi" }`: request body on stdin,
+ * CGI environment, response headers + body on stdout).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -158,16 +158,19 @@ export function locateSpinApp(workload: string, options: LocateOptions): SpinApp
   if (resolve(options.buildDir) === resolve(DEFAULT_BUILD_DIR) && existsSync(own)) {
     return readSpinManifest(own, workload, 'workload');
   }
-  const wasm = def.artifacts(options.buildDir).wasm;
-  if (!wasm) {
+  const artifacts = def.artifacts(options.buildDir);
+  const wasm = artifacts.wasm;
+  if (!artifacts.component && !wasm) {
     throw new BuildError(`workload ${workload} has no Wasm artifact under ${options.buildDir}`, {
       hint: BUILD_HINT,
     });
   }
-  const source = wasm.kind === 'wasi-module' ? wasm.path : wasm.componentPath;
-  const executor = wasm.kind === 'wasi-module' ? 'wagi' : 'http';
+  // the wasi:http proxy component (docs/workloads.md); a WASI command module only through WAGI
+  const source =
+    artifacts.component?.path ?? (wasm?.kind === 'wasi-module' ? wasm.path : wasm?.componentPath);
+  const executor = artifacts.component || wasm?.kind !== 'wasi-module' ? 'http' : 'wagi';
   const path = join(options.workDir, 'spin', workload, 'spin.toml');
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, renderSpinToml(workload, source, executor, def.description));
+  writeFileSync(path, renderSpinToml(workload, source as string, executor, def.description));
   return readSpinManifest(path, workload, 'generated');
 }

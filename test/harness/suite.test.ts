@@ -45,6 +45,22 @@ async function problemsOf(raw: unknown): Promise<string[]> {
 const base = () => parseSuiteText(ISSUE_EXAMPLE, 'suite.yaml') as Record<string, unknown>;
 
 describe('suite loading', () => {
+  it("resolves inputPreset: thesis into every workload's input, overrides merged over it", async () => {
+    const raw = {
+      ...base(),
+      workloads: ['aes', 'matmul'],
+      inputPreset: 'thesis',
+      workloadInput: { matmul: { seed: 7 } },
+    };
+    const s = await validate(raw);
+    assert.equal(s.inputPreset, 'thesis');
+    assert.equal(s.workloadInput.aes?.iterations, 40_000);
+    assert.deepEqual(s.workloadInput.matmul, { n: 500, seed: 7 });
+    const plain = await validate(base());
+    assert.equal(plain.inputPreset, undefined);
+    assert.deepEqual(plain.workloadInput, {});
+  });
+
   it('accepts the issue example and normalises it', async () => {
     const s = await validate(base());
     assert.equal(s.name, 'quick');
@@ -132,6 +148,7 @@ describe('suite loading', () => {
       /workloadInput: key "md5" must be one of aes/,
     ],
     ['bad workload input', (r) => (r.workloadInput = { aes: { iterations: -1 } }), /workloadInput\.aes: /],
+    ['unknown input preset', (r) => (r.inputPreset = 'huge'), /inputPreset must be one of default, thesis/],
     [
       'profile spacing not a duration',
       (r) => (r.modelInputs = { spacing: 'fast' }),

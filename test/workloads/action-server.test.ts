@@ -1,13 +1,13 @@
 /**
  * The action protocol of the native builds (workloads/types.ts): /init, /run, errors as
  * 502 with {"error"}, 404/405, the body cap (413), and the server surviving bad requests.
- * Run against one Rust server (aes) and the Node server (float).
+ * Run against one Rust server (aes) and the CPython server (float).
  */
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { type ActionServer, startActionServer } from '../../platforms/direct/native-runner.js';
-import { MAX_BODY_BYTES } from '../../workloads/inputs.js';
+import { MAX_BODY_BYTES } from '../../workloads/registry.js';
 import { BOTH, needBuilds } from './helpers.js';
 
 /** One raw HTTP/1.1 exchange on a fresh connection; resolves to status and body. */

@@ -12,15 +12,10 @@ describe('faasmark build', () => {
       strict: false,
       force: false,
       check: true,
-      generateWhatlangProfiles: false,
     });
     assert.equal(parseBuildFlags([], {}, { CI: 'true' }).strict, true);
     assert.equal(parseBuildFlags([], { strict: true }, {}).strict, true);
     assert.throws(() => parseBuildFlags(['sha256'], {}, {}), UsageError);
-    assert.throws(
-      () => parseBuildFlags(['aes'], { generateWhatlangProfiles: true }, {}),
-      /takes no workload and no other flag/,
-    );
   });
 
   for (const [argv, pattern] of [
@@ -35,10 +30,11 @@ describe('faasmark build', () => {
     });
   }
 
-  it('--help lists the flags but not the maintainers-only profile generator', async () => {
+  it('--help lists the flags; the removed profile generator is an unknown option', async () => {
     const r = await runCli(['build', '--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /--strict[\s\S]*--force[\s\S]*--check/);
-    assert.doesNotMatch(r.stdout, /whatlang-profiles/);
+    const gone = await runCli(['build', '--generate-whatlang-profiles']);
+    assert.equal(gone.code, 2);
   });
 });

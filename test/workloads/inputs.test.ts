@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError } from '../../core/errors.js';
-import { CAPS } from '../../workloads/inputs.js';
-import { DEFAULT_BUILD_DIR, getWorkload, WORKLOADS } from '../../workloads/registry.js';
-import { WORKLOAD_NAMES } from '../../workloads/types.js';
+import { AES_CAPS } from '../../workloads/aes/inputs.js';
+import { DEFAULT_BUILD_DIR, getWorkload, presetInput, WORKLOADS } from '../../workloads/registry.js';
+import { INPUT_PRESET_NAMES, WORKLOAD_NAMES } from '../../workloads/types.js';
+import { WHATLANG_CAPS } from '../../workloads/whatlang/inputs.js';
 
 describe('workload registry', () => {
   it('defines every workload name, with its defaults valid', () => {
@@ -39,6 +40,23 @@ describe('workload registry', () => {
     });
     assert.deepEqual(getWorkload('float').validateInput({}), { n: 100_000 });
   });
+
+  it('has valid presets: default = the default input, thesis = the sizes of docs/workloads.md', () => {
+    for (const name of WORKLOAD_NAMES) {
+      const def = getWorkload(name);
+      assert.deepEqual(Object.keys(def.inputPresets).sort(), [...INPUT_PRESET_NAMES].sort());
+      assert.deepEqual(def.inputPresets.default, def.defaultInput);
+      for (const preset of INPUT_PRESET_NAMES) assert.doesNotThrow(() => presetInput(name, preset));
+      assert.ok(['action', 'python'].includes(def.containerBase));
+    }
+    assert.equal(presetInput('aes', 'thesis').iterations, 40_000);
+    assert.equal(presetInput('matmul', 'thesis').n, 500);
+    assert.equal(presetInput('float', 'thesis').n, 1_250_000);
+    const w = presetInput('whatlang', 'thesis') as { text: string; repeat: number };
+    const bytes = Buffer.byteLength(w.text) * w.repeat + w.repeat - 1;
+    assert.ok(bytes >= 2_000_000 && bytes <= 3_000_000, `whatlang thesis text ${bytes} bytes`);
+    assert.deepEqual(presetInput('matmul', 'thesis', { seed: 1 }), { n: 500, seed: 1 });
+  });
 });
 
 describe('bad workload input names the field, the rule and the value', () => {
@@ -51,7 +69,7 @@ describe('bad workload input names the field, the rule and the value', () => {
     ['aes', { key: 'abc' }, /"key" must be exactly 32 hex digits/],
     ['aes', { iv: 'zz'.repeat(16) }, /"iv" must be exactly 32 hex digits/],
     ['aes', { message: '' }, /"message" must be 1\.\.65536 UTF-8 bytes long, got 0/],
-    ['aes', { message: 'x'.repeat(CAPS.aesMessageBytes + 1) }, /"message" must be 1\.\.65536/],
+    ['aes', { message: 'x'.repeat(AES_CAPS.messageBytes + 1) }, /"message" must be 1\.\.65536/],
     ['aes', { message: 'a', messageHex: '61' }, /mutually exclusive/],
     ['aes', { iv: '00'.repeat(16), seed: 1 }, /"iv" and "seed" are mutually exclusive/],
     ['aes', { seed: -1 }, /"seed" must be an integer in \[0, /],
@@ -68,8 +86,14 @@ describe('bad workload input names the field, the rule and the value', () => {
     ['whatlang', { text: 42 }, /"text" must be a string, got 42/],
     [
       'whatlang',
-      { text: 'x'.repeat(CAPS.whatlangTextBytes + 1) },
-      /"text" must be 0\.\.1048576 UTF-8 bytes long/,
+      { text: 'x'.repeat(WHATLANG_CAPS.textBytes + 1) },
+      /"text" must be 0\.\.4194304 UTF-8 bytes long/,
+    ],
+    ['whatlang', { text: 'x', repeat: 0 }, /"repeat" must be an integer in \[1, 100000\], got 0/],
+    [
+      'whatlang',
+      { text: 'x'.repeat(100), repeat: 50_000 },
+      /text × repeat must be at most 4194304 UTF-8 bytes, got 5049999/,
     ],
     ['float', { n: 0 }, /"n" must be an integer in \[1, 10000000\], got 0/],
     ['float', { n: 1e8 }, /"n" must be an integer in \[1, 10000000\]/],

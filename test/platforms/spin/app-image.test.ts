@@ -35,7 +35,7 @@ function engine(t: TestContext): boolean {
 
 describe('spin app image', () => {
   it('writes a FROM-scratch context: /spin.toml naming the .wasm at the root, the route and executor', (t) => {
-    if (!needBuilds(t, [['aes', 'wasm']])) return;
+    if (!needBuilds(t, [['aes', 'component']])) return;
     const dir = tempDir('faasmark-spinctx-');
     const c = writeAppImageContext('aes', dir);
     assert.deepEqual(readdirSync(dir).sort(), ['Dockerfile', 'aes.wasm', 'spin.toml']);
@@ -49,22 +49,20 @@ describe('spin app image', () => {
       component: Record<string, { source: string }>;
     };
     assert.equal(toml.spin_manifest_version, 2);
-    assert.deepEqual(JSON.parse(JSON.stringify(toml.trigger.http)), [
-      { route: '/aes', component: 'aes', executor: { type: 'wagi' } },
-    ]);
+    // the wasi:http proxy component (Spin's own executor), the file `spin up` runs on bare metal
+    assert.deepEqual(JSON.parse(JSON.stringify(toml.trigger.http)), [{ route: '/aes', component: 'aes' }]);
     assert.equal(toml.component.aes?.source, 'aes.wasm');
-    const source = getWorkload('aes').artifacts().wasm;
-    assert.ok(source);
-    const wasmPath = 'path' in source ? source.path : source.componentPath;
+    const wasmPath = getWorkload('aes').artifacts().component?.path;
+    assert.ok(wasmPath);
     assert.ok(
       readFileSync(join(dir, 'aes.wasm')).equals(readFileSync(wasmPath)),
       'the very build bare metal runs',
     );
-    assert.deepEqual(c, { dir, route: '/aes', wasm: 'aes.wasm', executor: 'wagi' });
+    assert.deepEqual(c, { dir, route: '/aes', wasm: 'aes.wasm', executor: 'http' });
   });
 
   it('builds with docker: the image holds /spin.toml and /aes.wasm, nothing to pull', async (t) => {
-    if (!needBuilds(t, [['aes', 'wasm']]) || !engine(t)) return;
+    if (!needBuilds(t, [['aes', 'component']]) || !engine(t)) return;
     const r = await runCli(['spin', 'image', 'aes', '--tag', TAG, '--json']);
     assert.equal(r.code, 0, r.stderr);
     built = true;

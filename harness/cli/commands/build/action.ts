@@ -4,17 +4,12 @@
  */
 import { BuildError } from '../../../../core/errors.js';
 import { type BuildOutcome, type BuildStatus, buildWorkloads } from '../../../../workloads/build.js';
-import { generateProfiles } from '../../../../workloads/whatlang/generate-profiles.js';
-import { log, out } from '../../io.js';
+import { out } from '../../io.js';
 import type { BuildOptions } from './index.js';
 
 const STATUSES: BuildStatus[] = ['built', 'skipped', 'outdated', 'failed', 'unavailable'];
 
 export async function buildAction(o: BuildOptions): Promise<void> {
-  if (o.generateWhatlangProfiles) {
-    log(`wrote ${await generateProfiles(log)}`);
-    return;
-  }
   const outcomes = await buildWorkloads({
     force: o.force,
     dryRun: o.check,

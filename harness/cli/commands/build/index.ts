@@ -4,11 +4,9 @@
  * from source. One line per artifact on stdout, then the counts. Exit 0 when every requested
  * artifact is built or up to date, or only optional toolchains are missing; 1 when a build
  * failed, with --check when anything is outdated, or under --strict (or env CI=true) when a
- * toolchain is missing. Hidden: --generate-whatlang-profiles rewrites the committed whatlang
- * profiles from Debian wordlists (workloads/whatlang/README.md).
+ * toolchain is missing (docs/workloads.md "Build").
  */
-import { type Command, Option } from 'commander';
-import { UsageError } from '../../../../core/errors.js';
+import type { Command } from 'commander';
 import { WORKLOAD_NAMES, type WorkloadName } from '../../../../workloads/types.js';
 import { parseChoice } from '../../options.js';
 
@@ -16,7 +14,6 @@ export interface BuildFlags {
   strict?: boolean;
   force?: boolean;
   check?: boolean;
-  generateWhatlangProfiles?: boolean;
 }
 
 export interface BuildOptions {
@@ -27,23 +24,16 @@ export interface BuildOptions {
   force: boolean;
   /** Build nothing; fail when anything is outdated. */
   check: boolean;
-  /** Instead of building: regenerate workloads/rust/whatlang/profiles.txt. */
-  generateWhatlangProfiles: boolean;
 }
 
 /** Parse the arguments (pure but for `env`). @throws UsageError naming the argument */
 export function parseBuildFlags(names: string[], flags: BuildFlags, env: NodeJS.ProcessEnv): BuildOptions {
   const workloads = names.map((name) => parseChoice('workload', name, WORKLOAD_NAMES));
-  const generateWhatlangProfiles = Boolean(flags.generateWhatlangProfiles);
-  if (generateWhatlangProfiles && (workloads.length > 0 || flags.strict || flags.force || flags.check)) {
-    throw new UsageError('--generate-whatlang-profiles takes no workload and no other flag');
-  }
   return {
     workloads,
     strict: Boolean(flags.strict) || env.CI === 'true' || env.CI === '1',
     force: Boolean(flags.force),
     check: Boolean(flags.check),
-    generateWhatlangProfiles,
   };
 }
 
@@ -57,12 +47,6 @@ export default function register(program: Command): void {
     .option('--strict', 'a missing toolchain fails the build (default with env CI=true)')
     .option('--force', 'rebuild even when the inputs are unchanged')
     .option('--check', 'build nothing; list outdated artifacts and fail if there are any')
-    .addOption(
-      new Option(
-        '--generate-whatlang-profiles',
-        'regenerate workloads/rust/whatlang/profiles.txt from Debian wordlists (maintainers)',
-      ).hideHelp(),
-    )
     .action(async (names: string[], flags: BuildFlags) => {
       const options = parseBuildFlags(names, flags, process.env);
       const { buildAction } = await import('./action.js');

@@ -1,0 +1,4 @@
+//! The aes binary: the native action server, or on wasm32 the WASI command module.
+fn main() {
+    faas_core::run_main(faasmark_aes::handle)
+}
