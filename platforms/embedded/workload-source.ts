@@ -2,9 +2,11 @@
  * Where the embedded platforms get a workload's artifacts: an explicit override in the
  * platform config (`workloads: {name: {...}}`, used by tests, benches and ad-hoc actions),
  * else the workloads registry (workloads/registry.ts `getWorkload(name).artifacts(buildDir)`).
+ * The wasi:http proxy component (`wasmtime serve`) comes from the registry's `component`
+ * artifact, or `<buildDir>/<w>/component/<w>.wasm` (docs/workloads.md "Build layout").
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { FromSchema } from 'json-schema-to-ts';
 import { BuildError, ConfigError, FaasmarkError } from '../../core/errors.js';
 import type {
@@ -14,11 +16,20 @@ import type {
   WorkloadDefinition,
 } from '../../workloads/types.js';
 
+/** A wasi:http proxy component and the `wasmtime serve` flags it needs beyond the proxy world. */
+export interface ProxyComponent {
+  path: string;
+  /** e.g. `-S cli=y` for a component that imports wasi:cli (componentize-py); undefined: not stated. */
+  serveArgs?: string[];
+}
+
 export interface ResolvedWorkload {
   name: string;
-  artifacts: WorkloadArtifacts;
+  artifacts: WorkloadArtifacts & { component?: ProxyComponent };
   /** Input for warm-up runs. */
   warmupInput: unknown;
+  /** Where the component is expected when it is not built (for the error message). */
+  componentPath?: string;
 }
 
 /** JSON Schema of the `workloads` override map, shared by both platform configs. */
@@ -28,9 +39,19 @@ export const workloadOverridesSchema = {
   additionalProperties: {
     type: 'object',
     additionalProperties: false,
-    anyOf: [{ required: ['wasm'] }, { required: ['native'] }],
+    anyOf: [{ required: ['wasm'] }, { required: ['native'] }, { required: ['component'] }],
     properties: {
       wasm: { type: 'string', minLength: 1, description: 'path to a WASI preview1 module (stdin → stdout)' },
+      component: {
+        type: 'string',
+        minLength: 1,
+        description: 'path to a wasi:http proxy component (local-wasm, engine wasmtime)',
+      },
+      serveArgs: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'extra `wasmtime serve` flags the component needs (e.g. ["-S", "cli=y"])',
+      },
       native: {
         type: 'object',
         additionalProperties: false,
@@ -65,6 +86,9 @@ export async function resolveWorkload(
   if (own) {
     const artifacts: WorkloadArtifacts = {};
     if (own.wasm) artifacts.wasm = { kind: 'wasi-module', path: absolute(own.wasm) } satisfies WasmArtifact;
+    const component = own.component
+      ? { path: absolute(own.component), ...(own.serveArgs ? { serveArgs: own.serveArgs } : {}) }
+      : undefined;
     if (own.native) {
       artifacts.native = {
         command: own.native.command,
@@ -72,7 +96,11 @@ export async function resolveWorkload(
         files: own.native.files ?? [],
       } satisfies NativeArtifact;
     }
-    return { name, artifacts, warmupInput: own.warmupInput ?? {} };
+    return {
+      name,
+      artifacts: component ? { ...artifacts, component } : artifacts,
+      warmupInput: own.warmupInput ?? {},
+    };
   }
   const { getWorkload } = await import('../../workloads/registry.js');
   let def: WorkloadDefinition;
@@ -84,7 +112,10 @@ export async function resolveWorkload(
       `unknown workload ${JSON.stringify(name)}: ${err instanceof Error ? err.message : err}`,
     );
   }
-  return { name, artifacts: def.artifacts(buildDir), warmupInput: def.defaultInput ?? {} };
+  const artifacts: ResolvedWorkload['artifacts'] = def.artifacts(buildDir);
+  const conventional = join(buildDir, name, 'component', `${name}.wasm`);
+  if (!artifacts.component && existsSync(conventional)) artifacts.component = { path: conventional };
+  return { name, artifacts, warmupInput: def.defaultInput ?? {}, componentPath: conventional };
 }
 
 /** A wasm path that exists, or a BuildError naming the workload and the fix. */
