@@ -60,6 +60,15 @@ function startTimeOf(pid: number): number | null {
   }
 }
 
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z';
+  } catch {
+    return true;
+  }
+}
+
 function ownerMarker(): string {
   return `${process.pid}:${startTimeOf(process.pid) ?? 0}`;
 }
@@ -93,7 +102,7 @@ export function sweepOrphans(log: (line: string) => void = () => {}): number {
       continue;
     }
     const m = new RegExp(`(?:^|\\0)${OWNER_ENV}=(\\d+):(\\d+)`).exec(environ);
-    if (!m) continue;
+    if (!m || isZombie(Number(name))) continue;
     const owner = Number(m[1]);
     if (owner === process.pid) continue;
     const ownerStart = startTimeOf(owner);
