@@ -10,25 +10,33 @@
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BuildError, PlatformError } from '../../core/errors.js';
 import { artifactPaths, DEFAULT_BUILD_DIR, getWorkload } from '../../workloads/registry.js';
 import type { WorkloadName } from '../../workloads/types.js';
 import { installPromisingFallback } from '../local-wasm/run-component.js';
-import { type WasmImports, type WasmModule, wasmApi } from '../local-wasm/wasm-api.js';
+import { loadTranspiled } from '../local-wasm/transpiled.js';
+import {
+  enableWasmExtendedConst,
+  type WasmImports,
+  type WasmModule,
+  wasmApi,
+} from '../local-wasm/wasm-api.js';
 
 export type CompiledWasm =
   | { kind: 'wasi-module'; name: WorkloadName; module: WasmModule; compileSeconds: number }
-  | {
-      kind: 'js-component';
-      name: WorkloadName;
-      module: WasmModule;
-      instantiate: (
-        getCoreModule: (path: string) => WasmModule,
-        imports: Record<string, unknown>,
-      ) => { run(input: string): string };
-      compileSeconds: number;
-    };
+  | JsComponent;
+
+/** A jco-transpiled function component: its core modules by file name, the glue's instantiate. */
+export interface JsComponent {
+  kind: 'js-component';
+  name: WorkloadName;
+  modules: Record<string, WasmModule>;
+  instantiate: (
+    getCoreModule: (path: string) => WasmModule,
+    imports: Record<string, unknown>,
+  ) => { run(input: string): string };
+  compileSeconds: number;
+}
 
 export interface WasmOptions {
   buildDir?: string;
@@ -71,16 +79,14 @@ export function compileWasm(name: WorkloadName, buildDir: string = DEFAULT_BUILD
         return { kind: 'wasi-module', name, module, compileSeconds: (performance.now() - started) / 1000 };
       }
       installPromisingFallback();
-      const paths = artifactPaths(name, buildDir);
-      const glue = (await import(pathToFileURL(paths.transpiledEntry as string).href)) as {
-        instantiate: CompiledWasm['instantiate' & keyof CompiledWasm];
-      };
-      const module = await wasmApi.compile(readFileSync(paths.transpiledCore as string));
+      await enableWasmExtendedConst();
+      const { glueUrl, modules } = await loadTranspiled(artifact.transpiledDir);
+      const glue = (await import(glueUrl)) as { instantiate: JsComponent['instantiate'] };
       return {
         kind: 'js-component',
         name,
-        module,
-        instantiate: glue.instantiate as Extract<CompiledWasm, { kind: 'js-component' }>['instantiate'],
+        modules,
+        instantiate: glue.instantiate,
         compileSeconds: (performance.now() - started) / 1000,
       };
     })();
@@ -182,7 +188,7 @@ function runComponent(
   inputJson: string,
 ): WasmResponse {
   try {
-    const instance = compiled.instantiate(() => compiled.module, {});
+    const instance = compiled.instantiate((path) => compiled.modules[path] as WasmModule, {});
     const body = instance.run(inputJson);
     const isError = body.startsWith('{"error"');
     return { status: isError ? 502 : 200, body };

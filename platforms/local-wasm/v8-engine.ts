@@ -7,9 +7,6 @@
  * JS components (float): the jco glue is imported once per worker, its core modules compiled
  * once, `instantiate()` per request (run-component.ts).
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Pool } from 'undici';
 import { BuildError, PlatformError } from '../../core/errors.js';
 import type {
@@ -26,7 +23,8 @@ import type { PlatformContext } from '../registry.js';
 import type { LocalWasmConfig } from './config.js';
 import type { EngineReport, InFlightReport, WasmEngine } from './engine.js';
 import { WasmHost } from './host.js';
-import { type WasmModule, wasmApi } from './wasm-api.js';
+import { compileFile, loadTranspiled } from './transpiled.js';
+import { appliedV8Flags, enableWasmExtendedConst } from './wasm-api.js';
 import { WorkerPool } from './worker-pool.js';
 
 export class V8Engine implements WasmEngine {
@@ -77,6 +75,7 @@ export class V8Engine implements WasmEngine {
       pool.load(workload, await compileFile(path));
     } else {
       path = requireFile(wasm.transpiledDir, `transpiled component of ${workload}`);
+      await enableWasmExtendedConst();
       const { glueUrl, modules } = await loadTranspiled(path);
       pool.loadComponent(workload, glueUrl, modules);
     }
@@ -133,6 +132,7 @@ export class V8Engine implements WasmEngine {
         version: process.versions.v8,
         settings: {
           node: process.version,
+          v8Flags: [...appliedV8Flags],
           workers: this.config.workers,
           warmupRunsPerWorker: this.config.warmupRuns,
           instancePolicy: 'fresh instance per request',
@@ -166,34 +166,4 @@ export class V8Engine implements WasmEngine {
     await pool?.close();
     await client?.destroy();
   }
-}
-
-async function compileFile(path: string): Promise<WasmModule> {
-  try {
-    return await wasmApi.compile(await readFile(path));
-  } catch (err) {
-    throw new BuildError(`${path} is not a valid Wasm module: ${err instanceof Error ? err.message : err}`, {
-      cause: err,
-    });
-  }
-}
-
-/**
- * A jco transpile output directory: one ESM glue file (`*.js`) and its core modules
- * (`*.wasm`, compiled here once, by file name as the glue asks for them).
- */
-async function loadTranspiled(
-  dir: string,
-): Promise<{ glueUrl: string; modules: Record<string, WasmModule> }> {
-  const files = await readdir(dir);
-  const glue = files.filter((f) => f.endsWith('.js'));
-  if (glue.length !== 1) {
-    throw new BuildError(`${dir} should hold exactly one transpiled glue .js file, found ${glue.length}`, {
-      hint: 'rebuild: npm run build:workloads',
-    });
-  }
-  const modules: Record<string, WasmModule> = {};
-  for (const f of files.filter((name) => name.endsWith('.wasm')))
-    modules[f] = await compileFile(join(dir, f));
-  return { glueUrl: pathToFileURL(join(dir, glue[0] as string)).href, modules };
 }
