@@ -130,7 +130,7 @@ export class LocalWasmPlatform extends PlatformBase {
           maxConcurrency: this.config.maxConcurrency ?? null,
           cores: null,
         },
-        details: { engineChoice: this.config.engineChoice },
+        details: { engine: this.config.engine, engineChoice: this.config.engineChoice },
       };
     }
     const r = await this.engineImpl.report();
