@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- platforms`: overhead and capacity of the embedded platforms, each figure
  * beside its baseline measured in the same run; nothing asserts.
- * - local-wasm added overhead = mean latency through the platform − the same fresh-instance
- *   run called in-process. Target ≤ 0.5 ms.
+ * - local-wasm (engine v8) added overhead = mean latency through the platform − the same
+ *   fresh-instance run called in-process. Target ≤ 0.5 ms. Engine wasmtime: bench/wasmtime.ts.
  * - local-wasm capacity = completions/s under saturating open-loop arrivals ÷ (workers ÷ mean
  *   in-process service time). Target ≥ 90%.
  * - local-container warm-path overhead = mean warm latency through the pool − POST /run sent
@@ -31,6 +31,7 @@ import { createInstanceRunner } from '../platforms/local-wasm/run-instance.js';
 import { wasmApi } from '../platforms/local-wasm/wasm-api.js';
 import { WorkerPool } from '../platforms/local-wasm/worker-pool.js';
 import { artifactPaths, DEFAULT_BUILD_DIR, WORKLOADS } from '../workloads/registry.js';
+import { benchWasmtime } from './wasmtime.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.env.BENCH_N ?? 400);
@@ -82,6 +83,7 @@ async function benchWasm(): Promise<void> {
   const p = createWasm(
     {
       name: 'local-wasm',
+      engine: 'v8',
       workers,
       warmupRuns: 50,
       workloads: { [wasmWorkload.name]: { wasm: wasmWorkload.path, warmupInput: wasmWorkload.input } },
@@ -409,10 +411,12 @@ async function benchDockerColdStart(): Promise<void> {
   );
 }
 
-const only = process.env.BENCH_ONLY; // local-wasm | local-container: one half only (shorter runs)
+// local-wasm (both engines) | local-wasm-v8 | local-wasm-wasmtime | local-container: a part only
+const only = process.env.BENCH_ONLY;
 try {
-  if (only !== 'local-container') await benchWasm();
-  if (only !== 'local-wasm') {
+  if (!only || only === 'local-wasm' || only === 'local-wasm-v8') await benchWasm();
+  if (!only || only === 'local-wasm' || only === 'local-wasm-wasmtime') await benchWasmtime(N);
+  if (!only || only === 'local-container') {
     await benchContainer();
     await benchDockerColdStart();
   }
