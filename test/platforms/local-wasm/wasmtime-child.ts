@@ -1,13 +1,20 @@
 /**
  * A faasmark stand-in for the signal tests (not a test file): local-wasm with engine wasmtime
  * serving the fixture component, requests in flight (mid-point), until a signal ends it.
- * argv: <wasmtime> <component> <cache dir> <work dir>; prints `ready <pids>` on stdout.
+ * argv: <wasmtime> <component> <cache dir> <work dir> [crash]; prints `ready <pids>` on stdout;
+ * with `crash`, then throws an uncaught error (a crash of faasmark).
  */
 import { createPointClock } from '../../../core/clock.js';
 import { create } from '../../../platforms/local-wasm/index.js';
 import { wasmtimePids } from './wasmtime-helpers.js';
 
-const [binary, component, cacheDir, workDir] = process.argv.slice(2) as [string, string, string, string];
+const [binary, component, cacheDir, workDir, mode] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string?,
+];
 const platform = create(
   {
     name: 'local-wasm',
@@ -26,3 +33,8 @@ setInterval(() => {
   void platform.invoke({ workload: 'fy', input: 30 });
 }, 10);
 process.stdout.write(`ready ${wasmtimePids(process.pid).join(' ')}\n`);
+if (mode === 'crash') {
+  setTimeout(() => {
+    throw new Error('deliberate crash mid-point');
+  }, 200);
+}

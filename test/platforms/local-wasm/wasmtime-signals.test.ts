@@ -1,6 +1,7 @@
 /**
  * What faasmark leaves when it ends mid-point with engine wasmtime: after SIGINT (the cleanups
- * of core/lifecycle.ts run) no wasmtime process of it is left; after SIGKILL (nothing runs) its
+ * of core/lifecycle.ts run) or an uncaught error (the exit hook) no wasmtime process of it is
+ * left; after SIGKILL (nothing runs) its
  * wasmtime processes outlive it, and the next faasmark sweeps them as it starts its own
  * (platforms/external/wasmtime-serve.ts sweepOrphans).
  */
@@ -35,11 +36,21 @@ function alive(pid: number): boolean {
 /** Start the stand-in; resolves with it and the wasmtime pids it printed once ready. */
 async function startChild(
   cacheDir: string,
+  mode?: 'crash',
 ): Promise<{ child: ChildProcess; pids: number[]; stderr: () => string }> {
   const workDir = mkdtempSync(join(tmpdir(), 'faasmark-wasmtime-child-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', SCRIPT, needWasmtime(), fixtureComponent(), cacheDir, workDir],
+    [
+      '--import',
+      'tsx',
+      SCRIPT,
+      needWasmtime(),
+      fixtureComponent(),
+      cacheDir,
+      workDir,
+      ...(mode ? [mode] : []),
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -74,6 +85,23 @@ describe('local-wasm engine wasmtime: signals and crashes of faasmark', () => {
       for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
     }
   });
+
+  test(
+    'an uncaught error mid-point: the exit hook kills every wasmtime serve of it',
+    skipWithoutWasmtime,
+    async () => {
+      const { child, pids, stderr } = await startChild(privateCache(), 'crash');
+      try {
+        const [code] = await once(child, 'exit');
+        assert.notEqual(code, 0);
+        assert.match(stderr(), /deliberate crash mid-point/);
+        assert.deepEqual(pids.filter(alive), [], 'no wasmtime serve outlives the crash');
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+        for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
+      }
+    },
+  );
 
   test(
     'SIGKILL mid-point: its wasmtime processes outlive it, and the next start sweeps them',
