@@ -18,7 +18,6 @@ import {
 } from 'node:fs';
 import { cpus, homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { BuildError, MissingToolError, PlatformError } from '../../core/errors.js';
 
 /** The Wasmtime release faasmark pins (scripts/install-wasmtime.sh builds it). */
@@ -127,6 +126,7 @@ export function parseWasmtimeVersion(output: string): WasmtimeVersion | undefine
  * @throws PlatformError when it fails or does not print a Wasmtime version
  */
 export async function readWasmtimeVersion(binary: string, timeoutSeconds = 15): Promise<WasmtimeVersion> {
+  const { execa } = await import('execa'); // lazily: local-wasm's config imports this module
   const r = await execa(binary, ['--version'], {
     reject: false,
     timeout: timeoutSeconds * 1000,
@@ -190,6 +190,7 @@ export async function precompile(
   }
   mkdirSync(dir, { recursive: true });
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const { execa } = await import('execa');
   const t0 = performance.now();
   const r = await execa(
     binary,

@@ -121,10 +121,11 @@ export class WasmtimeEngine implements WasmEngine {
     this.version ??= await readWasmtimeVersion(this.binary);
     this.admitted.reset();
     this.server = { busySeconds: 0, answered: 0, sinceMs: epochMs() };
-    // a setting that reaches the serve processes changed (the request timeout): restart them
+    // restart a serve that died (the last point was unhealthy) or whose flags changed (the
+    // request timeout): each point starts with its processes up and its settings applied
     const key = this.commonArgs().join(' ');
     for (const [workload, s] of [...this.served]) {
-      if (s.argsKey === key) continue;
+      if (s.argsKey === key && s.serve.exit === null) continue;
       await this.stopOne(workload);
       this.counters.restarts++;
       await this.deploy(workload);

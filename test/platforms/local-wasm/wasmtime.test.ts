@@ -294,7 +294,7 @@ describe('local-wasm engine wasmtime', () => {
   );
 
   test(
-    'a wasmtime that dies mid-point: requests are errors and the platform is unhealthy with the reason',
+    'a wasmtime that dies mid-point: requests are errors, the platform is unhealthy with the reason, the next point restarts it',
     skipWithoutWasmtime,
     async () => {
       const p = await started();
@@ -309,6 +309,11 @@ describe('local-wasm engine wasmtime', () => {
       const h = p.health();
       assert.equal(h.ok, false);
       assert.match(h.reason!, /^wasmtime serve \(fx\) was killed by SIGKILL at \d+\.\d s/);
+      // the next point starts it again
+      await p.setup({}, createPointClock());
+      assert.deepEqual(p.health(), { ok: true });
+      assert.equal(p.stats().restarts, 1);
+      assert.equal((await p.invoke({ workload: 'fx', input: {} })).status, 'ok');
       await p.teardown();
     },
   );
