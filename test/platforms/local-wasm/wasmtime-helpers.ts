@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -64,9 +64,17 @@ export function fixtureComponent(): string {
   return out;
 }
 
-/** A private cache directory for .cwasm files (never the shared ~/.cache). */
+/** A private cache directory for .cwasm files (never the shared ~/.cache), removed at exit. */
+const caches: string[] = [];
 export function privateCache(): string {
-  return mkdtempSync(join(tmpdir(), 'faasmark-wasmtime-cache-'));
+  const dir = mkdtempSync(join(tmpdir(), 'faasmark-wasmtime-cache-'));
+  if (caches.length === 0) {
+    process.once('exit', () => {
+      for (const d of caches) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  caches.push(dir);
+  return dir;
 }
 
 /** Live processes started with OWNER_ENV naming `ownerPid` (any owner when undefined). */
