@@ -11,7 +11,7 @@
  * fixture built from test/fixtures/components/handler.wat.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -223,6 +223,7 @@ export async function benchWasmtime(n: number): Promise<void> {
   console.log(
     `\nlocal-wasm, engine wasmtime — ${s.name} component ${s.component.replace(ROOT, '')} (${binary.path})`,
   );
+  const workDir = mkdtempSync(join(tmpdir(), 'faasmark-bench-'));
   const p = createWasm(
     {
       name: 'local-wasm',
@@ -230,7 +231,7 @@ export async function benchWasmtime(n: number): Promise<void> {
       warmupRuns: 50,
       workloads: { [s.name]: { component: s.component, warmupInput: s.trivial } },
     },
-    { buildDir: ROOT, workDir: mkdtempSync(join(tmpdir(), 'faasmark-bench-')), log: () => {} },
+    { buildDir: ROOT, workDir, log: () => {} },
   ) as LocalWasmPlatform;
   await p.setup({}, createPointClock());
   await p.deploy(s.name);
@@ -244,6 +245,7 @@ export async function benchWasmtime(n: number): Promise<void> {
   for (const { label, input } of s.inputs)
     await capacity(p, s, label, input, settings.components[s.name]?.pid as number);
   await p.teardown();
+  rmSync(workDir, { recursive: true, force: true });
   console.log(
     `  host load average now: ${loadavg()
       .map((l) => l.toFixed(2))
