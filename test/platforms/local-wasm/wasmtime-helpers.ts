@@ -64,10 +64,10 @@ export function fixtureComponent(): string {
   return out;
 }
 
-/** A private cache directory for .cwasm files (never the shared ~/.cache), removed at exit. */
+/** A private temporary directory (a .cwasm cache, never the shared ~/.cache; a work dir), removed at exit. */
 const caches: string[] = [];
-export function privateCache(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'faasmark-wasmtime-cache-'));
+export function privateCache(prefix = 'faasmark-wasmtime-cache-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   if (caches.length === 0) {
     process.once('exit', () => {
       for (const d of caches) rmSync(d, { recursive: true, force: true });

@@ -8,9 +8,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
@@ -38,7 +36,7 @@ async function startChild(
   cacheDir: string,
   mode?: 'crash',
 ): Promise<{ child: ChildProcess; pids: number[]; stderr: () => string }> {
-  const workDir = mkdtempSync(join(tmpdir(), 'faasmark-wasmtime-child-'));
+  const workDir = privateCache('faasmark-wasmtime-child-');
   const child = spawn(
     process.execPath,
     [

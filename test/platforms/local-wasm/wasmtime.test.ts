@@ -34,6 +34,7 @@ after(async () => {
 });
 
 const cacheDir = privateCache();
+const ctx = { ...context, workDir: privateCache('faasmark-wasmtime-work-') };
 let component = '';
 before(() => {
   if (WASMTIME) component = fixtureComponent();
@@ -52,7 +53,7 @@ function platform(
       workloads: { fx: { component } },
       ...extra,
     },
-    context,
+    ctx,
   ) as LocalWasmPlatform;
 }
 
@@ -396,7 +397,7 @@ describe('local-wasm engine wasmtime', () => {
         warmupRuns: 1,
         wasmtime: { binary: needWasmtime(), cacheDir },
       },
-      context,
+      ctx,
     ) as LocalWasmPlatform;
     await p.setup({}, createPointClock());
     await p.deploy('aes');
