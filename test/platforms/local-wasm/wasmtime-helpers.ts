@@ -66,7 +66,7 @@ export function fixtureComponent(): string {
 
 /** A private temporary directory (a .cwasm cache, never the shared ~/.cache; a work dir), removed at exit. */
 const caches: string[] = [];
-export function privateCache(prefix = 'faasmark-wasmtime-cache-'): string {
+export function privateCache(prefix = 'faasmark-local-wasm-cwasm-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   if (caches.length === 0) {
     process.once('exit', () => {

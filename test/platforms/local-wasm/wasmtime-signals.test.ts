@@ -36,7 +36,7 @@ async function startChild(
   cacheDir: string,
   mode?: 'crash',
 ): Promise<{ child: ChildProcess; pids: number[]; stderr: () => string }> {
-  const workDir = privateCache('faasmark-wasmtime-child-');
+  const workDir = privateCache('faasmark-local-wasm-child-');
   const child = spawn(
     process.execPath,
     [

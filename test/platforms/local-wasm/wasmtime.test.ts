@@ -34,7 +34,7 @@ after(async () => {
 });
 
 const cacheDir = privateCache();
-const ctx = { ...context, workDir: privateCache('faasmark-wasmtime-work-') };
+const ctx = { ...context, workDir: privateCache('faasmark-local-wasm-work-') };
 let component = '';
 before(() => {
   if (WASMTIME) component = fixtureComponent();
