@@ -2,7 +2,7 @@
 # Installs the pinned Wasmtime CLI that local-wasm's `wasmtime` engine runs (docs/embedded-platforms.md
 # "Wasmtime engine"): `cargo install wasmtime-cli` from crates.io, no GitHub download.
 # Idempotent: skips when <root>/bin/wasmtime already is this version with `serve` and `compile`.
-#   bash scripts/install-wasmtime.sh            # root: $FAASMARK_WASMTIME_ROOT, else ~/.cache/faasmark/wasmtime-48.0.8
+#   bash scripts/install-wasmtime.sh            # root: $FAASMARK_WASMTIME_ROOT, else ${FAASMARK_CACHE:-~/.cache/faasmark}/toolchains/wasmtime-48.0.8
 #   bash scripts/install-wasmtime.sh --root DIR
 # Needs cargo (rustup, Rust >= 1.88); a build from scratch takes ~15-20 min on 2 cores.
 set -euo pipefail
@@ -12,8 +12,8 @@ VERSION=48.0.8
 # the clap features give --help. Keep in sync with WASMTIME_FEATURES in platforms/external/wasmtime-serve.ts.
 FEATURES=serve,run,compile,cranelift,pooling-allocator,parallel-compilation,component-model,component-model-async,cache,wat,logging,clap/default,clap/wrap_help
 
-CACHE_HOME=${XDG_CACHE_HOME:-$HOME/.cache}
-ROOT=${FAASMARK_WASMTIME_ROOT:-$CACHE_HOME/faasmark/wasmtime-$VERSION}
+# the workload toolchains' place (FAASMARK_CACHE), so whichever script runs first builds it once
+ROOT=${FAASMARK_WASMTIME_ROOT:-${FAASMARK_CACHE:-$HOME/.cache/faasmark}/toolchains/wasmtime-$VERSION}
 while [ $# -gt 0 ]; do
   case "$1" in
     --root) ROOT=${2:?--root needs a directory}; shift 2 ;;

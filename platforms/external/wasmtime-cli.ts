@@ -28,17 +28,18 @@ export const WASMTIME_INSTALL_HINT =
   "~15-20 min on 2 cores), or point faasmark at a binary with the platform config's " +
   "wasmtime.binary or env FAASMARK_WASMTIME; or use local-wasm's other engine: engine: v8";
 
-/** faasmark's cache directory: env FAASMARK_CACHE_DIR, else $XDG_CACHE_HOME/faasmark, else ~/.cache/faasmark. */
+/** faasmark's cache directory: env FAASMARK_CACHE, else ~/.cache/faasmark (as the workload build's toolchains). */
 export function faasmarkCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FAASMARK_CACHE_DIR) return resolve(env.FAASMARK_CACHE_DIR);
-  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'faasmark');
+  return env.FAASMARK_CACHE ? resolve(env.FAASMARK_CACHE) : join(env.HOME || homedir(), '.cache', 'faasmark');
 }
 
-/** Where scripts/install-wasmtime.sh puts the CLI: env FAASMARK_WASMTIME_ROOT, else <cache>/wasmtime-<version>. */
+/**
+ * Where scripts/install-wasmtime.sh puts the CLI (the workload toolchains' place, so one build
+ * serves both): env FAASMARK_WASMTIME_ROOT, else <cache>/toolchains/wasmtime-<version>.
+ */
 export function wasmtimeInstallRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FAASMARK_WASMTIME_ROOT) return resolve(env.FAASMARK_WASMTIME_ROOT);
-  const cacheHome = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
-  return join(cacheHome, 'faasmark', `wasmtime-${PINNED_WASMTIME_VERSION}`);
+  return join(faasmarkCacheDir(env), 'toolchains', `wasmtime-${PINNED_WASMTIME_VERSION}`);
 }
 
 function isExecutableFile(path: string): boolean {
