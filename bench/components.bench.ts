@@ -85,7 +85,11 @@ for (const name of WORKLOAD_NAMES) {
     continue;
   }
   const server = await startActionServer(name);
-  const served = await serveComponent(wasmtime, artifacts.component.path, artifacts.component.serveArgs);
+  const served = await serveComponent(
+    wasmtime,
+    artifacts.component.path,
+    artifacts.component.serveArgs ?? [],
+  );
   try {
     for (const preset of INPUT_PRESET_NAMES) {
       const input = presetInput(name, preset, name === 'aes' ? { seed: 1 } : {});

@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- platforms`: overhead and capacity of the embedded platforms, each figure
  * beside its baseline measured in the same run; nothing asserts.
- * - local-wasm added overhead = mean latency through the platform − the same fresh-instance
- *   run called in-process. Target ≤ 0.5 ms.
+ * - local-wasm (engine v8) added overhead = mean latency through the platform − the same
+ *   fresh-instance run called in-process. Target ≤ 0.5 ms. Engine wasmtime: bench/wasmtime.ts.
  * - local-wasm capacity = completions/s under saturating open-loop arrivals ÷ (workers ÷ mean
  *   in-process service time). Target ≥ 90%.
  * (local-container's figures: bench/platforms-container.bench.ts, run by the same filter.)
@@ -22,6 +22,7 @@ import { createInstanceRunner } from '../platforms/local-wasm/run-instance.js';
 import { wasmApi } from '../platforms/local-wasm/wasm-api.js';
 import { WorkerPool } from '../platforms/local-wasm/worker-pool.js';
 import { artifactPaths, DEFAULT_BUILD_DIR, WORKLOADS } from '../workloads/registry.js';
+import { benchWasmtime } from './wasmtime.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.env.BENCH_N ?? 400);
@@ -65,6 +66,7 @@ async function benchWasm(): Promise<void> {
   const p = createWasm(
     {
       name: 'local-wasm',
+      engine: 'v8',
       workers,
       warmupRuns: 50,
       workloads: { [wasmWorkload.name]: { wasm: wasmWorkload.path, warmupInput: wasmWorkload.input } },
@@ -277,9 +279,12 @@ async function capacity(
   }
 }
 
-const only = process.env.BENCH_ONLY; // local-wasm | local-container: one platform only (the container half is platforms-container.bench.ts)
+// local-wasm (both engines) | local-wasm-v8 | local-wasm-wasmtime: a part only (the container
+// half is platforms-container.bench.ts)
+const only = process.env.BENCH_ONLY;
 try {
-  if (only !== 'local-container') await benchWasm();
+  if (!only || only === 'local-wasm' || only === 'local-wasm-v8') await benchWasm();
+  if (!only || only === 'local-wasm' || only === 'local-wasm-wasmtime') await benchWasmtime(N);
 } finally {
   await runCleanups();
 }

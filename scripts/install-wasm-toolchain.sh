@@ -15,7 +15,6 @@ CACHE=${FAASMARK_CACHE:-$HOME/.cache/faasmark}
 TOOLS=$CACHE/toolchains
 COMPONENTIZE_PY_VERSION=0.25.1
 WASMTIME_VERSION=48.0.8
-WASMTIME_FEATURES=serve,run,compile,cranelift,pooling-allocator,parallel-compilation,component-model,component-model-async,cache,wat,logging,clap/default,clap/wrap_help
 say() { echo "install-wasm-toolchain: $*"; }
 die() { echo "install-wasm-toolchain: $*" >&2; exit 1; }
 mkdir -p "$TOOLS"
@@ -70,17 +69,10 @@ else
   say "componentize-py $COMPONENTIZE_PY_VERSION installed into $venv"
 fi
 
-# ---- wasmtime CLI (the wasi:http host of the tests) -------------------------------------------
-wt=$TOOLS/wasmtime-$WASMTIME_VERSION
-if [ -x "$wt/bin/wasmtime" ] && "$wt/bin/wasmtime" --version | grep -q "$WASMTIME_VERSION"; then
-  say "wasmtime $WASMTIME_VERSION present ($wt)"
-elif [ "${FAASMARK_SKIP_WASMTIME:-}" = 1 ]; then
+# ---- wasmtime CLI (the wasi:http host of the tests and of local-wasm's wasmtime engine) -------
+if [ "${FAASMARK_SKIP_WASMTIME:-}" = 1 ]; then
   say "wasmtime skipped (FAASMARK_SKIP_WASMTIME=1)"
 else
-  say "building wasmtime $WASMTIME_VERSION (cargo install --locked; ~20 min on 2 cores)"
-  cargo install wasmtime-cli --version "$WASMTIME_VERSION" --locked --no-default-features \
-    --features "$WASMTIME_FEATURES" --root "$wt" --target-dir "$TOOLS/wasmtime-target" ||
-    die "cargo install wasmtime-cli $WASMTIME_VERSION failed (rustup Rust and crates.io needed)"
-  rm -rf "$TOOLS/wasmtime-target"
+  FAASMARK_WASMTIME_ROOT="$TOOLS/wasmtime-$WASMTIME_VERSION" bash "$(dirname "$0")/install-wasmtime.sh"
 fi
 say "done"

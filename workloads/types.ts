@@ -51,8 +51,9 @@ export interface ComponentArtifact {
   /**
    * `wasmtime serve` options it needs beyond the proxy world: float's componentize-py runtime
    * imports wasi:cli and wasi:filesystem, hence `-S cli=y`; the Rust components need none.
+   * Absent (a component given by path): derived from its imports.
    */
-  serveArgs: string[];
+  serveArgs?: string[];
 }
 
 export interface WorkloadArtifacts {

@@ -12,6 +12,7 @@ import {
   type MapeRow,
   mapeCells,
   type ServiceTimeRow,
+  serviceTimeCells,
 } from './tables.js';
 
 export function escapeHtml(s: string): string {
@@ -117,17 +118,12 @@ export function mapeTableHtml(rows: MapeRow[]): string {
   );
 }
 
+/** The Table 4.1 analog: cold, warm, each Wasm engine with its slowdown, the thesis's figures. */
 export function serviceTimeTableHtml(rows: ServiceTimeRow[]): string {
+  const { head, cells } = serviceTimeCells(rows);
   return table(
-    ['workload', 'container cold (s)', 'container warm (s)', 'Wasm (s)', 'Wasm slowdown', 'source'],
-    rows.map((r) => [
-      escapeHtml(r.workload),
-      fmt(r.containerCold, 5),
-      fmt(r.containerWarm, 5),
-      fmt(r.wasm, 5),
-      r.wasmSlowdown === null ? '—' : `${r.wasmSlowdown.toFixed(1)}×`,
-      escapeHtml(r.sources.join(', ')),
-    ]),
+    [...head, 'source'],
+    cells.map((c, i) => [...c, (rows[i] as ServiceTimeRow).sources.join(', ')].map(escapeHtml)),
   );
 }
 

@@ -7,8 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/fs-atomic.js';
+import { rootPath } from '../../core/paths.js';
 import { writeFigure } from '../plots/render.js';
-import { fmt, renderTable } from '../table.js';
+import { renderTable } from '../table.js';
 import { toCsv } from './csv.js';
 import { FIGURE_METRICS, runFigures } from './figures.js';
 import {
@@ -25,15 +26,30 @@ import { type JsonlIssue, loadRun } from './load-results.js';
 import { loadRequestSeries } from './request-series.js';
 import {
   comparisonRows,
+  engineLabels,
   type LedgerRow,
   ledger,
   MAPE_HEAD,
   type MapeRow,
   mape,
   mapeCells,
+  type ProfileTimes,
   type ServiceTimeRow,
+  serviceTimeCells,
   serviceTimeTable,
 } from './tables.js';
+
+/** Thesis Table 4.1 (results/thesis/table-4.1.json), s; empty when unreadable. */
+function thesisTable41(): Record<string, { cold: number; warm: number; wasm: number }> {
+  try {
+    const doc = JSON.parse(readFileSync(rootPath('results', 'thesis', 'table-4.1.json'), 'utf8')) as {
+      workloads?: Record<string, { cold: number; warm: number; wasm: number }>;
+    };
+    return doc.workloads ?? {};
+  } catch {
+    return {};
+  }
+}
 
 export interface ReportOptions {
   /** MAPE above this fraction is highlighted (default 0.1). */
@@ -56,15 +72,11 @@ export interface ReportResult {
   corruptedLines: JsonlIssue[];
 }
 
-function readProfile(
-  dir: string,
-): Record<string, { cold?: number; warm?: number; wasm?: number }> | undefined {
+function readProfile(dir: string): ProfileTimes | undefined {
   const path = join(dir, 'profile.json');
   if (!existsSync(path)) return undefined;
   try {
-    const doc = JSON.parse(readFileSync(path, 'utf8')) as {
-      workloads?: Record<string, { cold?: number; warm?: number; wasm?: number }>;
-    };
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as { workloads?: ProfileTimes };
     return doc.workloads ?? undefined;
   } catch {
     return undefined;
@@ -92,7 +104,12 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
 
   const rows = comparisonRows(points);
   const mapeRows = mape(rows, threshold);
-  const serviceTimes = serviceTimeTable(points, readProfile(dir));
+  const serviceTimes = serviceTimeTable(
+    points,
+    readProfile(dir),
+    engineLabels(run.manifest),
+    thesisTable41(),
+  );
   const ledgerRows = ledger(points, corrupted);
 
   const figurePaths: string[] = [];
@@ -194,19 +211,9 @@ function renderText(
       : '(no point has both a measured and a predicted value)',
   );
   if (serviceTimes.length) {
-    parts.push('', 'Service times (Table 4.1 analog):');
-    parts.push(
-      renderTable(
-        ['workload', 'cold (s)', 'warm (s)', 'Wasm (s)', 'slowdown'],
-        serviceTimes.map((r) => [
-          r.workload,
-          fmt(r.containerCold, 5),
-          fmt(r.containerWarm, 5),
-          fmt(r.wasm, 5),
-          r.wasmSlowdown === null ? null : `${r.wasmSlowdown.toFixed(1)}x`,
-        ]),
-      ),
-    );
+    parts.push('', 'Service times (Table 4.1 analog; Wasm per engine, slowdown = Wasm ÷ container warm):');
+    const { head, cells } = serviceTimeCells(serviceTimes);
+    parts.push(renderTable(head, cells));
   }
   const tot = ledgerRows.reduce(
     (a, r) => ({

@@ -11,6 +11,7 @@ import { metricsFor } from '../../core/metrics.js';
 import type { PointSummary } from '../../results/types.js';
 import { assessMetric } from '../metrics/assess.js';
 import { mean } from '../stats/bootstrap.js';
+import { fmt } from '../table.js';
 
 export interface ComparisonRow {
   pointId: string;
@@ -123,13 +124,26 @@ export function mape(rows: ComparisonRow[], threshold: number): MapeRow[] {
   });
 }
 
+/** One Wasm engine's figure in the Table 4.1 analog. */
+export interface EngineServiceTime {
+  /** Mean service time fed to the models (s). */
+  time: number;
+  /** time ÷ container warm. */
+  slowdown: number | null;
+}
+
 export interface ServiceTimeRow {
   workload: string;
   containerCold: number | null;
   containerWarm: number | null;
+  /** Every Wasm point's time, whatever its engine (older reports' single column). */
   wasm: number | null;
   /** wasm / containerWarm (the thesis's "Wasm slowdown"). */
   wasmSlowdown: number | null;
+  /** Per Wasm engine (`wasmtime`, `v8`, or the platform's name when its engine is not recorded). */
+  engines: Record<string, EngineServiceTime>;
+  /** Thesis Table 4.1 (s), when it has the workload. */
+  thesis?: { cold: number; warm: number; wasm: number; slowdown: number };
   sources: string[];
 }
 
@@ -137,20 +151,44 @@ function avg(xs: number[]): number | null {
   return xs.length ? mean(xs) : null;
 }
 
+/** A profile.json row: workload → {cold, warm, wasm, and per engine (v8, wasmtime)}. */
+export type ProfileTimes = Record<
+  string,
+  { cold?: number; warm?: number; wasm?: number; v8?: number; wasmtime?: number }
+>;
+
 /**
- * The Table 4.1 analog: per workload, the service times the run fed its models
- * (PointSummary.modelInputs, averaged over the points that carry them) and the Wasm slowdown.
- * A `profile` (e.g. profile.json of a profiling run: workload → {cold, warm, wasm}) overrides.
+ * The engine of each platform entry, by the label its points carry: the manifest's
+ * `engine.name` or `details.engine` (local-wasm records it), else nothing.
  */
-export function serviceTimeTable(
-  points: PointSummary[],
-  profile?: Record<string, { cold?: number; warm?: number; wasm?: number }>,
-): ServiceTimeRow[] {
-  const by = new Map<string, { cold: number[]; warm: number[]; wasm: number[]; sources: Set<string> }>();
+export function engineLabels(manifest: unknown): Map<string, string> {
+  const m = manifest as {
+    platforms?: Array<{ name?: string; engine?: { name?: string }; details?: { engine?: unknown } }>;
+    suiteConfig?: { platforms?: Array<{ label?: string; name?: string }> };
+  };
+  const out = new Map<string, string>();
+  (m?.platforms ?? []).forEach((p, i) => {
+    const engine = p?.engine?.name ?? (typeof p?.details?.engine === 'string' ? p.details.engine : undefined);
+    const label = m.suiteConfig?.platforms?.[i]?.label ?? p?.name;
+    if (engine && label) out.set(label, engine);
+  });
+  return out;
+}
+
+interface Group {
+  cold: number[];
+  warm: number[];
+  wasm: number[];
+  engines: Map<string, number[]>;
+  sources: Set<string>;
+}
+
+function group(points: PointSummary[], engines: Map<string, string>): Map<string, Group> {
+  const by = new Map<string, Group>();
   const get = (w: string) => {
     let g = by.get(w);
     if (!g) {
-      g = { cold: [], warm: [], wasm: [], sources: new Set() };
+      g = { cold: [], warm: [], wasm: [], engines: new Map(), sources: new Set() };
       by.set(w, g);
     }
     return g;
@@ -162,29 +200,90 @@ export function serviceTimeTable(
     if (p.executor === 'container') {
       if (typeof mi.cold === 'number') g.cold.push(mi.cold);
       if (typeof mi.warm === 'number') g.warm.push(mi.warm);
-    } else if (typeof mi.wasm === 'number') g.wasm.push(mi.wasm);
-    else if (typeof mi.warm === 'number') g.wasm.push(mi.warm);
+    } else {
+      const t = typeof mi.wasm === 'number' ? mi.wasm : typeof mi.warm === 'number' ? mi.warm : undefined;
+      if (t !== undefined) {
+        g.wasm.push(t);
+        const engine = engines.get(p.label ?? p.platform) ?? p.platform;
+        g.engines.set(engine, [...(g.engines.get(engine) ?? []), t]);
+      }
+    }
     g.sources.add(mi.source);
   }
+  return by;
+}
+
+/**
+ * The Table 4.1 analog: per workload, the service times the run fed its models
+ * (PointSummary.modelInputs, averaged over the points that carry them), per Wasm engine (from
+ * `engines`: label → engine, see {@link engineLabels}) with the Wasm slowdown each, beside the
+ * thesis's figures. A `profile` (profile.json of a profiling run) overrides.
+ */
+export function serviceTimeTable(
+  points: PointSummary[],
+  profile?: ProfileTimes,
+  engines: Map<string, string> = new Map(),
+  thesis: Record<string, { cold: number; warm: number; wasm: number }> = {},
+): ServiceTimeRow[] {
+  const by = group(points, engines);
   for (const [w, t] of Object.entries(profile ?? {})) {
-    const g = get(w);
+    if (!by.has(w)) by.set(w, { cold: [], warm: [], wasm: [], engines: new Map(), sources: new Set() });
+    const g = by.get(w) as Group;
     if (typeof t.cold === 'number') g.cold = [t.cold];
     if (typeof t.warm === 'number') g.warm = [t.warm];
     if (typeof t.wasm === 'number') g.wasm = [t.wasm];
+    for (const e of ['v8', 'wasmtime'] as const) if (typeof t[e] === 'number') g.engines.set(e, [t[e]]);
     g.sources.add('profile.json');
   }
   return [...by.entries()].map(([workload, g]) => {
     const containerWarm = avg(g.warm);
     const wasm = avg(g.wasm);
+    const slow = (x: number | null) => (x !== null && containerWarm ? x / containerWarm : null);
+    const th = thesis[workload];
     return {
       workload,
       containerCold: avg(g.cold),
       containerWarm,
       wasm,
-      wasmSlowdown: wasm !== null && containerWarm ? wasm / containerWarm : null,
+      wasmSlowdown: slow(wasm),
+      engines: Object.fromEntries(
+        [...g.engines].map(([e, xs]) => [e, { time: avg(xs) as number, slowdown: slow(avg(xs)) }]),
+      ),
+      ...(th ? { thesis: { ...th, slowdown: th.wasm / th.warm } } : {}),
       sources: [...g.sources],
     };
   });
+}
+
+/** Engines present in `rows`, in a stable order (wasmtime, v8, then the rest by name). */
+export function engineColumns(rows: ServiceTimeRow[]): string[] {
+  const all = new Set(rows.flatMap((r) => Object.keys(r.engines)));
+  const known = ['wasmtime', 'v8'].filter((e) => all.has(e));
+  return [...known, ...[...all].filter((e) => !known.includes(e)).sort()];
+}
+
+/** The Table 4.1 analog's header and cells (text; numbers in s, slowdowns as ×). */
+export function serviceTimeCells(rows: ServiceTimeRow[]): { head: string[]; cells: string[][] } {
+  const engines = engineColumns(rows);
+  const n = (v: number | null | undefined) => fmt(v ?? null, 5);
+  const x = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(1)}×`);
+  const head = [
+    'workload',
+    'cold (s)',
+    'warm (s)',
+    ...engines.flatMap((e) => [`Wasm ${e} (s)`, `${e} slowdown`]),
+    'thesis cold / warm / Wasm (s)',
+    'thesis slowdown',
+  ];
+  const cells = rows.map((r) => [
+    r.workload,
+    n(r.containerCold),
+    n(r.containerWarm),
+    ...engines.flatMap((e) => [n(r.engines[e]?.time), x(r.engines[e]?.slowdown)]),
+    r.thesis ? `${r.thesis.cold} / ${r.thesis.warm} / ${r.thesis.wasm}` : '—',
+    x(r.thesis?.slowdown),
+  ]);
+  return { head, cells };
 }
 
 export interface LedgerRow {

@@ -7,39 +7,37 @@
  *   sync`; its core modules are compiled once), instantiated per call and `run(input)` called.
  * Compiled modules are cached per path (compile once, instantiate per request).
  */
-import {
-  closeSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BuildError, PlatformError } from '../../core/errors.js';
 import { artifactPaths, DEFAULT_BUILD_DIR, getWorkload } from '../../workloads/registry.js';
 import type { WorkloadName } from '../../workloads/types.js';
-import { enableExtendedConst, installPromisingFallback } from '../local-wasm/run-component.js';
+import { installPromisingFallback } from '../local-wasm/run-component.js';
 import { runInstance } from '../local-wasm/run-instance.js';
-import { type WasmImports, type WasmModule, wasmApi } from '../local-wasm/wasm-api.js';
+import { loadTranspiled } from '../local-wasm/transpiled.js';
+import {
+  enableWasmExtendedConst,
+  type WasmImports,
+  type WasmModule,
+  wasmApi,
+} from '../local-wasm/wasm-api.js';
 
 export type CompiledWasm =
   | { kind: 'wasi-module'; name: WorkloadName; module: WasmModule; compileSeconds: number }
-  | {
-      kind: 'js-component';
-      name: WorkloadName;
-      /** The transpiled directory's core modules, by file name. */
-      modules: Record<string, WasmModule>;
-      instantiate: (
-        getCoreModule: (path: string) => WasmModule,
-        imports: Record<string, unknown>,
-      ) => { run(input: string): string };
-      compileSeconds: number;
-    };
+  | JsComponent;
+
+/** A jco-transpiled function component: its core modules by file name, the glue's instantiate. */
+export interface JsComponent {
+  kind: 'js-component';
+  name: WorkloadName;
+  modules: Record<string, WasmModule>;
+  instantiate: (
+    getCoreModule: (path: string) => WasmModule,
+    imports: Record<string, unknown>,
+  ) => { run(input: string): string };
+  compileSeconds: number;
+}
 
 export interface WasmOptions {
   buildDir?: string;
@@ -82,19 +80,14 @@ export function compileWasm(name: WorkloadName, buildDir: string = DEFAULT_BUILD
         return { kind: 'wasi-module', name, module, compileSeconds: (performance.now() - started) / 1000 };
       }
       installPromisingFallback();
-      enableExtendedConst();
-      const glue = (await import(pathToFileURL(artifact.transpiledEntry as string).href)) as {
-        instantiate: CompiledWasm['instantiate' & keyof CompiledWasm];
-      };
-      const modules: Record<string, WasmModule> = {};
-      for (const file of readdirSync(artifact.transpiledDir).filter((f) => f.endsWith('.wasm'))) {
-        modules[file] = await wasmApi.compile(readFileSync(join(artifact.transpiledDir, file)));
-      }
+      await enableWasmExtendedConst();
+      const { glueUrl, modules } = await loadTranspiled(artifact.transpiledDir);
+      const glue = (await import(glueUrl)) as { instantiate: JsComponent['instantiate'] };
       return {
         kind: 'js-component',
         name,
         modules,
-        instantiate: glue.instantiate as Extract<CompiledWasm, { kind: 'js-component' }>['instantiate'],
+        instantiate: glue.instantiate,
         compileSeconds: (performance.now() - started) / 1000,
       };
     })();
@@ -212,11 +205,7 @@ function runComponent(
   inputJson: string,
 ): WasmResponse {
   try {
-    const instance = compiled.instantiate((path) => {
-      const module = compiled.modules[path];
-      if (!module) throw new Error(`core module ${path} missing from the transpiled directory`);
-      return module;
-    }, {});
+    const instance = compiled.instantiate((path) => compiled.modules[path] as WasmModule, {});
     const body = instance.run(inputJson);
     const isError = body.startsWith('{"error"');
     return { status: isError ? 502 : 200, body };

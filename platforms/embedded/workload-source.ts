@@ -2,16 +2,20 @@
  * Where the embedded platforms get a workload's artifacts: an explicit override in the
  * platform config (`workloads: {name: {...}}`, used by tests, benches and ad-hoc actions),
  * else the workloads registry (workloads/registry.ts `getWorkload(name).artifacts(buildDir)`).
+ * The wasi:http proxy component (`wasmtime serve`) comes from the registry's `component`
+ * artifact, or `<buildDir>/<w>/component/<w>.wasm` (docs/workloads.md "Build layout").
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { FromSchema } from 'json-schema-to-ts';
 import { BuildError, ConfigError, FaasmarkError } from '../../core/errors.js';
+import { artifactPaths } from '../../workloads/shared/artifacts.js';
 import type {
   NativeArtifact,
   WasmArtifact,
   WorkloadArtifacts,
   WorkloadDefinition,
+  WorkloadName,
 } from '../../workloads/types.js';
 
 export interface ResolvedWorkload {
@@ -21,6 +25,8 @@ export interface ResolvedWorkload {
   warmupInput: unknown;
   /** The registry's container base image kind, when it names one (workloads/types.ts). */
   containerBase?: 'action' | 'python';
+  /** Where the component is expected when it is not built (for the error message). */
+  componentPath?: string;
 }
 
 /** JSON Schema of the `workloads` override map, shared by both platform configs. */
@@ -30,9 +36,19 @@ export const workloadOverridesSchema = {
   additionalProperties: {
     type: 'object',
     additionalProperties: false,
-    anyOf: [{ required: ['wasm'] }, { required: ['native'] }],
+    anyOf: [{ required: ['wasm'] }, { required: ['native'] }, { required: ['component'] }],
     properties: {
       wasm: { type: 'string', minLength: 1, description: 'path to a WASI preview1 module (stdin → stdout)' },
+      component: {
+        type: 'string',
+        minLength: 1,
+        description: 'path to a wasi:http proxy component (local-wasm, engine wasmtime)',
+      },
+      serveArgs: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'extra `wasmtime serve` flags the component needs (e.g. ["-S", "cli=y"])',
+      },
       native: {
         type: 'object',
         additionalProperties: false,
@@ -67,6 +83,9 @@ export async function resolveWorkload(
   if (own) {
     const artifacts: WorkloadArtifacts = {};
     if (own.wasm) artifacts.wasm = { kind: 'wasi-module', path: absolute(own.wasm) } satisfies WasmArtifact;
+    const component = own.component
+      ? { path: absolute(own.component), ...(own.serveArgs ? { serveArgs: own.serveArgs } : {}) }
+      : undefined;
     if (own.native) {
       artifacts.native = {
         command: own.native.command,
@@ -74,7 +93,11 @@ export async function resolveWorkload(
         files: own.native.files ?? [],
       } satisfies NativeArtifact;
     }
-    return { name, artifacts, warmupInput: own.warmupInput ?? {} };
+    return {
+      name,
+      artifacts: component ? { ...artifacts, component } : artifacts,
+      warmupInput: own.warmupInput ?? {},
+    };
   }
   const { getWorkload } = await import('../../workloads/registry.js');
   let def: WorkloadDefinition;
@@ -90,6 +113,7 @@ export async function resolveWorkload(
     name,
     artifacts: def.artifacts(buildDir),
     warmupInput: def.defaultInput ?? {},
+    componentPath: artifactPaths(name as WorkloadName, buildDir).component,
   };
   if (def.containerBase) resolved.containerBase = def.containerBase;
   return resolved;

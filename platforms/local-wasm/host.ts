@@ -4,7 +4,7 @@
  * instance on the worker pool. Admission: at most `maxConcurrency` requests in flight, beyond
  * that 429 or a bounded FIFO. Every answer carries the activation record
  * (x-faasmark-activation: startMs/endMs of the instance, waitTime from arrival) and the host
- * keeps the in-flight count over time (M/G/∞'s number in system).
+ * keeps the in-flight count as a time-weighted accumulator (M/G/∞'s number in system).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
@@ -17,14 +17,9 @@ import {
   readBodyThen,
   sendJson,
 } from '../embedded/http-endpoint.js';
+import { InFlightAccumulator } from '../embedded/in-flight.js';
 import type { LocalWasmConfig } from './config.js';
 import type { RunOutcome, WorkerPool } from './worker-pool.js';
-
-/** One step of the in-flight step function: from `atMs` (epoch ms) on, `inFlight` requests. */
-export interface InFlightStep {
-  atMs: number;
-  inFlight: number;
-}
 
 export interface HostCounters {
   requests: number;
@@ -41,7 +36,8 @@ export class WasmHost {
   private inFlight = 0;
   private readonly waiting: Array<(admitted: boolean) => void> = [];
   private readonly deployed = new Set<string>();
-  readonly series: InFlightStep[] = [];
+  /** Admitted requests in flight (queued ones not included): O(1) memory. */
+  readonly inFlightCount = new InFlightAccumulator();
   readonly counters: HostCounters = { requests: 0, ok: 0, errors: 0, timeouts: 0, rejected: 0, tooLarge: 0 };
 
   constructor(
@@ -53,7 +49,7 @@ export class WasmHost {
     const { server, port } = await listenLoopback((req, res) => this.handle(req, res), this.config.port);
     this.server = server;
     this.port = port;
-    this.series.push({ atMs: epochMs(), inFlight: 0 });
+    this.inFlightCount.reset();
     return port;
   }
 
@@ -129,7 +125,8 @@ export class WasmHost {
   private admit(): boolean | Promise<boolean> {
     const max = this.config.maxConcurrency;
     if (max === undefined || this.inFlight < max) {
-      this.setInFlight(this.inFlight + 1);
+      this.inFlight++;
+      this.inFlightCount.change(1);
       return true;
     }
     if (this.config.overflow === 'reject' || this.waiting.length >= this.config.queueLimit) return false;
@@ -139,12 +136,15 @@ export class WasmHost {
   /** Give the slot to the head of the queue, or free it. */
   private release(): void {
     const next = this.waiting.shift();
-    if (next) next(true);
-    else this.setInFlight(this.inFlight - 1);
-  }
-
-  private setInFlight(n: number): void {
-    this.inFlight = n;
-    this.series.push({ atMs: epochMs(), inFlight: n });
+    if (next) {
+      // the slot passes on: one request leaves and the next enters at the same instant
+      const now = epochMs();
+      this.inFlightCount.change(-1, now);
+      this.inFlightCount.change(1, now);
+      next(true);
+    } else {
+      this.inFlight--;
+      this.inFlightCount.change(-1);
+    }
   }
 }

@@ -1,22 +1,11 @@
 /**
- * local-wasm: Spin's execution model in miniature. Each deployed WASI module is compiled once
- * (WebAssembly.compile) and shared with a pool of worker threads; EVERY request runs in a
- * fresh instance that is dropped after the response. invoke() goes through the platform's own
- * HTTP endpoint on 127.0.0.1, so client latency includes the HTTP hop.
- *
- * State policy (V8 tier-up): deploy() runs `warmupRuns` requests per worker with the
- * workload's default input before returning, so V8's lazy tier-up (Liftoff → TurboFan, up to
- * 5× slower first runs: docs/embedded-platforms.md) happens at setup, not in the measured window. The
- * compiled code lives in the shared module, so the instances of later requests get it.
- *
- * JS components (float): the jco-transpiled glue is imported once per worker, its core
- * modules compiled once, and `instantiate()` runs per request (run-component.ts).
+ * local-wasm: Spin's execution model in miniature, a fresh Wasm instance per request, on one of
+ * two engines (docs/embedded-platforms.md "local-wasm"): `wasmtime` (Spin's engine: one owned
+ * `wasmtime serve` per workload component, wasmtime-engine.ts; the default when a wasmtime CLI is
+ * installed) or `v8` (Node's engine: worker threads behind faasmark's own endpoint,
+ * v8-engine.ts). The engine in use is logged at creation and named in describe().
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Pool } from 'undici';
-import { BuildError, PlatformError } from '../../core/errors.js';
+import { PlatformError } from '../../core/errors.js';
 import { onShutdown } from '../../core/lifecycle.js';
 import type {
   InvokeRequest,
@@ -24,20 +13,17 @@ import type {
   Platform,
   PlatformCapabilities,
   PlatformDescription,
+  PlatformHealth,
   PointClock,
   SetupOptions,
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
 import { PlatformBase } from '../base.js';
-import { createLoopbackClient, invokeOverHttp } from '../embedded/http-invoke.js';
-import { applyEndpointOptions, endpointDetails } from '../embedded/local-config.js';
-import { requireFile, resolveWorkload } from '../embedded/workload-source.js';
 import type { PlatformContext } from '../registry.js';
 import { type LocalWasmConfig, parseConfig } from './config.js';
-import { WasmHost } from './host.js';
-import { enableExtendedConst } from './run-component.js';
-import { type WasmModule, wasmApi } from './wasm-api.js';
-import { WorkerPool } from './worker-pool.js';
+import type { InFlightReport, WasmEngine } from './engine.js';
+import { V8Engine } from './v8-engine.js';
+import { WasmtimeEngine } from './wasmtime-engine.js';
 
 export class LocalWasmPlatform extends PlatformBase {
   readonly name = 'local-wasm';
@@ -50,179 +36,125 @@ export class LocalWasmPlatform extends PlatformBase {
     routing: false,
     forceCold: false,
   };
-  private pool: WorkerPool | undefined;
-  private host: WasmHost | undefined;
-  private client: Pool | undefined;
-  private clock: PointClock | undefined;
+  private engineImpl: WasmEngine | undefined;
   private unregister: (() => void) | undefined;
-  private readonly deployed = new Map<string, { path: string; kind: string; compileTime: number }>();
 
   constructor(
     readonly config: LocalWasmConfig,
     private readonly context: PlatformContext,
   ) {
     super();
+    context.log(`local-wasm: engine ${config.engine} (${config.engineChoice})`);
   }
 
-  /** The endpoint (after setup): POST `${url}/<workload>`. */
+  /** The engine in use: `wasmtime` or `v8`. */
+  get engine(): LocalWasmConfig['engine'] {
+    return this.config.engine;
+  }
+
+  /**
+   * The endpoint (after setup): POST `${url}/<workload>`. v8: the host's; wasmtime: the one
+   * deployed workload's `wasmtime serve` (each workload has its own port).
+   */
   get url(): string {
-    if (!this.host) throw new PlatformError('local-wasm: not set up', { hint: 'call setup() first' });
-    return `http://127.0.0.1:${this.host.port}`;
+    const e = this.engineImpl;
+    const url =
+      e instanceof V8Engine && e.port !== undefined
+        ? `http://127.0.0.1:${e.port}`
+        : e instanceof WasmtimeEngine
+          ? e.url
+          : undefined;
+    if (url === undefined) {
+      throw new PlatformError('local-wasm: no single endpoint', {
+        hint: 'call setup() (and, for engine wasmtime, deploy exactly one workload) first; each wasmtime workload has its own port: describe().engine.settings.components',
+      });
+    }
+    return url;
   }
 
   protected async doSetup(options: SetupOptions, clock: PointClock): Promise<void> {
-    this.clock = clock;
-    applyEndpointOptions(this.config, options);
-    if (this.host) return;
-    this.unregister = onShutdown('local-wasm', () => this.teardown());
-    this.pool = new WorkerPool(this.config.workers);
-    this.host = new WasmHost(this.config, this.pool);
+    if (!this.engineImpl) {
+      this.unregister = onShutdown('local-wasm', () => this.teardown());
+      this.engineImpl =
+        this.config.engine === 'wasmtime'
+          ? new WasmtimeEngine(this.config, this.context)
+          : new V8Engine(this.config, this.context);
+    }
     try {
-      await this.host.start();
+      await this.engineImpl.setup(options, clock);
     } catch (err) {
       await this.teardown();
       throw err;
     }
-    this.client = createLoopbackClient(this.host.port);
   }
 
-  protected async doDeploy(workload: string): Promise<void> {
-    if (this.deployed.has(workload)) return;
-    const pool = this.pool as WorkerPool;
-    const host = this.host as WasmHost;
-    const resolved = await resolveWorkload(workload, this.config.workloads, this.context.buildDir);
-    const wasm = resolved.artifacts.wasm;
-    if (!wasm) {
-      throw new BuildError(`workload ${workload} has no Wasm artifact`, {
-        hint: 'build the workloads: npm run build:workloads',
-      });
-    }
-    const t0 = performance.now();
-    let path: string;
-    if (wasm.kind === 'wasi-module') {
-      path = requireFile(wasm.path, `Wasm module of ${workload}`);
-      pool.load(workload, await compileFile(path));
-    } else {
-      path = requireFile(wasm.transpiledDir, `transpiled component of ${workload}`);
-      const { glueUrl, modules } = await loadTranspiled(path);
-      pool.loadComponent(workload, glueUrl, modules);
-    }
-    const compileTime = (performance.now() - t0) / 1000;
-    await this.warmUp(workload, resolved.warmupInput);
-    host.markDeployed(workload);
-    this.deployed.set(workload, { path, kind: wasm.kind, compileTime });
-    this.context.log(`local-wasm: ${workload} compiled in ${(compileTime * 1000).toFixed(1)} ms, warmed up`);
-  }
-
-  /** Warm-up runs (excluded from records); the first failure means the module cannot serve. */
-  private async warmUp(workload: string, input: unknown): Promise<void> {
-    const pool = this.pool as WorkerPool;
-    const stdin = new TextEncoder().encode(JSON.stringify(input));
-    const runs = Math.max(1, this.config.warmupRuns * pool.size);
-    const outcomes = await Promise.all(
-      // first runs include V8's baseline compile of the module: allow them at least 2 minutes
-      Array.from({ length: runs }, () =>
-        pool.run(workload, stdin, Math.max(this.config.requestTimeout, 120)),
-      ),
-    );
-    const failed = outcomes.find((o) => o.status !== 'ok');
-    if (failed) {
-      throw new PlatformError(`workload ${workload} failed its warm-up run: ${failed.error}`, {
-        hint: 'run the module by hand with its default input to see why',
-      });
-    }
+  protected doDeploy(workload: string): Promise<void> {
+    return (this.engineImpl as WasmEngine).deploy(workload);
   }
 
   protected doInvoke(request: InvokeRequest): Promise<InvokeResult> {
-    // the client waits a little longer than the server's own timeout so the 504 arrives
-    return invokeOverHttp(this.client as Pool, request, this.clock, this.config.requestTimeout + 5);
+    return (this.engineImpl as WasmEngine).invoke(request);
   }
 
   async executorSpans(): Promise<ExecutorSpan[]> {
     return [];
   }
 
-  /** The in-flight count over time, on the point clock: a step function starting at setup. */
-  inFlightSeries(): Array<{ at: number; inFlight: number }> {
-    const clock = this.clock;
-    if (!this.host || !clock) return [];
-    return this.host.series.map((s) => ({ at: clock.fromEpochMs(s.atMs), inFlight: s.inFlight }));
+  override health(): PlatformHealth {
+    return this.engineImpl?.health() ?? { ok: true };
   }
 
-  /** Request and worker event counts (timeouts, crashes, replacements) so far. */
+  /**
+   * In-flight counts of the current point so far (O(1) memory): where requests are admitted,
+   * and for wasmtime also the server side from the instances' own start/end.
+   */
+  inFlight(): InFlightReport {
+    if (!this.engineImpl) throw new PlatformError('local-wasm: not set up', { hint: 'call setup() first' });
+    return this.engineImpl.inFlight();
+  }
+
+  /** Request and engine event counts (timeouts, crashes, restarts …) so far. */
   stats(): Record<string, number> {
-    return { ...(this.host?.counters ?? {}), ...(this.pool?.counters ?? {}) };
+    return this.engineImpl?.stats() ?? {};
   }
 
   async describe(): Promise<PlatformDescription> {
+    const base = { name: this.name, executor: this.executor };
+    if (!this.engineImpl) {
+      return {
+        ...base,
+        engine: { name: this.config.engine },
+        applied: {
+          keepAlive: null,
+          routing: null,
+          maxConcurrency: this.config.maxConcurrency ?? null,
+          cores: null,
+        },
+        details: { engine: this.config.engine, engineChoice: this.config.engineChoice },
+      };
+    }
+    const r = await this.engineImpl.report();
     return {
-      name: this.name,
-      executor: this.executor,
-      version: `node ${process.version} (V8 ${process.versions.v8})`,
-      engine: { name: 'v8', version: process.versions.v8 },
-      applied: {
-        keepAlive: null,
-        routing: null,
-        maxConcurrency: this.config.maxConcurrency ?? null,
-        cores: this.config.workers,
-      },
+      ...base,
+      version: r.engine.version ? `${r.engine.name} ${r.engine.version}` : r.engine.name,
+      engine: r.engine,
+      applied: r.applied,
       details: {
-        workers: this.config.workers,
-        ...endpointDetails(this.config),
-        warmupRuns: this.config.warmupRuns,
-        wasiHost: 'in-memory WASI preview1 shim (platforms/local-wasm/wasi-shim.ts)',
+        engineChoice: this.config.engineChoice,
+        ...r.details,
         instancePolicy: 'fresh instance per request',
-        modules: Object.fromEntries(this.deployed),
-        counters: this.stats(),
       },
+      ...(r.warnings.length ? { warnings: r.warnings } : {}),
     };
   }
 
   protected async doTeardown(): Promise<void> {
-    const host = this.host;
-    const pool = this.pool;
-    const client = this.client;
-    this.host = undefined;
-    this.pool = undefined;
-    this.client = undefined;
-    this.deployed.clear();
-    await host?.stop();
-    await pool?.close();
-    await client?.destroy();
+    const engine = this.engineImpl;
+    this.engineImpl = undefined;
+    await engine?.teardown();
     this.unregister?.();
     this.unregister = undefined;
   }
-}
-
-async function compileFile(path: string): Promise<WasmModule> {
-  try {
-    return await wasmApi.compile(await readFile(path));
-  } catch (err) {
-    throw new BuildError(`${path} is not a valid Wasm module: ${err instanceof Error ? err.message : err}`, {
-      cause: err,
-    });
-  }
-}
-
-/**
- * A jco transpile output directory: one ESM glue file (`*.js`) and its core modules
- * (`*.wasm`, compiled here once, by file name as the glue asks for them).
- */
-async function loadTranspiled(
-  dir: string,
-): Promise<{ glueUrl: string; modules: Record<string, WasmModule> }> {
-  const files = await readdir(dir);
-  const glue = files.filter((f) => f.endsWith('.js'));
-  if (glue.length !== 1) {
-    throw new BuildError(`${dir} should hold exactly one transpiled glue .js file, found ${glue.length}`, {
-      hint: 'rebuild: npm run build:workloads',
-    });
-  }
-  const modules: Record<string, WasmModule> = {};
-  enableExtendedConst();
-  for (const f of files.filter((name) => name.endsWith('.wasm')))
-    modules[f] = await compileFile(join(dir, f));
-  return { glueUrl: pathToFileURL(join(dir, glue[0] as string)).href, modules };
 }
 
 export function create(config: Record<string, unknown>, context: PlatformContext): Platform {

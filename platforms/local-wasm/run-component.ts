@@ -10,7 +10,6 @@
  * identity function — exactly what the glue's catch branch falls back to — which brings
  * instantiation down to a few ms.
  */
-import { setFlagsFromString } from 'node:v8';
 import type { WasmModule } from './wasm-api.js';
 
 export interface ComponentGlue {
@@ -25,15 +24,6 @@ export interface ComponentOutcome {
   stdout: Uint8Array;
   error?: string;
   instantiateTime: number;
-}
-
-/**
- * componentize-py's core modules (float) use extended constant expressions, which V8 in
- * Node 20 accepts only behind a flag (docs/workloads.md "float"). V8 flags are process-wide
- * (workers included) and must be set before the first compile; idempotent.
- */
-export function enableExtendedConst(): void {
-  setFlagsFromString('--experimental-wasm-extended-const');
 }
 
 /** See the module comment; idempotent, only fills in a missing function. */

@@ -43,7 +43,7 @@ describe('float builds (Python kernel)', () => {
     const wasmtime = wasmtimeBinary();
     if (artifacts.native) server = await startActionServer('float');
     if (artifacts.component && wasmtime) {
-      served = await serveComponent(wasmtime, artifacts.component.path, artifacts.component.serveArgs);
+      served = await serveComponent(wasmtime, artifacts.component.path, artifacts.component.serveArgs ?? []);
     }
   });
   after(async () => {

@@ -1,8 +1,9 @@
 /**
- * local-wasm: a fresh instance per request on worker threads, WASI stdin/stdout
+ * local-wasm, engine v8: a fresh instance per request on worker threads, WASI stdin/stdout
  * capture, traps / exit codes / hangs as error and timeout records with the worker replaced,
- * admission limits (429 / queue), body cap, in-flight series, and the real aes module.
- * Fixtures: test/fixtures/wasi/*.wat (assembled to .wasm with wabt).
+ * admission limits (429 / queue), body cap, in-flight counts, and the real aes module; the
+ * engine choice. Fixtures: test/fixtures/wasi/*.wat (assembled to .wasm with wabt). The
+ * wasmtime engine: wasmtime.test.ts.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -27,7 +28,7 @@ const workloads = {
 
 async function started(extra: Record<string, unknown> = {}): Promise<LocalWasmPlatform> {
   const p = create(
-    { name: 'local-wasm', workers: 2, warmupRuns: 2, workloads, ...extra },
+    { name: 'local-wasm', engine: 'v8', workers: 2, warmupRuns: 2, workloads, ...extra },
     context,
   ) as LocalWasmPlatform;
   await p.setup({}, createPointClock());
@@ -57,6 +58,7 @@ describe('local-wasm configSchema', () => {
     const validate = compile(configSchema);
     const good = {
       name: 'local-wasm',
+      engine: 'v8',
       workers: 2,
       maxConcurrency: 8,
       overflow: 'queue',
@@ -165,22 +167,45 @@ describe('local-wasm host', () => {
       rs.map((r) => r.status),
       ['ok', 'ok', 'ok', 'ok'],
     );
-    // one in flight at a time: the in-flight step function never exceeds 1
-    const series = p.inFlightSeries();
-    assert.equal(Math.max(...series.map((s) => s.inFlight)), 1);
-    assert.equal(series.at(-1)?.inFlight, 0);
+    // one in flight at a time: the admitted count never exceeds 1
+    const { admitted } = p.inFlight();
+    assert.equal(admitted.max, 1);
+    assert.equal(admitted.current, 0);
+    assert.equal(admitted.entered, 4);
     await p.teardown();
   });
 
-  test('in-flight series counts concurrent requests and returns to 0', async () => {
+  test('in-flight counts concurrent requests, returns to 0, and its integral is the busy time', async () => {
     const p = await started();
     await p.deploy('spin');
-    await Promise.all(Array.from({ length: 6 }, () => p.invoke({ workload: 'spin', input: {} })));
-    const series = p.inFlightSeries();
-    assert.ok(Math.max(...series.map((s) => s.inFlight)) >= 2, 'concurrent arrivals overlap');
-    assert.equal(series.at(-1)?.inFlight, 0);
-    for (let i = 1; i < series.length; i++) assert.ok(series[i]!.at >= series[i - 1]!.at, 'time-ordered');
+    const t0 = performance.now();
+    const rs = await Promise.all(Array.from({ length: 6 }, () => p.invoke({ workload: 'spin', input: {} })));
+    const wall = (performance.now() - t0) / 1000;
+    const { admitted } = p.inFlight();
+    assert.ok(admitted.max >= 2, 'concurrent arrivals overlap');
+    assert.equal(admitted.current, 0);
+    assert.equal(admitted.entered, 6);
+    // Little: ∫ in-flight dt = Σ time each request spent admitted ≥ Σ instance run times, and
+    // ≤ 6 requests × the wall time of the whole burst
+    const running = rs.reduce((sum, r) => sum + (r.platform!.endAt! - r.platform!.startAt!), 0);
+    assert.ok(admitted.integral >= running * 0.99, `${admitted.integral} vs ${running}`);
+    assert.ok(admitted.integral <= 6 * wall, `${admitted.integral} vs ${6 * wall}`);
     await p.teardown();
+  });
+
+  test('the in-flight accumulator keeps O(1) state however many requests pass', async () => {
+    const { InFlightAccumulator } = await import('../../../platforms/embedded/in-flight.js');
+    const acc = new InFlightAccumulator(0);
+    for (let i = 0; i < 100_000; i++) {
+      acc.change(1, i);
+      acc.change(-1, i + 0.5);
+    }
+    assert.equal(Object.keys(acc).length <= 8, true, 'fixed fields only');
+    const s = acc.snapshot(100_000);
+    assert.equal(s.max, 1);
+    assert.equal(s.current, 0);
+    assert.ok(Math.abs(s.integral - 100_000 * 0.5e-3) < 1e-9, String(s.integral));
+    assert.ok(Math.abs(s.mean - 0.5) < 1e-9, String(s.mean));
   });
 
   test('the endpoint caps bodies (413), answers 404 for unknown workloads and 405 for GET', async () => {
@@ -214,7 +239,10 @@ describe('local-wasm host', () => {
   test('runs the real aes module', {
     skip: aesBuilt ? false : 'aes not built (npm run build:workloads)',
   }, async () => {
-    const p = create({ name: 'local-wasm', workers: 1, warmupRuns: 1 }, context) as LocalWasmPlatform;
+    const p = create(
+      { name: 'local-wasm', engine: 'v8', workers: 1, warmupRuns: 1 },
+      context,
+    ) as LocalWasmPlatform;
     await assertAesRoundTrip(p);
   });
 
@@ -222,7 +250,10 @@ describe('local-wasm host', () => {
   test('runs the float function component (jco transpiled), a fresh instance per request, same answer as the kernel', {
     skip: floatBuilt ? false : 'float not built (npm run build:workloads)',
   }, async () => {
-    const p = create({ name: 'local-wasm', workers: 1, warmupRuns: 1 }, context) as LocalWasmPlatform;
+    const p = create(
+      { name: 'local-wasm', engine: 'v8', workers: 1, warmupRuns: 1 },
+      context,
+    ) as LocalWasmPlatform;
     await p.setup({}, createPointClock());
     await p.deploy('float');
     const input = { n: 1000 };

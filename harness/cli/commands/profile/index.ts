@@ -1,17 +1,19 @@
 /**
- * `faasmark profile [workload…] [--runs 10] [--warmup 5] [--input JSON] [--json]`: service
- * times of each workload, native cold / native warm / Wasm (fresh instance per request),
- * mean / median / p95 and the Wasm slowdown, beside the thesis's Table 4.1
- * (platforms/direct/profiler.ts states what each phase measures and the warm-up policy).
+ * `faasmark profile [workload…] [--runs 10] [--warmup 5] [--input JSON] [--engines v8,wasmtime]
+ * [--json]`: service times of each workload, native cold / native warm / each Wasm engine (a
+ * fresh instance per request), mean / median / p95 and the Wasm slowdown per engine, beside the
+ * thesis's Table 4.1 (platforms/direct/profiler.ts states what each phase measures).
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../../../core/errors.js';
-import { parseNumber } from '../../options.js';
+import { PROFILE_ENGINES, type ProfileEngine } from '../../../../platforms/direct/profiler.js';
+import { parseChoice, parseNumber } from '../../options.js';
 
 export interface ProfileFlags {
   runs?: string;
   warmup?: string;
   input?: string;
+  engines?: string;
   json?: boolean;
 }
 
@@ -22,15 +24,23 @@ export interface ProfileOptions {
   warmup: number;
   /** The parsed --input (one workload only); undefined: the thesis parameters. */
   input?: unknown;
+  /** The engines to measure; `explicit` when --engines was given (then a missing one is an error). */
+  engines: ProfileEngine[];
+  enginesExplicit: boolean;
   json: boolean;
 }
 
 /** Parse the flags (pure). @throws UsageError naming the flag */
 export function parseProfileFlags(workloads: string[], flags: ProfileFlags): ProfileOptions {
+  const engines = flags.engines
+    ? [...new Set(flags.engines.split(',').map((e) => parseChoice('--engines', e.trim(), PROFILE_ENGINES)))]
+    : [...PROFILE_ENGINES];
   const options: ProfileOptions = {
     workloads,
     runs: parseNumber('--runs', flags.runs ?? '10', { integer: true, min: 1, max: 10_000 }),
     warmup: parseNumber('--warmup', flags.warmup ?? '5', { integer: true, min: 0, max: 100_000 }),
+    engines,
+    enginesExplicit: flags.engines !== undefined,
     json: Boolean(flags.json),
   };
   if (flags.input !== undefined) {
@@ -51,7 +61,7 @@ export default function register(program: Command): void {
   program
     .command('profile')
     .description(
-      'measure native cold / native warm / Wasm service times per workload, beside thesis Table 4.1',
+      'measure native cold / native warm / Wasm service times per workload and engine, beside thesis Table 4.1',
     )
     .argument('[workloads...]', 'aes | matmul | whatlang | float (default: all)')
     .option('--runs <n>', 'measured invocations per phase', '10')
@@ -62,8 +72,12 @@ export default function register(program: Command): void {
     )
     .option('--input <json>', 'workload input (one workload only; default: the thesis parameters)')
     .option(
+      '--engines <list>',
+      'Wasm engines: v8 (in-process), wasmtime (wasmtime serve); default both, wasmtime skipped when not installed or not built',
+    )
+    .option(
       '--json',
-      'one object per workload with nativeCold, nativeWarm, wasm, wasmSlowdown and raw samples (seconds)',
+      'one object per workload with nativeCold, nativeWarm, engines.{v8,wasmtime} (slowdown each) and raw samples (seconds)',
     )
     .action(async (workloads: string[], flags: ProfileFlags) => {
       const options = parseProfileFlags(workloads, flags);

@@ -1,0 +1,318 @@
+/**
+ * One owned `wasmtime serve` process (Wasmtime's wasi:http proxy host): spawned in its own
+ * process group on 127.0.0.1 (port 0 = a free one, read back from its readiness line on stderr,
+ * `Serving HTTP on http://127.0.0.1:P/`), a bounded wait for that line, stdout/stderr to a log
+ * with the stderr tail kept, exits reported, and a stop that sends SIGTERM to the group and
+ * SIGKILL after a grace. Ownership (docs/embedded-platforms.md "Ownership"): each process is
+ * registered with core/lifecycle.ts onShutdown (SIGINT/SIGTERM) and an exit hook SIGKILLs every
+ * live group (a crash of faasmark); the environment marks it with its owner's pid and start
+ * time, so after a SIGKILL of faasmark the next start sweeps what was left ({@link sweepOrphans}).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError, PlatformError, TimeoutError } from '../../core/errors.js';
+import { onShutdown } from '../../core/lifecycle.js';
+import { groupAlive, killGroup } from './process-group.js';
+
+const TAIL_CHARS = 8 * 1024;
+const READY = /Serving HTTP on http:\/\/[^:]+:(\d+)\//;
+/** Env marker on every wasmtime faasmark starts: `<owner pid>:<owner start time>`. */
+export const OWNER_ENV = 'FAASMARK_WASMTIME_OWNER';
+const live = new Set<number>();
+let exitHookInstalled = false;
+let swept = false;
+
+export interface ServeExit {
+  code: number | null;
+  signal: string | null;
+  /** Epoch ms. */
+  atMs: number;
+}
+
+export interface ServeOptions {
+  binary: string;
+  /** Arguments after `serve` and before the component (`-O …`, `-W …`, `--max-concurrent-requests N`). */
+  args: string[];
+  /** The component, or a `.cwasm` with `precompiled`. */
+  component: string;
+  precompiled: boolean;
+  /** 0 = any free port. */
+  port: number;
+  /** Bounded wait for the readiness line (s). */
+  readyTimeout: number;
+  /** Names it in messages, e.g. `wasmtime serve (aes)`. */
+  label: string;
+  /** stdout and stderr are appended here; none: kept in memory only (the tail). */
+  logPath?: string;
+  /** Aborts the readiness wait. */
+  signal?: AbortSignal;
+}
+
+/** /proc/<pid>/stat start time (clock ticks since boot), or null. */
+function startTimeOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  } catch {
+    return null;
+  }
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+function ownerMarker(): string {
+  return `${process.pid}:${startTimeOf(process.pid) ?? 0}`;
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const pgid of live) killGroup(pgid, 'SIGKILL');
+  });
+}
+
+/**
+ * Kill the process groups of wasmtime processes a dead faasmark left (found by {@link OWNER_ENV}
+ * in /proc/<pid>/environ; an owner is dead when its pid is gone or now has another start time).
+ * Returns how many were killed. Runs once per process before its first start, and on demand.
+ */
+export function sweepOrphans(log: (line: string) => void = () => {}): number {
+  let killed = 0;
+  let names: string[];
+  try {
+    names = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    return 0; // no /proc: only the in-process hooks apply
+  }
+  for (const name of names) {
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${name}/environ`, 'utf8');
+    } catch {
+      continue;
+    }
+    const m = new RegExp(`(?:^|\\0)${OWNER_ENV}=(\\d+):(\\d+)`).exec(environ);
+    if (!m || isZombie(Number(name))) continue;
+    const owner = Number(m[1]);
+    if (owner === process.pid) continue;
+    const ownerStart = startTimeOf(owner);
+    if (ownerStart !== null && ownerStart === Number(m[2])) continue; // its faasmark still runs
+    const pid = Number(name);
+    if (killGroup(pid, 'SIGKILL') || killGroup(-pid, 'SIGKILL')) {
+      killed++;
+      log(`wasmtime serve: stopped pid ${pid}, left by faasmark pid ${owner} (no longer running)`);
+    }
+  }
+  return killed;
+}
+
+/** `wasmtime serve` did not come up; `portInUse` when it said the address is taken. */
+export class ServeStartError extends PlatformError {
+  readonly portInUse: boolean;
+  constructor(message: string, portInUse: boolean, hint: string) {
+    super(message, { hint });
+    this.name = 'ServeStartError';
+    this.portInUse = portInUse;
+  }
+}
+
+export class WasmtimeServe {
+  readonly pid: number;
+  readonly label: string;
+  readonly command: string;
+  /** Epoch ms of the spawn. */
+  readonly startedAtMs: number;
+  port = 0;
+  /** Spawn → readiness line read (s). */
+  readySeconds = 0;
+  readonly exited: Promise<ServeExit>;
+  private exitInfo: ServeExit | null = null;
+  private stopping = false;
+  private stderr = '';
+  private pending = '';
+  private readonly errors: string[] = [];
+  private readonly log: WriteStream | undefined;
+  private readonly child: ChildProcess;
+  private readonly unregister: () => void;
+  private readyLine: ((port: number) => void) | undefined;
+  private readonly spawnedAt: number;
+
+  private constructor(o: ServeOptions) {
+    this.label = o.label;
+    const args = ['serve', '--addr', `127.0.0.1:${o.port}`, ...o.args];
+    if (o.precompiled) args.push('--allow-precompiled');
+    args.push(o.component);
+    this.command = [o.binary, ...args].join(' ');
+    if (o.logPath) {
+      mkdirSync(dirname(o.logPath), { recursive: true });
+      this.log = createWriteStream(o.logPath, { flags: 'a' });
+    }
+    this.startedAtMs = Date.now();
+    this.spawnedAt = performance.now();
+    this.child = spawn(o.binary, args, {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C', [OWNER_ENV]: ownerMarker() },
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => resolve(this.markExit(code, signal)));
+      this.child.once('error', () => resolve(this.markExit(null, null)));
+    });
+    this.pid = this.child.pid ?? -1;
+    if (this.pid > 0) {
+      installExitHook();
+      live.add(this.pid);
+    }
+    this.unregister = onShutdown(this.label, () => this.stop());
+    this.child.stdout?.on('data', (chunk: Buffer) => this.log?.write(chunk));
+    this.child.stderr?.on('data', (chunk: Buffer) => this.onStderr(chunk));
+  }
+
+  /**
+   * Spawn and wait for the readiness line. Sweeps orphans of a dead faasmark first (once).
+   * @throws ServeStartError (exited first; `portInUse` for a taken port), TimeoutError
+   */
+  static async start(o: ServeOptions, log: (line: string) => void = () => {}): Promise<WasmtimeServe> {
+    if (!swept) {
+      swept = true;
+      sweepOrphans(log);
+    }
+    const serve = new WasmtimeServe(o);
+    try {
+      await serve.waitReady(o);
+    } catch (err) {
+      await serve.stop(2);
+      throw err;
+    }
+    return serve;
+  }
+
+  private onStderr(chunk: Buffer): void {
+    this.log?.write(chunk);
+    const text = chunk.toString('utf8');
+    this.stderr = (this.stderr + text).slice(-TAIL_CHARS);
+    const lines = (this.pending + text).split('\n');
+    this.pending = (lines.pop() ?? '').slice(-TAIL_CHARS);
+    for (const line of lines) {
+      const ready = READY.exec(line);
+      if (ready && this.readyLine) this.readyLine(Number(ready[1]));
+      else if (/^error: /.test(line)) this.errors.push(line.slice(7).trim());
+      if (this.errors.length > 100) this.errors.shift();
+    }
+  }
+
+  private async waitReady(o: ServeOptions): Promise<void> {
+    const ready = new Promise<number>((resolve) => {
+      this.readyLine = resolve;
+    });
+    const timer = sleep(o.readyTimeout * 1000, 'timeout' as const, { ref: false });
+    const aborted = new Promise<'aborted'>((resolve) => {
+      o.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
+    });
+    const outcome = await Promise.race([ready, this.exited, timer, aborted]);
+    this.readyLine = undefined;
+    if (typeof outcome === 'number') {
+      this.port = outcome;
+      this.readySeconds = (performance.now() - this.spawnedAt) / 1000;
+      return;
+    }
+    if (outcome === 'aborted') throw new PlatformError(`interrupted while starting ${this.label}`);
+    if (outcome === 'timeout') {
+      throw new TimeoutError(
+        `${this.label} printed no "Serving HTTP on" line within ${o.readyTimeout} s${this.tailText()}`,
+        {
+          hint: `raise local-wasm.wasmtime.startTimeout, or run the command by hand to see why: ${this.command}`,
+        },
+      );
+    }
+    throw this.startError(o);
+  }
+
+  private startError(o: ServeOptions): ServeStartError {
+    const tail = this.stderrTail();
+    const portInUse = /address already in use|os error 98/i.test(tail);
+    const message = `${this.label} ${this.describeExit()} before it was ready${this.tailText()}`;
+    if (portInUse) {
+      return new ServeStartError(
+        message,
+        true,
+        `another process holds 127.0.0.1:${o.port}: free it, or set local-wasm.port to 0 (any free port)`,
+      );
+    }
+    return new ServeStartError(message, false, `command: ${this.command}`);
+  }
+
+  private tailText(): string {
+    const tail = this.stderrTail(1500);
+    return tail ? `: ${tail}` : ' (no output)';
+  }
+
+  private markExit(code: number | null, signal: string | null): ServeExit {
+    this.exitInfo ??= { code, signal, atMs: Date.now() };
+    return this.exitInfo;
+  }
+
+  /** Null while running. */
+  get exit(): ServeExit | null {
+    return this.exitInfo;
+  }
+
+  /** True when it exited without being asked to. */
+  get crashed(): boolean {
+    return this.exitInfo !== null && !this.stopping;
+  }
+
+  /** The last few KiB of its stderr, trimmed. */
+  stderrTail(maxChars = 2000): string {
+    return this.stderr.trim().slice(-maxChars);
+  }
+
+  /** The reasons of its last failed requests (its `error: …` lines), oldest first; up to 100. */
+  recentErrors(): readonly string[] {
+    return this.errors;
+  }
+
+  describeExit(): string {
+    const e = this.exitInfo;
+    if (!e) return 'is running';
+    return e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
+  }
+
+  /** SIGTERM the group, SIGKILL after `graceSeconds`, then sweep the group. Safe to call twice. */
+  async stop(graceSeconds = 5): Promise<void> {
+    this.stopping = this.stopping || this.exitInfo === null;
+    if (this.pid > 0 && !this.exitInfo) {
+      killGroup(this.pid, 'SIGTERM');
+      const done = await Promise.race([this.exited, sleep(graceSeconds * 1000, null, { ref: false })]);
+      if (done === null) {
+        killGroup(this.pid, 'SIGKILL');
+        await Promise.race([this.exited, sleep(5000, null, { ref: false })]);
+      }
+    }
+    if (this.pid > 0 && groupAlive(this.pid)) {
+      killGroup(this.pid, 'SIGKILL');
+      for (let i = 0; i < 50 && groupAlive(this.pid); i++) await sleep(20);
+    }
+    live.delete(this.pid);
+    this.unregister();
+    const log = this.log;
+    if (log && !log.closed) await new Promise<void>((resolve) => log.end(() => resolve()));
+  }
+}
+
+/** A port clash as bad input (exit 2): a fixed port that another process holds. */
+export function portInUseError(port: number, what: string): ConfigError {
+  return new ConfigError(`${what}: 127.0.0.1:${port} is already in use by another process`, [], {
+    hint: 'free that port, pick another local-wasm.port, or use 0 (any free port)',
+  });
+}
