@@ -161,6 +161,32 @@ export interface RunSummary {
   runId: string;
   createdAt: string;
   points: PointSummary[];
+  /** Which executor wins, per workload and load (analysis/verdict/measured.ts). */
+  verdicts?: RunVerdictRecord[];
+}
+
+/** One container entry at one keep-alive against one Wasm entry, at one workload and rate. */
+export interface RunVerdictRecord {
+  workload: string;
+  arrivalRate: number;
+  container: { label: string; keepAlive: number | null; points: string[] };
+  wasm: { label: string; points: string[] };
+  latency: MetricCallRecord;
+  memory: MetricCallRecord;
+  coldProb: MetricCallRecord;
+  model: {
+    latency: 'container' | 'wasm' | 'tie';
+    memory: 'container' | 'wasm' | 'tie';
+    coldProb: 'container' | 'wasm' | 'tie';
+    crossoverKeepAlive: number | null;
+  } | null;
+  sentence: string;
+}
+
+export interface MetricCallRecord {
+  winner: 'container' | 'wasm' | 'tie' | 'too close to call';
+  container: { value: number; lo: number; hi: number } | null;
+  wasm: { value: number; lo: number; hi: number } | null;
 }
 
 export interface HostFingerprint {

@@ -3,14 +3,15 @@
  * point and by every table that reads one (docs/engine.md "Model error and sampling noise"):
  * - every measured metric carries its 95% CI, and the verdict says whether the prediction
  *   lies inside it (the difference is then within the point's own noise);
- * - a probability near zero (measured or predicted below NEAR_ZERO) is scored by its absolute
- *   error: 0 cold starts in 59 requests against a predicted 1.1% is −0.011, not "−100%";
+ * - a probability or a count near zero (measured or predicted below NEAR_ZERO: 5% or 0.05
+ *   executors) is scored by its absolute error: 0 cold starts in 59 requests against a
+ *   predicted 1.1% is −0.011, not "−100%";
  * - MAPE takes only relatively scored metrics of valid points with a non-zero prediction.
  */
 import { METRICS, type MetricKey, relativeError } from '../../core/metrics.js';
 import type { Interval } from './batches.js';
 
-/** Below this a probability is scored by absolute error. */
+/** Below this a probability (or a count of executors) is scored by absolute error. */
 export const NEAR_ZERO = 0.05;
 
 export interface MetricAssessment {
@@ -26,8 +27,9 @@ export interface MetricAssessment {
   inMape: boolean;
 }
 
-const PROBABILITIES: ReadonlySet<MetricKey> = new Set(
-  METRICS.filter((m) => m.unit === 'probability').map((m) => m.key),
+/** Probabilities and counts: near zero their relative error is noise (a time is never near zero). */
+const SMALL_SCALE: ReadonlySet<MetricKey> = new Set(
+  METRICS.filter((m) => m.unit === 'probability' || m.unit === 'count').map((m) => m.key),
 );
 
 /** Assess one metric of one point. */
@@ -42,7 +44,7 @@ export function assessMetric(
   const p = typeof predicted === 'number' && Number.isFinite(predicted) ? predicted : null;
   const absError = m !== null && p !== null ? m - p : null;
   const relError = relativeError(m, p);
-  const nearZero = PROBABILITIES.has(key) && ((m !== null && m < NEAR_ZERO) || (p !== null && p < NEAR_ZERO));
+  const nearZero = SMALL_SCALE.has(key) && ((m !== null && m < NEAR_ZERO) || (p !== null && p < NEAR_ZERO));
   const scoring = nearZero ? 'absolute' : 'relative';
   const insideCi = ci && p !== null ? p >= ci.lo && p <= ci.hi : null;
   return {

@@ -1,7 +1,9 @@
 /**
  * A figure in the thesis's form, independent of the plotting library: measured points (with
- * optional confidence intervals) and model curves (lines) of one metric against keep-alive or
- * arrival rate. `vegaLiteSpec` turns it into a Vega-Lite spec; analysis/plots/render.ts draws it.
+ * optional confidence intervals), model curves (lines), per-point predictions (hollow points,
+ * never joined: they are not a curve) and marked x values (e.g. a crossover) of one metric
+ * against keep-alive or arrival rate. A time axis is shown in ms when its values are under a
+ * second. `vegaLiteSpec` turns it into a Vega-Lite spec; analysis/plots/render.ts draws it.
  */
 
 export interface FigurePoint {
@@ -15,8 +17,8 @@ export interface FigurePoint {
 export interface FigureSeries {
   /** Legend label, e.g. "OpenWhisk aes (measured)" or "SMP aes". */
   name: string;
-  /** Measured points are drawn as dots with error bars, models as lines. */
-  kind: 'measured' | 'model';
+  /** Measured points are drawn as dots with error bars, models as lines, predictions as hollow points. */
+  kind: 'measured' | 'model' | 'predicted';
   points: FigurePoint[];
 }
 
@@ -29,6 +31,10 @@ export interface Figure {
   series: FigureSeries[];
   /** Logarithmic y axis (counts spanning decades). Default linear. */
   yScale?: 'linear' | 'log';
+  /** The y values are seconds: shown in ms when they are all under a second (the label says which). */
+  yTime?: boolean;
+  /** Vertical marks at these x values, labelled (e.g. the crossover keep-alive). */
+  markers?: { x: number; label: string }[];
   /** Text under the figure (what is measured, what is modelled, caveats). */
   caption?: string;
 }
@@ -38,7 +44,7 @@ export const FIGURE_FONT = 'DejaVu Sans';
 
 interface Row {
   series: string;
-  kind: 'measured' | 'model';
+  kind: FigureSeries['kind'];
   x: number;
   y: number;
   lo?: number;
@@ -54,14 +60,15 @@ export const MAX_POINTS_PER_FIGURE = 5000;
  */
 export function vegaLiteSpec(fig: Figure, width = 520, height = 320): Record<string, unknown> {
   const rows: Row[] = [];
+  const scale = yScaleOf(fig);
   for (const s of fig.series) {
     for (const p of s.points) {
       if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
       if (fig.yScale === 'log' && p.y <= 0) continue;
-      const row: Row = { series: s.name, kind: s.kind, x: p.x, y: p.y };
+      const row: Row = { series: s.name, kind: s.kind, x: p.x, y: p.y * scale.factor };
       if (p.lo !== undefined && p.hi !== undefined && Number.isFinite(p.lo) && Number.isFinite(p.hi)) {
-        row.lo = fig.yScale === 'log' ? Math.max(p.lo, p.y * 1e-3) : p.lo;
-        row.hi = p.hi;
+        row.lo = (fig.yScale === 'log' ? Math.max(p.lo, p.y * 1e-3) : p.lo) * scale.factor;
+        row.hi = p.hi * scale.factor;
       }
       rows.push(row);
     }
@@ -77,7 +84,7 @@ export function vegaLiteSpec(fig: Figure, width = 520, height = 320): Record<str
   const y = {
     field: 'y',
     type: 'quantitative',
-    title: fig.yLabel,
+    title: scale.label,
     scale: fig.yScale === 'log' ? { type: 'log' } : { type: 'linear', zero: false },
   };
   const layers: Record<string, unknown>[] = [];
@@ -102,6 +109,26 @@ export function vegaLiteSpec(fig: Figure, width = 520, height = 320): Record<str
       encoding: { x, y, color },
     });
   }
+  if (rows.some((r) => r.kind === 'predicted')) {
+    layers.push({
+      transform: [{ filter: "datum.kind === 'predicted'" }],
+      mark: { type: 'point', filled: false, shape: 'diamond', size: 60, strokeWidth: 1.5 },
+      encoding: { x, y, color },
+    });
+  }
+  for (const m of fig.markers ?? []) {
+    if (!Number.isFinite(m.x)) continue;
+    layers.push({
+      data: { values: [{ x: m.x, label: m.label }] },
+      mark: { type: 'rule', strokeDash: [4, 4], color: '#555' },
+      encoding: { x: { field: 'x', type: 'quantitative' } },
+    });
+    layers.push({
+      data: { values: [{ x: m.x, label: m.label }] },
+      mark: { type: 'text', align: 'left', dx: 4, dy: -4, baseline: 'bottom', y: 0, color: '#333' },
+      encoding: { x: { field: 'x', type: 'quantitative' }, text: { field: 'label' } },
+    });
+  }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: fig.title,
@@ -112,8 +139,18 @@ export function vegaLiteSpec(fig: Figure, width = 520, height = 320): Record<str
     layer: layers.length ? layers : [{ mark: 'point', encoding: { x, y } }],
     config: {
       font: FIGURE_FONT,
-      legend: { orient: 'bottom', columns: 1, labelLimit: 520 },
+      // one entry per line under the plot, never truncated (a legend is read, not skimmed)
+      legend: { orient: 'bottom', columns: 1, labelLimit: 0, symbolLimit: 0 },
       title: { fontSize: 14 },
     },
   };
+}
+
+/** A time axis in ms when every value is under a second, else as given; the label says which. */
+function yScaleOf(fig: Figure): { factor: number; label: string } {
+  if (!fig.yTime) return { factor: 1, label: fig.yLabel };
+  const ys = fig.series.flatMap((s) => s.points.flatMap((p) => [p.y, p.hi ?? p.y])).filter(Number.isFinite);
+  const ms = ys.length > 0 && Math.max(...ys.map(Math.abs)) < 1;
+  const base = fig.yLabel.replace(/\s*\((s|seconds)\)\s*$/, '');
+  return ms ? { factor: 1000, label: `${base} (ms)` } : { factor: 1, label: `${base} (s)` };
 }

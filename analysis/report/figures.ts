@@ -40,6 +40,8 @@ export interface FigureContext {
   cores?: number;
   /** The suite's SMP variant (manifest suiteConfig.smpVariant); default thesis. */
   smpVariant?: SmpVariant;
+  /** Logarithmic y axes (`faasmark report --log-y`). */
+  logY?: boolean;
 }
 
 /** The measured value a point offers for a figure metric (Wasm: in-flight stands for running/total). */
@@ -135,7 +137,20 @@ export function containerInputs(
   return { warm, cold, varies: spread(ws) > 1e-12 * warm || spread(cs) > 1e-12 * cold };
 }
 
-/** The run's own per-point predictions (mean over repetitions) as a line, for when inputs vary by point. */
+/**
+ * The mean client overhead of points fed platform-side inputs (the bridge from the platform
+ * clock to the client's, docs/engine.md "Which clock"); undefined when the inputs are on the
+ * client clock already.
+ */
+function clientOverhead(points: PointSummary[]): number | undefined {
+  const xs = points
+    .filter((p) => p.modelInputs?.clock === 'platform')
+    .map((p) => p.modelInputs?.clientOverhead)
+    .filter((v): v is number => typeof v === 'number');
+  return xs.length ? mean(xs) : undefined;
+}
+
+/** The run's own per-point predictions (mean over repetitions), as points: they are no curve. */
 function predictedSeries(
   name: string,
   points: PointSummary[],
@@ -146,7 +161,7 @@ function predictedSeries(
     const y = p.predicted?.[metric];
     return typeof y === 'number' && Number.isFinite(y) ? y : undefined;
   }).map(([x, ys]) => ({ x, y: mean(ys) }));
-  return pts.length ? { name, kind: 'model', points: pts } : null;
+  return pts.length ? { name, kind: 'predicted', points: pts } : null;
 }
 
 function smpLabel(wl: string, inputs: { warm: number; cold: number; varies: boolean }, extra = ''): string {
@@ -184,6 +199,9 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
   return figures;
 }
 
+/** A point's suite entry: its label (two entries of one platform, e.g. docker and process, stay apart). */
+const entryOf = (p: PointSummary) => p.label ?? p.platform;
+
 /** How a platform's values came about: measured, or simulated by the `sim` platform. */
 function observed(points: PointSummary[]): string {
   return points.some((p) => p.simulated) ? 'simulated' : 'measured';
@@ -205,8 +223,8 @@ function platformSeries(
   ctx: FigureContext,
 ): FigureSeries[] {
   const series: FigureSeries[] = [];
-  for (const pl of new Set(points.map((p) => p.platform))) {
-    const mine = points.filter((p) => p.platform === pl);
+  for (const pl of new Set(points.map(entryOf))) {
+    const mine = points.filter((p) => entryOf(p) === pl);
     const s = measuredSeries(`${pl} ${wl} (${observed(mine)})`, mine, x, key, ctx);
     if (s) series.push(s);
   }
@@ -226,11 +244,19 @@ function smpSeries(
 ): FigureSeries[] {
   const inputs = containerInputs(points);
   if (!inputs) return [];
+  // respTime is measured on the client: a curve of platform-side inputs is moved there by the
+  // profile's client overhead (as the point predictions are), and the legend says so
+  const overhead = key === 'respTime' ? clientOverhead(points) : undefined;
+  const curvePoints = smpCurve(key, { ...inputs, variant: ctx.smpVariant ?? 'thesis' }, x, fixed, xs);
   const series: FigureSeries[] = [
     {
-      name: smpLabel(wl, inputs, labelExtra),
+      name: smpLabel(
+        wl,
+        inputs,
+        `${labelExtra}${overhead !== undefined ? `, client clock: + ${Number((overhead * 1000).toPrecision(3))} ms overhead` : ''}`,
+      ),
       kind: 'model',
-      points: smpCurve(key, { ...inputs, variant: ctx.smpVariant ?? 'thesis' }, x, fixed, xs),
+      points: overhead === undefined ? curvePoints : curvePoints.map((p) => ({ ...p, y: p.y + overhead })),
     },
   ];
   const per = inputs.varies
@@ -259,8 +285,8 @@ function keepAliveFigures({ wl, cont, wasm }: WorkloadPoints, ctx: FigureContext
         ...smpSeries(wl, atRate, 'keepAlive', rate, xs, fm.key, ctx),
       ];
       // a Wasm platform has no keep-alive: its measurement is a level across the axis
-      for (const pl of new Set(wasm.map((p) => p.platform))) {
-        const reps = wasmAtRate.filter((p) => p.platform === pl);
+      for (const pl of new Set(wasm.map(entryOf))) {
+        const reps = wasmAtRate.filter((p) => entryOf(p) === pl);
         const v = reps.map((p) => measuredFor(p, fm.key)).find((y) => y !== null && y !== undefined);
         if (typeof v === 'number')
           series.push({
@@ -279,6 +305,8 @@ function keepAliveFigures({ wl, cont, wasm }: WorkloadPoints, ctx: FigureContext
           title: `${fm.title} vs keep-alive: ${wl}, λ = ${rate} req/s`,
           xLabel: 'keep-alive (s)',
           yLabel: fm.label,
+          ...(fm.key === 'respTime' ? { yTime: true } : {}),
+          ...(ctx.logY ? { yScale: 'log' as const } : {}),
           series,
           caption: `${CI_NOTE} SMP: ${ctx.smpVariant ?? 'thesis'} variant, service times in the legend.`,
         });
@@ -330,6 +358,8 @@ function loadFigures({ wl, cont, wasm }: WorkloadPoints, ctx: FigureContext): Fi
           title: `${fm.title} vs arrival rate: ${wl}${ka === null ? '' : `, keep-alive ${ka} s`}`,
           xLabel: 'arrival rate (req/s)',
           yLabel: fm.label,
+          ...(fm.key === 'respTime' ? { yTime: true } : {}),
+          ...(ctx.logY ? { yScale: 'log' as const } : {}),
           series,
           caption: `${CI_NOTE}${ctx.cores ? ` M/G/c-PS: capacity companion with the host's ${ctx.cores} cores (no line past its knee c/E[S]).` : ''}`,
         });

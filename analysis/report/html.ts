@@ -33,7 +33,8 @@ function table(head: string[], rows: string[][], rowClass: (i: number) => string
 const CSS = `body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em;max-width:1200px;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}
 th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}tr.bad td{background:#fde2e2}tr.invalid td{color:#999}
-.over{background:#fde2e2;font-weight:bold}figure{display:inline-block;margin:1em;vertical-align:top;max-width:560px}
+.over{background:#fde2e2;font-weight:bold}figure{display:inline-block;margin:1em;vertical-align:top;max-width:min(560px,100%)}
+figure svg,figure img{max-width:100%;height:auto}section{overflow-x:auto}
 figcaption{font-size:12px;color:#555}.warn{color:#a40}code{background:#f6f6f6;padding:0 3px}`;
 
 export interface HtmlSection {

@@ -4,12 +4,13 @@
  * with `csv`, also `<dir>/summary.csv`. The engine's `run` command calls it at the end; the
  * `faasmark report` command prints `text`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/fs-atomic.js';
 import { rootPath } from '../../core/paths.js';
 import { writeFigure } from '../plots/render.js';
 import { renderTable } from '../table.js';
+import { runVerdicts, verdictSummary } from '../verdict/measured.js';
 import { toCsv } from './csv.js';
 import { FIGURE_METRICS, runFigures } from './figures.js';
 import {
@@ -38,6 +39,7 @@ import {
   serviceTimeCells,
   serviceTimeTable,
 } from './tables.js';
+import { verdictFigures, verdictHtml } from './verdict.js';
 
 /** Thesis Table 4.1 (results/thesis/table-4.1.json), s; empty when unreadable. */
 function thesisTable41(): Record<string, { cold: number; warm: number; wasm: number }> {
@@ -56,8 +58,10 @@ export interface ReportOptions {
   mapeThreshold?: number;
   /** Also write summary.csv. */
   csv?: boolean;
-  /** Skip figure rendering (tables only). */
+  /** Skip figure rendering (tables only); figures already in figures/ are kept and shown. */
   figures?: boolean;
+  /** Logarithmic y axes. */
+  logY?: boolean;
 }
 
 export interface ReportResult {
@@ -112,8 +116,15 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
   );
   const ledgerRows = ledger(points, corrupted);
 
+  // which executor wins: the run's verdicts (computed here for results written before them)
+  const memory = verdictMemoryOf(run.manifest?.suiteConfig);
+  const verdicts = run.summary.verdicts ?? runVerdicts(points, memory);
+  const summaryWords = verdictSummary(verdicts);
+
   const figurePaths: string[] = [];
   const figureBlocks: string[] = [];
+  const verdictBlocks: string[] = [];
+  const figDir = join(dir, 'figures');
   if (opts.figures !== false) {
     const cores = run.manifest?.host?.cores;
     const variant = (run.manifest?.suiteConfig as { smpVariant?: unknown } | undefined)?.smpVariant;
@@ -121,18 +132,32 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
       requests,
       ...(cores ? { cores } : {}),
       ...(variant === 'original' || variant === 'thesis' ? { smpVariant: variant } : {}),
+      ...(opts.logY ? { logY: true } : {}),
     });
-    const figDir = join(dir, 'figures');
     for (const fig of figs) {
       const { svg, files } = await writeFigure(fig, figDir, { spec: true });
       figurePaths.push(...files);
       figureBlocks.push(figureHtml(svg, fig.title, fig.caption));
     }
+    for (const fig of verdictFigures(points, verdicts, memory)) {
+      const { svg, files } = await writeFigure(fig, figDir, { spec: true });
+      figurePaths.push(...files);
+      verdictBlocks.push(figureHtml(svg, fig.title, fig.caption));
+    }
   }
+  const figuresHtml = figureBlocks.length
+    ? figureBlocks.join('\n')
+    : opts.figures === false
+      ? keptFigures(figDir)
+      : '<p>No sweep in this run has two or more values of keep-alive or arrival rate: nothing to plot.</p>';
 
   const invalid = points.filter((p) => !p.valid);
   const title = `faasmark report: ${run.summary.suite} / ${run.summary.runId}`;
   const html = page(title, [
+    {
+      title: 'Which executor wins',
+      html: `${verdictHtml(verdicts, summaryWords)}${verdictBlocks.join('\n')}`,
+    },
     {
       title: 'Summary',
       html: `<p>${points.length} point(s), ${invalid.length} invalid. MAPE threshold ${(threshold * 100).toFixed(1)}% (rows over it are highlighted).</p>${
@@ -148,12 +173,7 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
         ? serviceTimeTableHtml(serviceTimes)
         : '<p>The run recorded no model inputs.</p>',
     },
-    {
-      title: 'Figures',
-      html: figureBlocks.length
-        ? figureBlocks.join('\n')
-        : '<p>No sweep in this run has two or more values of keep-alive or arrival rate: nothing to plot.</p>',
-    },
+    { title: 'Figures', html: figuresHtml },
     { title: 'Measured vs predicted, per point and metric', html: comparisonTableHtml(rows, threshold) },
     { title: 'Integrity ledger', html: ledgerTableHtml(ledgerRows) },
     { title: 'Manifest', html: manifestHtml(run.manifest) },
@@ -169,6 +189,7 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
 
   const text = renderText(
     title,
+    summaryWords,
     mapeRows,
     serviceTimes,
     ledgerRows,
@@ -191,6 +212,7 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
 
 function renderText(
   title: string,
+  verdictWords: string[],
   mapeRows: MapeRow[],
   serviceTimes: ServiceTimeRow[],
   ledgerRows: LedgerRow[],
@@ -199,6 +221,7 @@ function renderText(
   figureCount: number,
 ): string {
   const parts = [title, ''];
+  if (verdictWords.length) parts.push('Which executor wins:', ...verdictWords.map((w) => `  ${w}`), '');
   const metrics = FIGURE_METRICS.map((m) => m.key as string).concat(['inFlight', 'rejectProb']);
   const sorted = [...mapeRows].sort((a, b) => metrics.indexOf(a.metric) - metrics.indexOf(b.metric));
   parts.push('Model error (MAPE, * = over threshold):');
@@ -235,4 +258,24 @@ function renderText(
   for (const w of warnings) parts.push(`warning: ${w}`);
   parts.push('', `report: ${htmlPath} (${figureCount} figure(s) under figures/)`);
   return parts.join('\n');
+}
+
+/** The suite's memory per executor for the verdict (older manifests: 256 MB each). */
+function verdictMemoryOf(suiteConfig: unknown): { memoryMb: number; wasmMemoryMb: number } {
+  const v = (suiteConfig as { verdict?: { memoryMb?: number; wasmMemoryMb?: number } } | undefined)?.verdict;
+  const memoryMb = v?.memoryMb ?? 256;
+  return { memoryMb, wasmMemoryMb: v?.wasmMemoryMb ?? memoryMb };
+}
+
+/** With --no-figures: the figures an earlier report rendered are kept and linked, not denied. */
+function keptFigures(figDir: string): string {
+  const svgs = existsSync(figDir)
+    ? readdirSync(figDir)
+        .filter((f) => f.endsWith('.svg'))
+        .sort()
+    : [];
+  if (svgs.length === 0) return '<p>Figures were not rendered (--no-figures).</p>';
+  return `<p>Figures were not re-rendered (--no-figures); those in figures/ from an earlier report:</p><ul>${svgs
+    .map((f) => `<li><a href="figures/${escapeHtml(f)}">${escapeHtml(f)}</a></li>`)
+    .join('')}</ul>`;
 }

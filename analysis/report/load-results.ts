@@ -150,11 +150,11 @@ export function measuredRequests(
   );
 }
 
-/** Identity of a point across runs and repetitions: platform, workload, arrival rate, keep-alive. */
+/** Identity of a point across runs and repetitions: suite entry (label), workload, arrival rate, keep-alive. */
 export function pointKey(
-  p: Pick<PointSummary, 'platform' | 'workload' | 'arrivalRate' | 'keepAlive'>,
+  p: Pick<PointSummary, 'platform' | 'label' | 'workload' | 'arrivalRate' | 'keepAlive'>,
 ): string {
-  return `${p.platform} ${p.workload} λ=${p.arrivalRate} τ=${p.keepAlive ?? '-'}`;
+  return `${p.label ?? p.platform} ${p.workload} λ=${p.arrivalRate} τ=${p.keepAlive ?? '-'}`;
 }
 
 /** Group points by {@link pointKey} (repetitions together), in first-seen order. */

@@ -50,7 +50,8 @@ export function comparisonRows(points: PointSummary[]): ComparisonRow[] {
       const a = p.assessment?.[def.key] ?? assessMetric(def.key, measured, predicted, ci, p.valid);
       rows.push({
         pointId: p.pointId,
-        platform: p.platform,
+        // the suite entry (its label), so two entries of one platform stay apart
+        platform: p.label ?? p.platform,
         workload: p.workload,
         executor: p.executor,
         arrivalRate: p.arrivalRate,
@@ -134,6 +135,8 @@ export interface EngineServiceTime {
 
 export interface ServiceTimeRow {
   workload: string;
+  /** The container entry (its label) the cold/warm figures are of; one row per entry. */
+  containerLabel: string | null;
   containerCold: number | null;
   containerWarm: number | null;
   /** Every Wasm point's time, whatever its engine (older reports' single column). */
@@ -176,8 +179,8 @@ export function engineLabels(manifest: unknown): Map<string, string> {
 }
 
 interface Group {
-  cold: number[];
-  warm: number[];
+  /** Cold and warm times per container entry (label): entries are never averaged together. */
+  containers: Map<string, { cold: number[]; warm: number[] }>;
   wasm: number[];
   engines: Map<string, number[]>;
   sources: Set<string>;
@@ -188,7 +191,7 @@ function group(points: PointSummary[], engines: Map<string, string>): Map<string
   const get = (w: string) => {
     let g = by.get(w);
     if (!g) {
-      g = { cold: [], warm: [], wasm: [], engines: new Map(), sources: new Set() };
+      g = { containers: new Map(), wasm: [], engines: new Map(), sources: new Set() };
       by.set(w, g);
     }
     return g;
@@ -198,8 +201,11 @@ function group(points: PointSummary[], engines: Map<string, string>): Map<string
     if (!mi) continue;
     const g = get(p.workload);
     if (p.executor === 'container') {
-      if (typeof mi.cold === 'number') g.cold.push(mi.cold);
-      if (typeof mi.warm === 'number') g.warm.push(mi.warm);
+      const label = p.label ?? p.platform;
+      const c = g.containers.get(label) ?? { cold: [], warm: [] };
+      g.containers.set(label, c);
+      if (typeof mi.cold === 'number') c.cold.push(mi.cold);
+      if (typeof mi.warm === 'number') c.warm.push(mi.warm);
     } else {
       const t = typeof mi.wasm === 'number' ? mi.wasm : typeof mi.warm === 'number' ? mi.warm : undefined;
       if (t !== undefined) {
@@ -227,32 +233,54 @@ export function serviceTimeTable(
 ): ServiceTimeRow[] {
   const by = group(points, engines);
   for (const [w, t] of Object.entries(profile ?? {})) {
-    if (!by.has(w)) by.set(w, { cold: [], warm: [], wasm: [], engines: new Map(), sources: new Set() });
+    if (!by.has(w)) by.set(w, { containers: new Map(), wasm: [], engines: new Map(), sources: new Set() });
     const g = by.get(w) as Group;
-    if (typeof t.cold === 'number') g.cold = [t.cold];
-    if (typeof t.warm === 'number') g.warm = [t.warm];
+    if (typeof t.cold === 'number' || typeof t.warm === 'number')
+      g.containers = new Map([
+        [
+          'profile',
+          {
+            cold: typeof t.cold === 'number' ? [t.cold] : [],
+            warm: typeof t.warm === 'number' ? [t.warm] : [],
+          },
+        ],
+      ]);
     if (typeof t.wasm === 'number') g.wasm = [t.wasm];
     for (const e of ['v8', 'wasmtime'] as const) if (typeof t[e] === 'number') g.engines.set(e, [t[e]]);
     g.sources.add('profile.json');
   }
-  return [...by.entries()].map(([workload, g]) => {
-    const containerWarm = avg(g.warm);
-    const wasm = avg(g.wasm);
-    const slow = (x: number | null) => (x !== null && containerWarm ? x / containerWarm : null);
-    const th = thesis[workload];
-    return {
-      workload,
-      containerCold: avg(g.cold),
-      containerWarm,
-      wasm,
-      wasmSlowdown: slow(wasm),
-      engines: Object.fromEntries(
-        [...g.engines].map(([e, xs]) => [e, { time: avg(xs) as number, slowdown: slow(avg(xs)) }]),
-      ),
-      ...(th ? { thesis: { ...th, slowdown: th.wasm / th.warm } } : {}),
-      sources: [...g.sources],
-    };
+  return [...by.entries()].flatMap(([workload, g]) => {
+    const entries: [string | null, { cold: number[]; warm: number[] }][] = g.containers.size
+      ? [...g.containers]
+      : [[null, { cold: [], warm: [] }]];
+    return entries.map(([containerLabel, c]) => serviceTimeRow(workload, containerLabel, c, g, thesis));
   });
+}
+
+function serviceTimeRow(
+  workload: string,
+  containerLabel: string | null,
+  c: { cold: number[]; warm: number[] },
+  g: Group,
+  thesis: Record<string, { cold: number; warm: number; wasm: number }>,
+): ServiceTimeRow {
+  const containerWarm = avg(c.warm);
+  const wasm = avg(g.wasm);
+  const slow = (x: number | null) => (x !== null && containerWarm ? x / containerWarm : null);
+  const th = thesis[workload];
+  return {
+    workload,
+    containerLabel,
+    containerCold: avg(c.cold),
+    containerWarm,
+    wasm,
+    wasmSlowdown: slow(wasm),
+    engines: Object.fromEntries(
+      [...g.engines].map(([e, xs]) => [e, { time: avg(xs) as number, slowdown: slow(avg(xs)) }]),
+    ),
+    ...(th ? { thesis: { ...th, slowdown: th.wasm / th.warm } } : {}),
+    sources: [...g.sources],
+  };
 }
 
 /** Engines present in `rows`, in a stable order (wasmtime, v8, then the rest by name). */
@@ -275,8 +303,10 @@ export function serviceTimeCells(rows: ServiceTimeRow[]): { head: string[]; cell
     'thesis cold / warm / Wasm (s)',
     'thesis slowdown',
   ];
+  // several container entries (e.g. docker and process executors) get a row each, named
+  const labelled = new Set(rows.map((r) => r.containerLabel)).size > 1;
   const cells = rows.map((r) => [
-    r.workload,
+    labelled && r.containerLabel ? `${r.workload} (${r.containerLabel})` : r.workload,
     n(r.containerCold),
     n(r.containerWarm),
     ...engines.flatMap((e) => [n(r.engines[e]?.time), x(r.engines[e]?.slowdown)]),

@@ -18,6 +18,7 @@ import { loadRequestSeries } from '../report/request-series.js';
 import { fmt, renderTable } from '../table.js';
 import { loadThesisData } from './data.js';
 import { COINCIDE_TOLERANCE, type MeasuredOverlay, type ThesisFigure, thesisFigures } from './figures.js';
+import { PUBLISHED_MEANS_BAND, type ThesisVerdict, thesisVerdicts } from './verdicts.js';
 
 export interface ReproduceOptions {
   out: string;
@@ -47,6 +48,8 @@ export interface ReproduceResult {
   out: string;
   htmlPath: string;
   figures: FigureStatus[];
+  /** Which executor wins where, from the published numbers (verdicts.ts). */
+  verdicts: ThesisVerdict[];
   allCoincide: boolean;
   text: string;
 }
@@ -151,12 +154,22 @@ export async function reproduceThesis(opts: ReproduceOptions): Promise<Reproduce
         : ''
     }. "Coincides" means our SMP matches the thesis's own published model numbers to ${COINCIDE_TOLERANCE} relative at every published point.</p>`,
   };
+  const verdicts = thesisVerdicts(data);
+  const verdictSection = {
+    title: 'Which executor wins where (from the published numbers)',
+    html: `<p>Per figure family, from the thesis's published means (no intervals: values within ${PUBLISHED_MEANS_BAND * 100}% are too close to call). Where the artifact measured one executor only, the other side is the model, as each sentence says.</p><ul>${verdicts
+      .map((v) => `<li>${escapeHtml(v.sentence)}</li>`)
+      .join('')}</ul>`,
+  };
   const quirks = {
     title: 'Notes on the published data',
     html: data.quirks.map((q) => `<p>${escapeHtml(q)}</p>`).join('') || '<p>none</p>',
   };
   const htmlPath = join(opts.out, 'index.html');
-  await writeFileAtomic(htmlPath, page('faasmark: thesis figures reproduced', [intro, ...sections, quirks]));
+  await writeFileAtomic(
+    htmlPath,
+    page('faasmark: thesis figures reproduced', [verdictSection, intro, ...sections, quirks]),
+  );
   const text = [
     renderTable(
       ['figure', 'status', 'max rel. diff', 'panels', 'what'],
@@ -170,6 +183,8 @@ export async function reproduceThesis(opts: ReproduceOptions): Promise<Reproduce
     ),
     'Figs 4.8-4.14: the thesis\'s published float "Model" was computed at keep-alive 30 s (the text says 60 s); both curves are drawn, the 30 s one is checked.',
     ...data.quirks.map((q) => `note: ${q}`),
+    'Which executor wins where (published numbers):',
+    ...verdicts.map((v) => `  ${v.sentence}`),
     `page: ${htmlPath}`,
   ].join('\n');
   const result: ReproduceResult = {
@@ -177,6 +192,7 @@ export async function reproduceThesis(opts: ReproduceOptions): Promise<Reproduce
     out: opts.out,
     htmlPath,
     figures: statuses,
+    verdicts,
     allCoincide,
     text,
   };

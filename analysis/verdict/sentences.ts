@@ -19,6 +19,15 @@ export function wins(w: Winner | 'too close to call', metric: string): string {
   return `${w === 'wasm' ? 'Wasm' : 'the container'} wins ${metric}`;
 }
 
+/** The crossover keep-alive in words (advise.ts crossoverKeepAlive: null none, 0 even all-cold). */
+export function crossoverWords(x: number | null): string {
+  if (x === null) return 'the container never catches up on latency';
+  if (x === 0) return 'even with every request cold the container is no slower than Wasm';
+  return `the container catches up on latency at a keep-alive of ${duration(x)}`;
+}
+
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 /** The models' answer for one load, in two sentences. */
 export function adviceSentences(workload: string, arrivalRate: number, keepAlive: number, a: Advice): string {
   const lat = a.latency;
@@ -28,12 +37,7 @@ export function adviceSentences(workload: string, arrivalRate: number, keepAlive
     `${wins(lat.winner, 'latency')} (${duration(lat.container)} container, ${duration(lat.wasm)} Wasm) ` +
     `and ${wins(mem.winner, 'memory')} (${fmtCount(a.executors.container)} containers alive against ${fmtCount(a.executors.wasm)} Wasm instances in flight).`;
   const x = a.crossoverKeepAlive;
-  const second =
-    x === null
-      ? ' The container does not catch up on latency at any keep-alive.'
-      : x === 0
-        ? ' The container is at least as fast at any keep-alive (even its cold start is no slower than Wasm).'
-        : ` The container catches up on latency at a keep-alive of ${duration(x)}${keepAlive >= x ? ' (this one is past it)' : ''}.`;
+  const second = ` ${capitalised(crossoverWords(x))}${x !== null && x > 0 && keepAlive >= x ? ' (this one is past it)' : ''}.`;
   return first + second;
 }
 

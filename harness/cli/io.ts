@@ -1,6 +1,9 @@
 /**
  * Where commands write. stdout holds only the answer (a table, or one JSON document with
- * --json); progress and logs go to stderr, progress only on a TTY. Tests swap the sinks.
+ * --json); progress and logs go to stderr. Progress is a live line on a terminal and a plain
+ * line every PLAIN_PROGRESS_EVERY seconds elsewhere (CI, nohup, a log file), so a long point
+ * is never silent; `--quiet` drops progress and routine lines, `--verbose` adds detail.
+ * Tests swap the sinks.
  */
 export interface Sinks {
   stdout: (text: string) => void;
@@ -16,8 +19,21 @@ const processSinks: Sinks = {
 
 let sinks: Sinks = processSinks;
 
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+let verbosity: Verbosity = 'normal';
+/** Seconds between plain progress lines off a terminal (verbose: every 2 s). */
+export const PLAIN_PROGRESS_EVERY = 10;
+let lastPlainProgress = Number.NEGATIVE_INFINITY;
+
 export function setSinks(next: Sinks | undefined): void {
   sinks = next ?? processSinks;
+  verbosity = 'normal';
+  lastPlainProgress = Number.NEGATIVE_INFINITY;
+}
+
+/** Set from --quiet / --verbose. */
+export function setVerbosity(v: Verbosity): void {
+  verbosity = v;
 }
 
 /** Write the answer (adds a trailing newline when missing). */
@@ -35,11 +51,32 @@ export function log(text: string): void {
   sinks.stderr(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-/** Write a progress line to stderr, only on a TTY (overwrites the current line). */
-export function progress(text: string): void {
-  if (sinks.isTTY) sinks.stderr(`\r\x1b[2K${text}`);
+/** A routine line (what is being done): not with --quiet. */
+export function info(text: string): void {
+  if (verbosity !== 'quiet') log(text);
+}
+
+/** Detail: only with --verbose. */
+export function detail(text: string): void {
+  if (verbosity === 'verbose') log(text);
+}
+
+/**
+ * Progress: on a terminal the current line is overwritten; elsewhere a plain line at most
+ * every PLAIN_PROGRESS_EVERY seconds (2 s with --verbose); nothing with --quiet.
+ */
+export function progress(text: string, now: number = performance.now() / 1000): void {
+  if (verbosity === 'quiet') return;
+  if (sinks.isTTY) {
+    sinks.stderr(`\r\x1b[2K${text}`);
+    return;
+  }
+  const every = verbosity === 'verbose' ? 2 : PLAIN_PROGRESS_EVERY;
+  if (now - lastPlainProgress < every) return;
+  lastPlainProgress = now;
+  log(text);
 }
 
 export function progressDone(): void {
-  if (sinks.isTTY) sinks.stderr('\r\x1b[2K');
+  if (sinks.isTTY && verbosity !== 'quiet') sinks.stderr('\r\x1b[2K');
 }

@@ -4,9 +4,11 @@
  * under points/. A fresh run refuses a directory that already holds results; `--resume`
  * reopens one of the same suite and skips the points whose summary says complete.
  */
+
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { runVerdicts } from '../../analysis/verdict/measured.js';
 import { UsageError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/fs-atomic.js';
 import { ROOT } from '../../core/paths.js';
@@ -144,6 +146,7 @@ export class RunDirectory {
       createdAt: new Date().toISOString(),
       points: plan.map((p) => this.summaries.get(p.id)).filter((s): s is PointSummary => s !== undefined),
     };
+    summary.verdicts = runVerdicts(summary.points, this.suite.verdict);
     await writeJsonAtomic(join(this.out, 'summary.json'), summary);
     return summary;
   }

@@ -160,6 +160,12 @@ async function checkPlatformEntries(
   return platforms;
 }
 
+/** Memory per executor for the verdict: 256 MB containers (OpenWhisk's default), Wasm alike unless set. */
+function verdictMemory(v: { memoryMb?: number; wasmMemoryMb?: number } | undefined): Suite['verdict'] {
+  const memoryMb = v?.memoryMb ?? 256;
+  return { memoryMb, wasmMemoryMb: v?.wasmMemoryMb ?? memoryMb };
+}
+
 /** Defaults, lists and seconds (types are guaranteed by the schema from here on). */
 function normalise(
   s: Record<string, unknown>,
@@ -207,6 +213,7 @@ function normalise(
     scale,
     maxConcurrency: (s.maxConcurrency as number | undefined) ?? 1000,
     smpVariant: (s.smpVariant as 'thesis' | 'original' | undefined) ?? 'thesis',
+    verdict: verdictMemory(s.verdict as { memoryMb?: number; wasmMemoryMb?: number } | undefined),
     simulator: (s.simulator as boolean | undefined) ?? true,
     thresholds: {
       maxRateShortfall: thresholds.maxRateShortfall ?? 0.05,

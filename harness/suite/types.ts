@@ -67,6 +67,8 @@ export interface Suite {
   scale: number;
   maxConcurrency: number;
   smpVariant: 'thesis' | 'original';
+  /** Memory per executor (MB) for the verdict's memory-time: containers, Wasm instances. */
+  verdict: { memoryMb: number; wasmMemoryMb: number };
   simulator: boolean;
   thresholds: Thresholds;
   modelInputs: ModelInputsSpec;

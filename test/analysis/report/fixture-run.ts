@@ -10,6 +10,8 @@ import type { HostFingerprint, PointSummary, RunManifest, RunSummary } from '../
 
 export interface FixturePoint {
   platform?: string;
+  /** The entry's label (two entries of one platform). */
+  label?: string;
   executor?: 'container' | 'wasm';
   workload?: string;
   arrivalRate?: number;
@@ -67,7 +69,7 @@ export function makeRun(
   };
   const points: PointSummary[] = opts.points.map((fp, i) => {
     const latencies = fp.latencies ?? [];
-    const pointId = `p${i}`;
+    const pointId = fp.label ? `${fp.label}.p${i}` : `p${i}`;
     const measured = fp.measured ?? {};
     const predicted = fp.predicted ?? {};
     const error: MetricValues = {};
@@ -83,6 +85,7 @@ export function makeRun(
       valid: fp.valid ?? true,
       invalidReasons: fp.invalidReasons ?? [],
       platform: fp.platform ?? 'sim',
+      ...(fp.label ? { label: fp.label } : {}),
       executor: fp.executor ?? 'container',
       workload: fp.workload ?? 'aes',
       arrivalRate: fp.arrivalRate ?? 1,

@@ -1,6 +1,6 @@
 /** `faasmark advise` as text: a table per case and the answer in words. */
 import { fmt, renderTable } from '../../../../analysis/table.js';
-import { adviceSentences, duration } from '../../../../analysis/verdict/sentences.js';
+import { adviceSentences, crossoverWords, duration } from '../../../../analysis/verdict/sentences.js';
 import type { AdviceCase } from './action.js';
 
 export function adviceText(cases: AdviceCase[]): string {
@@ -21,7 +21,7 @@ function caseText(c: AdviceCase): string {
   const lines = [
     head,
     renderTable(['metric', 'container', 'Wasm', 'winner'], rows),
-    `crossover keep-alive: ${x === null ? 'none (the container never catches up on latency)' : x === 0 ? '0 (the container is at least as fast at any keep-alive)' : `${Number(x.toPrecision(4))} s`}`,
+    `crossover keep-alive: ${x === null ? 'none' : `${Number(x.toPrecision(4))} s`}${x === null || x === 0 ? ` (${crossoverWords(x)})` : ''}`,
     `capacity: Wasm host knee ${a.capacity.wasmKnee === null ? '— (give --cores)' : `${Number(a.capacity.wasmKnee.toPrecision(4))} req/s`}, container saturation ${a.capacity.containerSaturation === null ? '—' : `${Number(a.capacity.containerSaturation.toPrecision(4))} req/s`}`,
   ];
   if (c.arrivalRate !== null)

@@ -6,7 +6,12 @@ import type { ReportOptions } from './index.js';
 import { reportJson } from './render.js';
 
 export async function reportAction(dir: string, o: ReportOptions): Promise<void> {
-  const r = await renderReport(dir, { mapeThreshold: o.mapeThreshold, csv: o.csv, figures: o.figures });
+  const r = await renderReport(dir, {
+    mapeThreshold: o.mapeThreshold,
+    csv: o.csv,
+    figures: o.figures,
+    logY: o.logY,
+  });
   for (const issue of r.corruptedLines)
     log(`warning: ${issue.file}:${issue.line}: corrupted JSONL line skipped (${issue.message})`);
   if (o.json) outJson(reportJson(r));

@@ -7,6 +7,7 @@ export interface ReportFlags {
   json?: boolean;
   mapeThreshold: string;
   figures: boolean;
+  logY?: boolean;
 }
 
 export interface ReportOptions {
@@ -14,6 +15,7 @@ export interface ReportOptions {
   json: boolean;
   mapeThreshold: number;
   figures: boolean;
+  logY: boolean;
 }
 
 /** Parse the flags (pure). @throws UsageError naming the flag */
@@ -23,6 +25,7 @@ export function parseReportFlags(flags: ReportFlags): ReportOptions {
     json: Boolean(flags.json),
     mapeThreshold: parseNumber('--mape-threshold', flags.mapeThreshold, { greaterThan: 0 }),
     figures: flags.figures,
+    logY: Boolean(flags.logY),
   };
 }
 
@@ -36,7 +39,8 @@ export default function register(program: Command): void {
     .option('--csv', 'write summary.csv and print it instead of the terminal summary')
     .option('--json', 'print one JSON document (paths, MAPE, service times, ledger)')
     .option('--mape-threshold <fraction>', 'highlight MAPE above this fraction', '0.1')
-    .option('--no-figures', 'skip figure rendering')
+    .option('--no-figures', 'skip figure rendering (figures already rendered are kept and linked)')
+    .option('--log-y', 'logarithmic y axes (times and counts spanning decades)')
     .action(async (dir: string, flags: ReportFlags) => {
       const options = parseReportFlags(flags);
       const { reportAction } = await import('./action.js');

@@ -16,6 +16,8 @@ export interface RunFlags {
   scale?: string;
   json?: boolean;
   report?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 /** The parsed flags: only those given (and `report: false` for --no-report). */
@@ -28,6 +30,7 @@ export interface RunOptions {
   scale?: number;
   json?: boolean;
   report?: false;
+  verbosity?: 'quiet' | 'verbose';
 }
 
 /** Parse the flags strictly (pure, exported for tests). @throws UsageError naming the flag */
@@ -47,6 +50,9 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
   if (flags.dryRun) options.dryRun = true;
   if (flags.json) options.json = true;
   if (flags.report === false) options.report = false;
+  if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose exclude each other');
+  if (flags.quiet) options.verbosity = 'quiet';
+  if (flags.verbose) options.verbosity = 'verbose';
   return options;
 }
 
@@ -68,6 +74,11 @@ export default function register(program: Command): void {
     .option('--scale <f>', 'multiply warm-up and duration by F (e.g. 0.05 for a rehearsal)')
     .option('--no-report', 'do not render report.html at the end')
     .option('--json', 'print the run summary (or the plan, with --dry-run) as JSON')
+    .option('-q, --quiet', 'no progress and no routine lines on stderr (errors and warnings still)')
+    .option(
+      '-v, --verbose',
+      'more: progress every 2 s off a terminal, and each point’s latency and model error',
+    )
     .action(async (suite: string, flags: RunFlags) => {
       const options = parseRunFlags(flags);
       const { runAction } = await import('./action.js');

@@ -33,6 +33,11 @@ export function renderPlan(suite: Suite, plan: PlannedPoint[], skipped: readonly
   return `${head}\n${renderTable(['#', 'point', 'executor', 'λ (req/s)', 'keep-alive (s)', 'requests', 'estimate'], rows)}`;
 }
 
+/** Seconds as milliseconds text. */
+function ms(x: number | null | undefined): string {
+  return x === null || x === undefined ? '—' : `${Number((x * 1000).toPrecision(4))} ms`;
+}
+
 /** The measurement's 95% CI, as "lo…hi". */
 function ciText(p: PointSummary, k: MetricKey): string {
   const ci = p.measuredCi?.[k];
@@ -79,7 +84,21 @@ export function renderComparison(points: PointSummary[]): string {
   );
   const invalid = points.filter((p) => !p.valid);
   const notes = invalid.map((p) => `${p.pointId}: ${p.invalidReasons.join('; ')}`);
+  const latency = renderTable(
+    ['point', 'client latency: mean', 'p50', 'p99', 'max'],
+    points
+      .filter((p) => p.latency)
+      .map((p) => [
+        p.pointId,
+        ms(p.latency?.mean),
+        ms(p.latency?.p50),
+        ms(p.latency?.p99),
+        ms(p.latency?.max),
+      ]),
+    { compact: true },
+  );
+  const body = `${table}\n${latency}`;
   return notes.length
-    ? `${table}\ninvalid points (not results):\n${notes.map((n) => `  - ${n}`).join('\n')}`
-    : table;
+    ? `${body}\ninvalid points (not results):\n${notes.map((n) => `  - ${n}`).join('\n')}`
+    : body;
 }
