@@ -7,7 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { runCleanups } from '../../core/lifecycle.js';
-import { VERSION } from '../../core/version.js';
+import { faasmarkVersion } from '../../core/version.js';
 import { COMMANDS } from './commands/index.js';
 import { exitCodeFor, formatError } from './exit.js';
 import { log, type Sinks, setSinks } from './io.js';
@@ -19,7 +19,7 @@ export function buildProgram(): Command {
     .description(
       'Benchmark harness for serverless executors: when is a WebAssembly executor (Spin) better than a container executor (OpenWhisk)?\nMeasurements and models (SMP, M/G/∞, simulator) side by side.',
     )
-    .version(VERSION, '-V, --version')
+    .version(faasmarkVersion(), '-V, --version')
     .option('--debug', 'print stack traces for errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

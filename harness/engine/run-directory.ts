@@ -9,9 +9,9 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/fs-atomic.js';
-import { ROOT } from '../../core/paths.js';
+import { packageRoot } from '../../core/paths.js';
 import type { PlatformDescription } from '../../core/platform.js';
-import { VERSION } from '../../core/version.js';
+import { faasmarkVersion } from '../../core/version.js';
 import {
   type PointSummary,
   RESULTS_SCHEMA_VERSION,
@@ -64,8 +64,8 @@ async function newManifest(suite: Suite, runId: string): Promise<RunManifest> {
     runId,
     seed: suite.seed,
     createdAt: new Date().toISOString(),
-    faasmarkVersion: VERSION,
-    gitCommit: await gitCommit(ROOT),
+    faasmarkVersion: faasmarkVersion(),
+    gitCommit: await gitCommit(packageRoot()),
     host: hostFingerprint(),
     platforms: suite.platforms.map((p) => ({ name: p.name, executor: executorKindOf(p.name, p.config) })),
     repeat: suite.repeat,

@@ -31,7 +31,7 @@ import type {
   SetupOptions,
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
-import { VERSION } from '../../core/version.js';
+import { faasmarkVersion } from '../../core/version.js';
 import { PlatformBase } from '../base.js';
 import type { PlatformContext } from '../registry.js';
 import { DEFAULT_CV, parseConfig, type SimPlatformConfig, serviceSpec } from './config.js';
@@ -289,7 +289,7 @@ export class SimPlatform extends PlatformBase {
     return {
       name: this.name,
       executor: this.executor,
-      version: `faasmark ${VERSION} discrete-event simulator`,
+      version: `faasmark ${faasmarkVersion()} discrete-event simulator`,
       details: {
         simulation: true,
         mode: c.mode,
