@@ -1,7 +1,10 @@
 /**
  * Where commands write. stdout holds only the answer (a table, or one JSON document with
  * --json); progress and logs go to stderr, progress only on a TTY. Tests swap the sinks.
+ * Everything is scrubbed of the run's secrets on the way out (core/secrets.ts).
  */
+import { scrub } from '../../core/secrets.js';
+
 export interface Sinks {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -22,7 +25,7 @@ export function setSinks(next: Sinks | undefined): void {
 
 /** Write the answer (adds a trailing newline when missing). */
 export function out(text: string): void {
-  sinks.stdout(text.endsWith('\n') ? text : `${text}\n`);
+  sinks.stdout(scrub(text.endsWith('\n') ? text : `${text}\n`));
 }
 
 /** Write one JSON document as the answer. */
@@ -32,12 +35,12 @@ export function outJson(value: unknown): void {
 
 /** Write a log line to stderr. */
 export function log(text: string): void {
-  sinks.stderr(text.endsWith('\n') ? text : `${text}\n`);
+  sinks.stderr(scrub(text.endsWith('\n') ? text : `${text}\n`));
 }
 
 /** Write a progress line to stderr, only on a TTY (overwrites the current line). */
 export function progress(text: string): void {
-  if (sinks.isTTY) sinks.stderr(`\r\x1b[2K${text}`);
+  if (sinks.isTTY) sinks.stderr(`\r\x1b[2K${scrub(text)}`);
 }
 
 export function progressDone(): void {

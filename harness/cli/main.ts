@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { runCleanups } from '../../core/lifecycle.js';
+import { scrub } from '../../core/secrets.js';
 import { faasmarkVersion } from '../../core/version.js';
 import { COMMANDS } from './commands/index.js';
 import { exitCodeFor, formatError } from './exit.js';
@@ -24,8 +25,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => process.stdout.write(s),
-      writeErr: (s) => process.stderr.write(s),
+      writeOut: (s) => process.stdout.write(scrub(s)),
+      writeErr: (s) => process.stderr.write(scrub(s)),
     });
   for (const register of COMMANDS) register(program);
   return program;
@@ -36,9 +37,12 @@ export async function main(argv: string[], sinks?: Sinks): Promise<number> {
   setSinks(sinks);
   const program = buildProgram();
   if (sinks) {
-    program.configureOutput({ writeOut: sinks.stdout, writeErr: sinks.stderr });
-    for (const cmd of allCommands(program))
-      cmd.configureOutput({ writeOut: sinks.stdout, writeErr: sinks.stderr });
+    const output = {
+      writeOut: (s: string) => sinks.stdout(scrub(s)),
+      writeErr: (s: string) => sinks.stderr(scrub(s)),
+    };
+    program.configureOutput(output);
+    for (const cmd of allCommands(program)) cmd.configureOutput(output);
   }
   const debug = argv.includes('--debug');
   try {
