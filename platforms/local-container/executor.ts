@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { PlatformError } from '../../core/errors.js';
+import { killGroup, ownChild } from '../../core/ownership.js';
 
 export type RunStatus = 'ok' | 'error' | 'timeout' | 'crash';
 
@@ -137,11 +138,14 @@ export class ProcessExecutor extends ServerExecutor {
   }
 
   async start(timeoutS: number): Promise<void> {
+    // its own process group, owned (core/ownership.ts): stopped after a crash of faasmark too
     const child = spawn(this.options.command, [...this.options.args, '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...this.options.env },
+      detached: true,
     });
     this.child = child;
+    ownChild(child, `local-container executor ${this.id}`);
     this.exited = new Promise((resolve) => {
       child.once('exit', () => resolve());
       child.once('error', () => resolve()); // spawn failed: there will be no 'exit'
@@ -194,7 +198,8 @@ export class ProcessExecutor extends ServerExecutor {
   async destroy(): Promise<void> {
     this.destroying = true;
     const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null)
+      killGroup(child.pid, 'SIGKILL');
     await this.exited;
     await this.client?.destroy();
     this.client = undefined;
