@@ -7,7 +7,7 @@
  * dead when its pid is gone or now belongs to a process with another start time (a reused
  * pid), or the machine rebooted. Linux (/proc); elsewhere only the in-process hooks work.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scrub } from './secrets.js';
@@ -148,7 +148,46 @@ function installExitHook(): void {
     killOwnedGroups('SIGKILL');
     groups.clear();
     writeState();
+    if (privateRoot) rmSync(privateRoot, { recursive: true, force: true });
   });
+}
+
+let privateRoot: string | undefined;
+
+/**
+ * A private directory (mode 0700) for files that must never reach the results — kubeconfigs,
+ * Helm values carrying keys: under the runtime directory, not the run directory; removed when
+ * the process exits, and swept after a crash like the rest of what a dead owner left.
+ */
+export function privateDir(name: string): string {
+  installExitHook();
+  privateRoot ??= join(runtimeDir(), 'private', `${process.pid}-${processStartTime(process.pid) ?? 0}`);
+  const dir = join(privateRoot, name);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** Remove the private directories of dead processes (named `<pid>-<start time>`). */
+function sweepPrivateDirs(): void {
+  const root = join(runtimeDir(), 'private');
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^(\d+)-(\d+)$/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    const start = processStartTime(Number(m[1]));
+    if (start !== null && (start === Number(m[2]) || Number(m[2]) === 0)) continue; // still running
+    try {
+      if (statSync(join(root, name)).isDirectory())
+        rmSync(join(root, name), { recursive: true, force: true });
+    } catch {
+      // removed meanwhile
+    }
+  }
 }
 
 /**
@@ -244,6 +283,7 @@ export interface SweepReport {
  */
 export async function sweepOrphans(log: (line: string) => void = () => {}): Promise<SweepReport> {
   const report: SweepReport = { groups: 0, resources: 0, pending: 0 };
+  sweepPrivateDirs();
   let names: string[];
   try {
     names = readdirSync(ownersDir()).filter((n) => /^\d+\.json$/.test(n));

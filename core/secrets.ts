@@ -19,6 +19,23 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:'"]+:[^\s/@'"]+@/gi;
 /** `Authorization: Basic …` / `Bearer …` as a header line or option. */
 const AUTH_HEADER = /\b(authorization["']?\s*[:=]\s*["']?(?:basic|bearer)\s+)[A-Za-z0-9+/=._~-]+/gi;
 
+/** `--token=v` / `--password v` flags and `API_TOKEN=v` assignments in a command line or text. */
+const ASSIGNMENT = /(--[A-Za-z][\w-]*(?:=|\s+)|\b[A-Za-z_]\w*=)([^\s'"]+)/g;
+
+/** Replace the value of every secret-named flag or assignment; `found` collects the values. */
+function scrubAssignments(text: string, found?: string[]): string {
+  return text.replace(ASSIGNMENT, (all, head: string, value: string) => {
+    if (!isSecretKey(head.replace(/^-+/, '').replace(/[=\s]+$/, '')) || value === REDACTED) return all;
+    found?.push(value);
+    return `${head}${REDACTED}`;
+  });
+}
+
+/** URL credentials, secret-named flags and assignments in one string. */
+function scrubPatterns(text: string): string {
+  return scrubAssignments(text.replace(URL_USERINFO, `$1${REDACTED}@`)).replace(AUTH_HEADER, `$1${REDACTED}`);
+}
+
 const known = new Set<string>();
 /** Registered values, longest first (a secret containing another is replaced whole). */
 let ordered: string[] = [];
@@ -73,9 +90,9 @@ export function scrubValues(text: string): string {
   return out;
 }
 
-/** Replace registered secrets, URL credentials and Authorization header values in `text`. */
+/** Replace registered secrets, URL credentials, secret-named flags and assignments, and Authorization header values. */
 export function scrub(text: string): string {
-  return scrubValues(text).replace(URL_USERINFO, `$1${REDACTED}@`).replace(AUTH_HEADER, `$1${REDACTED}`);
+  return scrubPatterns(scrubValues(text));
 }
 
 type Schema = Readonly<Record<string, unknown>> | undefined;
@@ -98,7 +115,7 @@ function walk(value: unknown, schema: Schema, secret: boolean, onSecret: (v: unk
       out[k] = walk(v, child(schema, k), isSecretKey(k) && typeof v !== 'boolean', onSecret);
     return out;
   }
-  return typeof value === 'string' ? value.replace(URL_USERINFO, `$1${REDACTED}@`) : value;
+  return typeof value === 'string' ? scrubPatterns(value) : value;
 }
 
 /** Every secret value in a config: `writeOnly` in its schema, secret-like key names, URL credentials. */
@@ -110,9 +127,17 @@ export function secretsOf(config: unknown, schema?: Readonly<Record<string, unkn
     return v;
   };
   walk(config, schema, false, collect);
-  const text = JSON.stringify(config) ?? '';
-  for (const m of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/([^\s/@:'"]+):([^\s/@'"]+)@/gi))
-    found.push(decodeURIComponent(m[2] as string), `${m[1]}:${m[2]}`);
+  const strings: string[] = [];
+  const gather = (v: unknown): void => {
+    if (typeof v === 'string') strings.push(v);
+    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) gather(x);
+  };
+  gather(config);
+  for (const text of strings) {
+    for (const m of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/([^\s/@:'"]+):([^\s/@'"]+)@/gi))
+      found.push(decodeURIComponent(m[2] as string), `${m[1]}:${m[2]}`);
+    scrubAssignments(text, found);
+  }
   return found;
 }
 

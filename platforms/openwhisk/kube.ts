@@ -15,6 +15,8 @@ import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlatformError, TimeoutError } from '../../core/errors.js';
 import { onShutdown } from '../../core/lifecycle.js';
+import { privateDir } from '../../core/ownership.js';
+import { registerKubeconfigSecrets, registerSecret } from '../../core/secrets.js';
 import type { OpenWhiskConfig } from './config.js';
 import { type CommandResult, type CommandRunner, firstLine, requireTool } from './runner.js';
 import { generateValues, splitKeepAlive, valuesToYaml } from './values.js';
@@ -71,6 +73,7 @@ export class KubeOpenWhisk {
     private readonly k3sFactory: K3sFactory = startK3s,
   ) {
     this.guestAuth = cfg.auth ?? `${randomUUID()}:${randomBytes(32).toString('hex')}`;
+    registerSecret(this.guestAuth);
     this.apiHost = cfg.apiHost ?? `https://localhost:${cfg.cluster.apiHostPort}`;
   }
 
@@ -178,7 +181,9 @@ export class KubeOpenWhisk {
         'kind get kubeconfig',
         `is cluster ${name} running?`,
       );
-      this.kubeconfigPath = join(this.workDir, 'kubeconfig');
+      // credentials: in the private directory, never in the results (core/ownership.ts)
+      this.kubeconfigPath = join(privateDir('openwhisk'), 'kubeconfig');
+      registerKubeconfigSecrets(kc.stdout);
       await writeFile(this.kubeconfigPath, kc.stdout, { mode: 0o600 });
       for (const image of this.imagesToLoad()) {
         this.log(`openwhisk: loading ${image} into kind`);
@@ -197,7 +202,8 @@ export class KubeOpenWhisk {
     } else if (c.provider === 'k3s') {
       this.log(`openwhisk: starting K3s (${c.k3sImage})`);
       this.k3s = await this.k3sFactory(c.k3sImage, 31001);
-      this.kubeconfigPath = join(this.workDir, 'kubeconfig');
+      this.kubeconfigPath = join(privateDir('openwhisk'), 'kubeconfig');
+      registerKubeconfigSecrets(this.k3s.kubeconfig);
       await writeFile(this.kubeconfigPath, this.k3s.kubeconfig, { mode: 0o600 });
       this.apiHost = `https://localhost:${this.k3s.apiPort}`;
     }
@@ -237,7 +243,7 @@ export class KubeOpenWhisk {
 
   /** Write values (they hold the guest key: mode 0600, removed after use). */
   private async writeValues(keepAlive: number): Promise<string> {
-    const path = join(this.workDir, `values-keepalive-${keepAlive}.yaml`);
+    const path = join(privateDir('openwhisk'), `values-keepalive-${keepAlive}.yaml`);
     await writeFile(path, valuesToYaml(this.valuesFor(keepAlive), keepAlive, this.cfg.pauseGrace), {
       mode: 0o600,
     });

@@ -142,3 +142,19 @@ describe('configs', () => {
     JSON.parse(out);
   });
 });
+
+describe('secrets inside command lines', () => {
+  it('finds and scrubs secret-named flags and assignments, leaving other flags alone', () => {
+    const command =
+      'LOG_TOKEN=tok-assign-123 kubectl logs -f pod --token=tok-flag-4567 --password pw-space-890 -n ow';
+    const found = secretsOf({ invokerLog: { command } });
+    assert.deepEqual(found.sort(), ['pw-space-890', 'tok-assign-123', 'tok-flag-4567']);
+    assert.equal(
+      scrub(command),
+      `LOG_TOKEN=${REDACTED} kubectl logs -f pod --token=${REDACTED} --password ${REDACTED} -n ow`,
+    );
+    assert.deepEqual(redactConfig({ args: ['--token=tok-flag-4567', '--port', '8080'] }), {
+      args: [`--token=${REDACTED}`, '--port', '8080'],
+    });
+  });
+});

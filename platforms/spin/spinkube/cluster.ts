@@ -9,9 +9,11 @@
  * (spinframework/spin-operator, "Scaling Spin App With KEDA"); containerd-shim-spin v0.24.0,
  * which embeds Spin 3.6.3 (docs/design/platform-facts.md) — the docs' own kind example uses v0.26.0.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlatformError } from '../../../core/errors.js';
+import { privateDir } from '../../../core/ownership.js';
+import { registerKubeconfigSecrets } from '../../../core/secrets.js';
 import type { SpinKubeConfig } from '../config.js';
 import type { KubeRunner } from './runner.js';
 
@@ -143,7 +145,7 @@ export const startK3sContainer: StartK3s = async (image) => {
 export async function provisionCluster(
   config: SpinKubeConfig,
   runner: KubeRunner,
-  workDir: string,
+  _workDir: string, // unused: the kubeconfig goes to the private directory
   startK3s: StartK3s = startK3sContainer,
 ): Promise<Cluster> {
   const c = config.cluster;
@@ -173,7 +175,8 @@ export async function provisionCluster(
       teardown: async () => {},
     };
   }
-  const kubeconfig = join(workDir, 'kubeconfig');
+  // credentials: in the private directory, never in the results (core/ownership.ts)
+  const kubeconfig = join(privateDir('spinkube'), 'kubeconfig');
   if (c.type === 'kind') {
     const image = c.image ?? KIND_NODE_IMAGE;
     const created = await runner.run(
@@ -201,6 +204,7 @@ export async function provisionCluster(
           : 'kind needs a running Docker engine',
       });
     }
+    if (existsSync(kubeconfig)) registerKubeconfigSecrets(readFileSync(kubeconfig, 'utf8'));
     return {
       kubectlArgs: ['--kubeconfig', kubeconfig],
       helmArgs: ['--kubeconfig', kubeconfig],
@@ -224,6 +228,7 @@ export async function provisionCluster(
       },
     );
   }
+  registerKubeconfigSecrets(k3s.kubeConfig);
   writeFileSync(kubeconfig, k3s.kubeConfig, { mode: 0o600 });
   return {
     kubectlArgs: ['--kubeconfig', kubeconfig],

@@ -86,8 +86,9 @@ describe('openwhisk on Kubernetes: command sequences', () => {
       runner.calls[5] as string,
       /^kind create cluster --name faasmark-openwhisk --config \S+kind-cluster\.yaml --wait 300s$/,
     );
-    // the values file (it holds the guest key) is removed after use; the kubeconfig is kept for kubectl
-    assert.deepEqual((await readdir(work)).sort(), ['kind-cluster.yaml', 'kubeconfig']);
+    // credentials (the kubeconfig, the values holding the guest key) never enter the work
+    // directory, which is inside the results: they live in the private directory
+    assert.deepEqual((await readdir(work)).sort(), ['kind-cluster.yaml']);
     assert.match(await readFile(join(work, 'kind-cluster.yaml'), 'utf8'), /containerPort: 31001/);
 
     runner.calls.length = 0;

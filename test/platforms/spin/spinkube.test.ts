@@ -13,6 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { createPointClock } from '../../../core/clock.js';
 import { PlatformError } from '../../../core/errors.js';
 import { runCleanups } from '../../../core/lifecycle.js';
+import { privateDir } from '../../../core/ownership.js';
 import { parseConfig } from '../../../platforms/spin/config.js';
 import { prerequisiteSteps } from '../../../platforms/spin/spinkube/cluster.js';
 import { validateSpinApp } from '../../../platforms/spin/spinkube/manifest.js';
@@ -289,7 +290,7 @@ describe('SpinKube on a cluster faasmark creates', () => {
     assert.equal(config.spinkube.installPrerequisites, true, 'on by default for clusters faasmark creates');
     const platform = new SpinKubePlatform(config, ctx, { runner });
     await platform.setup({}, createPointClock());
-    const kubeconfig = join(ctx.workDir, 'kubeconfig');
+    const kubeconfig = join(privateDir('spinkube'), 'kubeconfig');
     assert.match(
       runner.lines[0]!,
       new RegExp(
@@ -331,10 +332,13 @@ describe('SpinKube on a cluster faasmark creates', () => {
     });
     await platform.setup({}, createPointClock());
     assert.match(image, /containerd-shim-spin\/k3d:/);
-    assert.equal(readFileSync(join(ctx.workDir, 'kubeconfig'), 'utf8'), 'apiVersion: v1\nkind: Config\n');
+    assert.equal(
+      readFileSync(join(privateDir('spinkube'), 'kubeconfig'), 'utf8'),
+      'apiVersion: v1\nkind: Config\n',
+    );
     assert.equal(
       runner.lines[0],
-      `kubectl --kubeconfig ${join(ctx.workDir, 'kubeconfig')} get crd spinapps.core.spinkube.dev -o name`,
+      `kubectl --kubeconfig ${join(privateDir('spinkube'), 'kubeconfig')} get crd spinapps.core.spinkube.dev -o name`,
     );
     await platform.teardown();
     assert.equal(stopped, true);
