@@ -1,12 +1,12 @@
 /**
- * Serialises records into a JSONL writer with bounded memory (docs/engine.md "Records"):
- * `push` never waits (the load generator must not), records wait in a buffer of at most
- * `capacity`, one flush loop writes them in order in chunks of {@link CHUNK} lines (one string,
- * one stream write each) and waits for the stream's 'drain' when the OS buffer is full. When
- * the disk falls so far behind that the buffer would overflow, the sink stops buffering and
- * `close` throws: the point's requests.jsonl would be incomplete, so the run stops with a clear
- * error rather than grow without bound or keep a partial file. The flush starts on the next
- * turn of the event loop (setImmediate), so every record of one turn goes out together.
+ * Serialises records into a JSONL writer with bounded memory (docs/engine.md "The load
+ * generator"): `push` never waits (the load generator must not); records wait in a buffer of
+ * at most `capacity`; one flush loop writes them in order in chunks of {@link CHUNK} lines
+ * (one string, one stream write each) and waits for the stream's 'drain' when the OS buffer
+ * is full. When the disk falls so far behind that the buffer would overflow, the sink stops
+ * buffering and `close` throws: the point's requests.jsonl would be incomplete, so the run
+ * stops with a clear error rather than grow without bound or keep a partial file. The flush
+ * starts on the next turn of the event loop (setImmediate): a turn's records go out together.
  */
 
 import { PlatformError } from '../../core/errors.js';
