@@ -5,30 +5,24 @@
  *    achieved rate and the p99 send lag; "sustained" = the highest target reached within 5%
  *    with p99 send lag ≤ 1 ms. Target: sustained / A ≥ 0.5. Each line also shows the send
  *    lag p50/p99/max, the generator's CPU share and its young-generation GC pauses;
- * 3. optional (FAASMARK_BENCH_1M=1): 1,000,000 requests streamed to JSONL and into the
- *    metrics, RSS sampled every second. Target: flat, ≤ 200 MB.
+ * Memory over a long run is measured on the real path by bench/memory.bench.ts (`npm run bench
+ * -- memory`: 1,000,000 requests through the built CLI and local-container).
  * Prints figures and ratios; asserts nothing. Short run:
  *   FAASMARK_BENCH_FACTORS=0.5 FAASMARK_BENCH_UNDICI_FACTORS= FAASMARK_BENCH_SECONDS=3 npm run bench -- loadgen
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
-import { PointMeasurer } from '../analysis/metrics/measure.js';
 import { createRng } from '../analysis/random.js';
 import { PercentileRecorder } from '../analysis/stats/percentiles.js';
 import { createPointClock } from '../core/clock.js';
-import { JsonlWriter } from '../core/jsonl.js';
 import type { InvokeRequest, InvokeResult } from '../core/platform.js';
 import type { RequestRecord } from '../core/records.js';
 import { arrivalSchedule } from '../harness/arrivals.js';
 import { runOpenLoop } from '../harness/loadgen/open-loop.js';
-import { RecordSink } from '../harness/loadgen/record-sink.js';
 
 const SERVER = `
 const http = require('node:http');
@@ -246,39 +240,6 @@ async function openLoop(
   };
 }
 
-/**
- * 1M requests streamed to JSONL and into the metrics, at a fixed 20,000 req/s (memory, not
- * timing, is the point: ~50 s), run first in a fresh heap so earlier phases' garbage does not
- * count; RSS sampled every second, baseline taken just before.
- */
-async function millionRun(port: number): Promise<void> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const before = process.memoryUsage().rss;
-  const rate = 20_000;
-  const duration = 1_000_000 / rate;
-  const file = join(tmpdir(), `faasmark-bench-${process.pid}.jsonl`);
-  const sink = new RecordSink(await JsonlWriter.open(file));
-  const measurer = new PointMeasurer({
-    executor: 'wasm',
-    capabilities: { coldFlag: false, executorSpans: false, platformTimes: false },
-    window: { start: 0, end: duration },
-  });
-  const rss: number[] = [];
-  const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 1000);
-  const t0 = Date.now();
-  const r = await openLoop(port, rate, duration, 'raw', (rec) => {
-    measurer.add(rec);
-    sink.push(rec);
-  });
-  clearInterval(sampler);
-  await sink.close();
-  rmSync(file, { force: true });
-  const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
-  console.log(
-    `1M requests at ${rate.toFixed(0)} req/s in ${((Date.now() - t0) / 1000).toFixed(0)} s: sent ${r.counts.sent}, send lag p50/p99/max ${ms(r.lagP50)}/${ms(r.lagP99)}/${ms(r.lagMax)} ms; RSS before ${mb(before)} MB, first ${mb(rss[0] ?? 0)} MB, max ${mb(Math.max(...rss))} MB, last ${mb(rss.at(-1) ?? 0)} MB (target ≤ 200 MB, flat)`,
-  );
-}
-
 /** Short runs while developing: FAASMARK_BENCH_FACTORS=0.5 FAASMARK_BENCH_SECONDS=3. */
 function factorsFromEnv(name: string, fallback: number[]): number[] {
   const raw = process.env[name];
@@ -307,8 +268,6 @@ const ms = (s: number) => (s * 1000).toFixed(3);
 
 const { port, child } = await startServer();
 try {
-  if (process.env.FAASMARK_BENCH_1M === '1') await millionRun(port);
-  else console.log('(set FAASMARK_BENCH_1M=1 for the 1M-request memory run)');
   const ac = (await autocannon({
     url: `http://127.0.0.1:${port}/`,
     method: 'POST',

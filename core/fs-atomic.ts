@@ -1,9 +1,14 @@
-/** Atomic file writes: write a temporary file beside the target, fsync, then rename. */
+/**
+ * Atomic file writes: write a temporary file beside the target, fsync, then rename. Text is
+ * scrubbed of the run's secrets first (core/secrets.ts).
+ */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { scrub } from './secrets.js';
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  const data = typeof content === 'string' ? scrub(content) : content;
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {

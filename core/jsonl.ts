@@ -1,6 +1,7 @@
 /**
- * JSON Lines: a streaming writer (records go to disk as they complete, never only in memory)
- * and a tolerant reader that reports corrupted lines (line number) instead of failing.
+ * JSON Lines: a streaming writer (records go to disk as they complete, never only in memory;
+ * scrubbed of the run's registered secrets, core/secrets.ts) and a tolerant reader that
+ * reports corrupted lines (line number) instead of failing.
  */
 
 import { once } from 'node:events';
@@ -8,6 +9,9 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { hasSecrets, scrubValues } from './secrets.js';
+
+const clean = (text: string) => (hasSecrets() ? scrubValues(text) : text);
 
 export class JsonlWriter {
   private readonly stream: WriteStream;
@@ -29,7 +33,7 @@ export class JsonlWriter {
   async write(record: unknown): Promise<void> {
     if (this.closed) throw new Error('JsonlWriter: write after close');
     this.count++;
-    if (!this.stream.write(`${JSON.stringify(record)}\n`)) await once(this.stream, 'drain');
+    if (!this.stream.write(clean(`${JSON.stringify(record)}\n`))) await once(this.stream, 'drain');
   }
 
   /**
@@ -42,7 +46,7 @@ export class JsonlWriter {
     let text = '';
     for (let i = from; i < to; i++) text += `${JSON.stringify(records[i])}\n`;
     this.count += to - from;
-    if (!this.stream.write(text)) await once(this.stream, 'drain');
+    if (!this.stream.write(clean(text))) await once(this.stream, 'drain');
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,14 @@
-/** Locations inside the faasmark package, valid from source (tsx) and from dist/. */
+/**
+ * Locations inside the faasmark package, valid from source (tsx) and from dist/. Package
+ * assets (results/schema/*.json, harness/suites/, platforms/spin/spinkube/*.json, thesis data)
+ * are read from the package root through `rootPath`, never relative to a module's own file:
+ * dist/ holds compiled modules only (docs/architecture.md "Assets").
+ */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+let root: string | undefined;
 
 function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -12,10 +19,13 @@ function findRoot(): string {
   throw new Error('faasmark package root not found');
 }
 
-/** The package root (holds package.json, harness/, workloads/, results/ ...). */
-export const ROOT = findRoot();
+/** The package root (holds package.json, harness/, workloads/, results/ ...), found on first use. */
+export function packageRoot(): string {
+  root ??= findRoot();
+  return root;
+}
 
 /** Absolute path inside the package root. */
 export function rootPath(...parts: string[]): string {
-  return resolve(ROOT, ...parts);
+  return resolve(packageRoot(), ...parts);
 }

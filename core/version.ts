@@ -1,6 +1,8 @@
+/** faasmark's version, read from package.json on first use (from source and from dist/). */
 import { readFileSync } from 'node:fs';
 
-/** faasmark's version, read from package.json (works from source and from dist/). */
+let cached: string | undefined;
+
 function readVersion(): string {
   for (const rel of ['../package.json', '../../package.json']) {
     try {
@@ -16,4 +18,8 @@ function readVersion(): string {
   return '0.0.0';
 }
 
-export const VERSION = readVersion();
+/** The package version (package.json `version`; 0.0.0 when it cannot be found). */
+export function faasmarkVersion(): string {
+  cached ??= readVersion();
+  return cached;
+}

@@ -5,9 +5,12 @@
  * schema cannot say (cross-field rules, env lookups, durations to seconds).
  *
  * Paths name what the user wrote, `<where>.<key>`: `where` is `<file>: platforms[i]` when a
- * suite is loaded, and the platform's name when its `create()` is called directly.
+ * suite is loaded, and the platform's name when its `create()` is called directly. The
+ * entry's secrets (`writeOnly` keys, secret-like names, URL credentials) are registered for
+ * scrubbing as soon as it parses (core/secrets.ts).
  */
 import { ConfigError } from '../core/errors.js';
+import { registerConfigSecrets } from '../core/secrets.js';
 import { type JsonSchema, validate } from '../core/validate.js';
 
 /** What a platform's rules get besides the validated entry. */
@@ -39,6 +42,7 @@ export function parseEntry<E, C = E>(
   where: string,
   rules?: (entry: E, ctx: RuleContext) => C,
 ): C {
+  registerConfigSecrets(raw, schema);
   const { value, problems } = validate<E>(schema, raw, where);
   const fail = () => new ConfigError(`${where}: invalid ${name} platform config`, problems);
   if (problems.length) throw fail();
@@ -51,6 +55,7 @@ export function parseEntry<E, C = E>(
     problem: (key, rule) => problems.push(`${entryPath(where, key)} ${rule}`),
   };
   const config = rules(value, ctx);
+  registerConfigSecrets(config, schema);
   if (problems.length) throw fail();
   return config;
 }

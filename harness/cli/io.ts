@@ -3,8 +3,11 @@
  * --json); progress and logs go to stderr. Progress is a live line on a terminal and a plain
  * line every PLAIN_PROGRESS_EVERY seconds elsewhere (CI, nohup, a log file), so a long point
  * is never silent; `--quiet` drops progress and routine lines, `--verbose` adds detail.
- * Tests swap the sinks.
+ * Everything is scrubbed of the run's secrets on the way out (core/secrets.ts). Tests swap
+ * the sinks.
  */
+import { scrub } from '../../core/secrets.js';
+
 export interface Sinks {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -38,7 +41,7 @@ export function setVerbosity(v: Verbosity): void {
 
 /** Write the answer (adds a trailing newline when missing). */
 export function out(text: string): void {
-  sinks.stdout(text.endsWith('\n') ? text : `${text}\n`);
+  sinks.stdout(scrub(text.endsWith('\n') ? text : `${text}\n`));
 }
 
 /** Write one JSON document as the answer. */
@@ -48,7 +51,7 @@ export function outJson(value: unknown): void {
 
 /** Write a log line to stderr. */
 export function log(text: string): void {
-  sinks.stderr(text.endsWith('\n') ? text : `${text}\n`);
+  sinks.stderr(scrub(text.endsWith('\n') ? text : `${text}\n`));
 }
 
 /** A routine line (what is being done): not with --quiet. */
@@ -68,7 +71,7 @@ export function detail(text: string): void {
 export function progress(text: string, now: number = performance.now() / 1000): void {
   if (verbosity === 'quiet') return;
   if (sinks.isTTY) {
-    sinks.stderr(`\r\x1b[2K${text}`);
+    sinks.stderr(`\r\x1b[2K${scrub(text)}`);
     return;
   }
   const every = verbosity === 'verbose' ? 2 : PLAIN_PROGRESS_EVERY;

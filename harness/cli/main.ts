@@ -7,7 +7,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { runCleanups } from '../../core/lifecycle.js';
-import { VERSION } from '../../core/version.js';
+import { scrub } from '../../core/secrets.js';
+import { faasmarkVersion } from '../../core/version.js';
 import { COMMANDS } from './commands/index.js';
 import { exitCodeFor, formatError } from './exit.js';
 import { log, type Sinks, setSinks } from './io.js';
@@ -19,13 +20,13 @@ export function buildProgram(): Command {
     .description(
       'Benchmark harness for serverless executors: when is a WebAssembly executor (Spin) better than a container executor (OpenWhisk)?\nMeasurements and models (SMP, M/G/∞, simulator) side by side.',
     )
-    .version(VERSION, '-V, --version')
+    .version(faasmarkVersion(), '-V, --version')
     .option('--debug', 'print stack traces for errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => process.stdout.write(s),
-      writeErr: (s) => process.stderr.write(s),
+      writeOut: (s) => process.stdout.write(scrub(s)),
+      writeErr: (s) => process.stderr.write(scrub(s)),
     });
   for (const register of COMMANDS) register(program);
   return program;
@@ -36,9 +37,12 @@ export async function main(argv: string[], sinks?: Sinks): Promise<number> {
   setSinks(sinks);
   const program = buildProgram();
   if (sinks) {
-    program.configureOutput({ writeOut: sinks.stdout, writeErr: sinks.stderr });
-    for (const cmd of allCommands(program))
-      cmd.configureOutput({ writeOut: sinks.stdout, writeErr: sinks.stderr });
+    const output = {
+      writeOut: (s: string) => sinks.stdout(scrub(s)),
+      writeErr: (s: string) => sinks.stderr(scrub(s)),
+    };
+    program.configureOutput(output);
+    for (const cmd of allCommands(program)) cmd.configureOutput(output);
   }
   const debug = argv.includes('--debug');
   try {

@@ -11,9 +11,10 @@ import { basename, join } from 'node:path';
 import { runVerdicts } from '../../analysis/verdict/measured.js';
 import { UsageError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/fs-atomic.js';
-import { ROOT } from '../../core/paths.js';
+import { packageRoot } from '../../core/paths.js';
 import type { PlatformDescription } from '../../core/platform.js';
-import { VERSION } from '../../core/version.js';
+import { redactConfig } from '../../core/secrets.js';
+import { faasmarkVersion } from '../../core/version.js';
 import {
   type PointSummary,
   RESULTS_SCHEMA_VERSION,
@@ -47,13 +48,19 @@ export async function readPointSummaries(out: string): Promise<Map<string, Point
   return found;
 }
 
-/** The suite as the manifest records it: platform entries as written, a trace by its file. */
+/**
+ * The suite as the manifest records it: platform entries as written with their secrets
+ * redacted (core/secrets.ts: secret-like keys, URL credentials; `writeOnly` values were
+ * registered when the entries parsed and are scrubbed from every file), a trace by its file.
+ */
 export function suiteForManifest(suite: Suite): Record<string, unknown> {
   const { trace, platforms, file, ...rest } = suite;
   return {
     ...rest,
     file,
-    platforms: platforms.map((p) => ({ ...p.config, ...(p.label !== p.name ? { label: p.label } : {}) })),
+    platforms: platforms.map((p) =>
+      redactConfig({ ...p.config, ...(p.label !== p.name ? { label: p.label } : {}) }),
+    ),
     ...(trace ? { trace: { file: trace.file, within: trace.within, minutes: trace.counts.length } } : {}),
   };
 }
@@ -66,8 +73,8 @@ async function newManifest(suite: Suite, runId: string): Promise<RunManifest> {
     runId,
     seed: suite.seed,
     createdAt: new Date().toISOString(),
-    faasmarkVersion: VERSION,
-    gitCommit: await gitCommit(ROOT),
+    faasmarkVersion: faasmarkVersion(),
+    gitCommit: await gitCommit(packageRoot()),
     host: hostFingerprint(),
     platforms: suite.platforms.map((p) => ({ name: p.name, executor: executorKindOf(p.name, p.config) })),
     repeat: suite.repeat,

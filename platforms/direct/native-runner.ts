@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { BuildError, PlatformError, TimeoutError } from '../../core/errors.js';
 import { onShutdown } from '../../core/lifecycle.js';
+import { ownChild } from '../../core/ownership.js';
 import { artifactPaths, DEFAULT_BUILD_DIR, getWorkload } from '../../workloads/registry.js';
 import type { WorkloadName } from '../../workloads/types.js';
 import { parseResponse, type WasmResponse } from './wasm-runner.js';
@@ -130,7 +131,11 @@ export async function startActionServer(name: string, opts: StartOptions = {}): 
     );
   }
   const started = performance.now();
-  const child = spawn(native.command, [...native.args, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(native.command, [...native.args, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, owned: stopped after a crash of faasmark too
+  });
+  ownChild(child, `${def.name} action server`);
   let exited = false;
   child.once('exit', () => {
     exited = true;

@@ -47,7 +47,6 @@ export interface ComponentOptions {
   cacheDir?: string;
   /** `wasmtime serve` flags the component needs (default: derived from its imports). */
   serveArgs?: string[];
-  log?: (line: string) => void;
 }
 
 /** The workload's wasi:http component under `buildDir`, or undefined when not built. */
@@ -71,27 +70,24 @@ export async function serveComponent(label: string, o: ComponentOptions): Promis
     codegenArgs: codegen,
   });
   const serveArgs = o.serveArgs ?? serveArgsFor(readFileSync(o.component));
-  const serve = await WasmtimeServe.start(
-    {
-      binary,
-      args: [
-        '-C',
-        'cache=n',
-        ...codegen,
-        '-W',
-        'timeout=600000ms',
-        '--max-instance-reuse-count',
-        '1',
-        ...serveArgs,
-      ],
-      component: compiled.path,
-      precompiled: true,
-      port: 0,
-      readyTimeout: 60,
-      label: `wasmtime serve (${label})`,
-    },
-    o.log,
-  );
+  const serve = await WasmtimeServe.start({
+    binary,
+    args: [
+      '-C',
+      'cache=n',
+      ...codegen,
+      '-W',
+      'timeout=600000ms',
+      '--max-instance-reuse-count',
+      '1',
+      ...serveArgs,
+    ],
+    component: compiled.path,
+    precompiled: true,
+    port: 0,
+    readyTimeout: 60,
+    label: `wasmtime serve (${label})`,
+  });
   const client = new Pool(`http://127.0.0.1:${serve.port}`, { connections: 1, pipelining: 1 });
   return {
     version,

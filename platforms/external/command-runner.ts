@@ -6,6 +6,7 @@
  * timeout and LC_ALL=C, turning a missing binary and a timeout into the caller's errors.
  */
 import { execa, type Options } from 'execa';
+import { ownChild } from '../../core/ownership.js';
 
 /** How one run of a runner's `run()` is bounded and fed (shared by the OpenWhisk and SpinKube runners). */
 export interface CommandOptions {
@@ -43,12 +44,15 @@ export async function runToCompletion(
   args: string[],
   options: RunCompletionOptions,
 ): Promise<CommandResult> {
-  const r = await execa(command, args, {
+  const child = execa(command, args, {
     reject: false,
     timeout: Math.round(options.timeout * 1000),
     ...options.execa,
     env: { ...process.env, LC_ALL: 'C' },
+    detached: true, // its own process group, owned: stopped after a crash of faasmark too
   });
+  ownChild(child, `${command} ${args[0] ?? ''}`);
+  const r = await child;
   if ((r as { code?: string }).code === 'ENOENT') throw options.missing();
   if (r.timedOut) throw options.timedOut();
   return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };

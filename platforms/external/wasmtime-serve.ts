@@ -3,26 +3,24 @@
  * process group on 127.0.0.1 (port 0 = a free one, read back from its readiness line on stderr,
  * `Serving HTTP on http://127.0.0.1:P/`), a bounded wait for that line, stdout/stderr to a log
  * with the stderr tail kept, exits reported, and a stop that sends SIGTERM to the group and
- * SIGKILL after a grace. Ownership (docs/embedded-platforms.md "Ownership"): each process is
- * registered with core/lifecycle.ts onShutdown (SIGINT/SIGTERM) and an exit hook SIGKILLs every
- * live group (a crash of faasmark); the environment marks it with its owner's pid and start
- * time, so after a SIGKILL of faasmark the next start sweeps what was left ({@link sweepOrphans}).
+ * SIGKILL after a grace. Ownership (docs/architecture.md "Owned processes"): each process is
+ * registered with core/lifecycle.ts onShutdown (SIGINT/SIGTERM) and recorded with
+ * core/ownership.ts ownChild, whose exit hook SIGKILLs the group on a crash of faasmark and whose
+ * state file lets the next faasmark sweep it after a SIGKILL. {@link OWNER_ENV} marks the process
+ * with its owner's pid, so a look at /proc tells whose it is.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, PlatformError, TimeoutError } from '../../core/errors.js';
 import { onShutdown } from '../../core/lifecycle.js';
-import { groupAlive, killGroup } from './process-group.js';
+import { groupAlive, killGroup, ownChild, processStartTime } from '../../core/ownership.js';
 
 const TAIL_CHARS = 8 * 1024;
 const READY = /Serving HTTP on http:\/\/[^:]+:(\d+)\//;
 /** Env marker on every wasmtime faasmark starts: `<owner pid>:<owner start time>`. */
 export const OWNER_ENV = 'FAASMARK_WASMTIME_OWNER';
-const live = new Set<number>();
-let exitHookInstalled = false;
-let swept = false;
 
 export interface ServeExit {
   code: number | null;
@@ -50,70 +48,8 @@ export interface ServeOptions {
   signal?: AbortSignal;
 }
 
-/** /proc/<pid>/stat start time (clock ticks since boot), or null. */
-function startTimeOf(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-  } catch {
-    return null;
-  }
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z';
-  } catch {
-    return true;
-  }
-}
-
 function ownerMarker(): string {
-  return `${process.pid}:${startTimeOf(process.pid) ?? 0}`;
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pgid of live) killGroup(pgid, 'SIGKILL');
-  });
-}
-
-/**
- * Kill the process groups of wasmtime processes a dead faasmark left (found by {@link OWNER_ENV}
- * in /proc/<pid>/environ; an owner is dead when its pid is gone or now has another start time).
- * Returns how many were killed. Runs once per process before its first start, and on demand.
- */
-export function sweepOrphans(log: (line: string) => void = () => {}): number {
-  let killed = 0;
-  let names: string[];
-  try {
-    names = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
-  } catch {
-    return 0; // no /proc: only the in-process hooks apply
-  }
-  for (const name of names) {
-    let environ: string;
-    try {
-      environ = readFileSync(`/proc/${name}/environ`, 'utf8');
-    } catch {
-      continue;
-    }
-    const m = new RegExp(`(?:^|\\0)${OWNER_ENV}=(\\d+):(\\d+)`).exec(environ);
-    if (!m || isZombie(Number(name))) continue;
-    const owner = Number(m[1]);
-    if (owner === process.pid) continue;
-    const ownerStart = startTimeOf(owner);
-    if (ownerStart !== null && ownerStart === Number(m[2])) continue; // its faasmark still runs
-    const pid = Number(name);
-    if (killGroup(pid, 'SIGKILL') || killGroup(-pid, 'SIGKILL')) {
-      killed++;
-      log(`wasmtime serve: stopped pid ${pid}, left by faasmark pid ${owner} (no longer running)`);
-    }
-  }
-  return killed;
+  return `${process.pid}:${processStartTime(process.pid) ?? 0}`;
 }
 
 /** `wasmtime serve` did not come up; `portInUse` when it said the address is taken. */
@@ -169,24 +105,17 @@ export class WasmtimeServe {
       this.child.once('error', () => resolve(this.markExit(null, null)));
     });
     this.pid = this.child.pid ?? -1;
-    if (this.pid > 0) {
-      installExitHook();
-      live.add(this.pid);
-    }
+    ownChild(this.child, this.label);
     this.unregister = onShutdown(this.label, () => this.stop());
     this.child.stdout?.on('data', (chunk: Buffer) => this.log?.write(chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => this.onStderr(chunk));
   }
 
   /**
-   * Spawn and wait for the readiness line. Sweeps orphans of a dead faasmark first (once).
+   * Spawn and wait for the readiness line.
    * @throws ServeStartError (exited first; `portInUse` for a taken port), TimeoutError
    */
-  static async start(o: ServeOptions, log: (line: string) => void = () => {}): Promise<WasmtimeServe> {
-    if (!swept) {
-      swept = true;
-      sweepOrphans(log);
-    }
+  static async start(o: ServeOptions): Promise<WasmtimeServe> {
     const serve = new WasmtimeServe(o);
     try {
       await serve.waitReady(o);
@@ -303,7 +232,6 @@ export class WasmtimeServe {
       killGroup(this.pid, 'SIGKILL');
       for (let i = 0; i < 50 && groupAlive(this.pid); i++) await sleep(20);
     }
-    live.delete(this.pid);
     this.unregister();
     const log = this.log;
     if (log && !log.closed) await new Promise<void>((resolve) => log.end(() => resolve()));

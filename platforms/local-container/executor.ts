@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { PlatformError } from '../../core/errors.js';
+import { killGroup, ownChild } from '../../core/ownership.js';
 import type { ExecutorEventKind } from '../../core/records.js';
 import { epochMs } from '../embedded/http-endpoint.js';
 
@@ -176,11 +177,14 @@ export class ProcessExecutor extends ServerExecutor {
   }
 
   async start(timeoutS: number): Promise<void> {
+    // its own process group, owned (core/ownership.ts): stopped after a crash of faasmark too
     const child = spawn(this.options.command, [...this.options.args, '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...this.options.env },
+      detached: true,
     });
     this.child = child;
+    ownChild(child, `local-container executor ${this.id}`);
     this.exited = new Promise((resolve) => {
       child.once('exit', () => resolve());
       child.once('error', () => resolve()); // spawn failed: there will be no 'exit'
@@ -233,8 +237,9 @@ export class ProcessExecutor extends ServerExecutor {
 
   protected async doDestroy(): Promise<void> {
     const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      const pid = child.pid;
+      killGroup(pid, 'SIGKILL');
       await this.step('remove', async () => this.exited);
     } else await this.exited;
     await this.client?.destroy();

@@ -186,19 +186,16 @@ export class WasmtimeEngine implements WasmEngine {
     const label = `wasmtime serve (${workload})`;
     if (port !== 0 && !(await loopbackPortAvailable(port))) throw portInUseError(port, label);
     try {
-      return await WasmtimeServe.start(
-        {
-          binary: this.binary,
-          args,
-          component: compiled.path,
-          precompiled: true,
-          port,
-          readyTimeout: this.config.wasmtime.startTimeout ?? 60,
-          label,
-          logPath: join(this.context.workDir, `wasmtime-${workload}.log`),
-        },
-        this.context.log,
-      );
+      return await WasmtimeServe.start({
+        binary: this.binary,
+        args,
+        component: compiled.path,
+        precompiled: true,
+        port,
+        readyTimeout: this.config.wasmtime.startTimeout ?? 60,
+        label,
+        logPath: join(this.context.workDir, `wasmtime-${workload}.log`),
+      });
     } catch (err) {
       if (err instanceof ServeStartError && err.portInUse) throw portInUseError(port, label);
       throw err;

@@ -16,6 +16,8 @@ import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlatformError, TimeoutError } from '../../core/errors.js';
 import { onShutdown } from '../../core/lifecycle.js';
+import { privateDir } from '../../core/ownership.js';
+import { registerKubeconfigSecrets, registerSecret } from '../../core/secrets.js';
 import { type ChartDescription, imageMismatch, type ResolvedChart, resolveChart } from './chart.js';
 import type { OpenWhiskConfig } from './config.js';
 import { type ImagePlan, imagesToLoad, type LoadedImage, loadImages, planImages } from './images.js';
@@ -102,6 +104,7 @@ export class KubeOpenWhisk {
     this.env = options.env ?? process.env;
     this.images = planImages(cfg);
     this.guestAuth = cfg.auth ?? `${randomUUID()}:${randomBytes(32).toString('hex')}`;
+    registerSecret(this.guestAuth);
     this.apiHost = cfg.apiHost ?? `https://localhost:${cfg.cluster.apiHostPort}`;
   }
 
@@ -215,13 +218,16 @@ export class KubeOpenWhisk {
         'kind get kubeconfig',
         `is cluster ${name} running?`,
       );
-      this.kubeconfigPath = join(this.workDir, 'kubeconfig');
+      // credentials: in the private directory, never in the results (core/ownership.ts)
+      this.kubeconfigPath = join(privateDir('openwhisk'), 'kubeconfig');
+      registerKubeconfigSecrets(kc.stdout);
       await writeFile(this.kubeconfigPath, kc.stdout, { mode: 0o600 });
       this.loaded = await loadImages(this.runner, name, imagesToLoad(this.images), this.log);
     } else if (c.provider === 'k3s') {
       this.log(`openwhisk: starting K3s (${c.k3sImage})`);
       this.k3s = await this.k3sFactory(c.k3sImage, 31001);
-      this.kubeconfigPath = join(this.workDir, 'kubeconfig');
+      this.kubeconfigPath = join(privateDir('openwhisk'), 'kubeconfig');
+      registerKubeconfigSecrets(this.k3s.kubeconfig);
       await writeFile(this.kubeconfigPath, this.k3s.kubeconfig, { mode: 0o600 });
       this.apiHost = `https://localhost:${this.k3s.apiPort}`;
     }
@@ -249,7 +255,7 @@ export class KubeOpenWhisk {
 
   /** Write values (they hold the guest key: mode 0600, removed after use). */
   private async writeValues(keepAlive: number): Promise<string> {
-    const path = join(this.workDir, `values-keepalive-${keepAlive}.yaml`);
+    const path = join(privateDir('openwhisk'), `values-keepalive-${keepAlive}.yaml`);
     await writeFile(path, valuesToYaml(this.valuesFor(keepAlive), keepAlive, this.cfg.pauseGrace), {
       mode: 0o600,
     });

@@ -6,7 +6,7 @@
 import { execa } from 'execa';
 import { MissingToolError, TimeoutError } from '../../core/errors.js';
 import { type CommandOptions, type CommandResult, runToCompletion } from '../external/command-runner.js';
-import { killGroup } from '../external/process-group.js';
+import { killGroup, ownChild } from '../external/process-group.js';
 
 export type { CommandOptions, CommandResult } from '../external/command-runner.js';
 
@@ -60,6 +60,7 @@ export function execaRunner(): CommandRunner {
         stderr: 'ignore',
         detached: true,
       });
+      ownChild(child, `${command} ${args[0] ?? ''} (log follow)`);
       let rest = '';
       child.stdout?.setEncoding('utf8');
       child.stdout?.on('data', (chunk: string) => {

@@ -32,7 +32,7 @@ import type {
   Simulation,
 } from '../../core/platform.js';
 import type { ExecutorSpan } from '../../core/records.js';
-import { VERSION } from '../../core/version.js';
+import { faasmarkVersion } from '../../core/version.js';
 import { PlatformBase } from '../base.js';
 import type { PlatformContext } from '../registry.js';
 import { DEFAULT_CV, parseConfig, type SimPlatformConfig, serviceSpec } from './config.js';
@@ -305,8 +305,8 @@ export class SimPlatform extends PlatformBase {
     return {
       name: this.name,
       executor: this.executor,
-      version: `faasmark ${VERSION} discrete-event simulator`,
-      engine: { name: 'faasmark simulator', version: VERSION },
+      version: `faasmark ${faasmarkVersion()} discrete-event simulator`,
+      engine: { name: 'faasmark simulator', version: faasmarkVersion() },
       applied: {
         keepAlive: c.mode === 'container' ? this.keepAlive : null,
         routing: c.mode === 'container' ? this.routing : null,

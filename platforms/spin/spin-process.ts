@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { request } from 'undici';
 import { PlatformError, TimeoutError } from '../../core/errors.js';
-import { groupAlive, killGroup } from '../external/process-group.js';
+import { groupAlive, killGroup, ownChild } from '../external/process-group.js';
 
 const TAIL_BYTES = 8 * 1024;
 /** Wasmtime's pooling-allocator refusal as Spin logs it ("maximum concurrent component instance limit of N reached"). */
@@ -86,6 +86,7 @@ export class SpinProcess {
       throw new PlatformError(`could not start ${options.binary}`);
     }
     this.pid = this.child.pid;
+    ownChild(this.child, `spin up (pid ${this.pid})`);
     installExitHook();
     live.add(this.pid);
     this.child.stdout?.on('data', (chunk: Buffer) => this.log.write(chunk));

@@ -59,3 +59,62 @@ describe('RecordSink', () => {
     assert.equal(sink.count, 1);
   });
 });
+
+describe('RecordSink: bounded memory', () => {
+  /** A writer whose writes wait until `open()` is called: a disk that has stalled. */
+  function stalledWriter() {
+    const written: unknown[] = [];
+    let release: () => void = () => {};
+    let gate = new Promise<void>((r) => {
+      release = r;
+    });
+    return {
+      written,
+      open() {
+        release();
+        gate = Promise.resolve();
+      },
+      writer: {
+        async writeMany(records: readonly unknown[], from: number, to: number) {
+          await gate;
+          written.push(...records.slice(from, to));
+        },
+        async close() {},
+      },
+    };
+  }
+
+  it('never holds more than its capacity, never blocks push, and fails close() on overflow', async () => {
+    const disk = stalledWriter();
+    const sink = new RecordSink<number>(disk.writer, 1000);
+    for (let i = 0; i < 5000; i++) sink.push(i); // synchronous: push never waits
+    await new Promise((r) => setImmediate(r)); // the flush starts and stalls on the first chunk
+    assert.equal(sink.count, 5000);
+    assert.equal(sink.peakWaiting, 1000, 'the buffer stops at its capacity');
+    disk.open();
+    await assert.rejects(sink.close(), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'FM_PLATFORM');
+      assert.match(err.message, /requests\.jsonl fell behind: 1000 records were waiting .* record 1001/);
+      return true;
+    });
+    assert.deepEqual(
+      disk.written,
+      Array.from({ length: 1000 }, (_, i) => i),
+      'what was buffered is written, in order; nothing after the overflow',
+    );
+  });
+
+  it('keeps up when the disk does: a burst larger than the capacity spread over turns is fine', async () => {
+    const disk = stalledWriter();
+    disk.open();
+    const sink = new RecordSink<number>(disk.writer, 600);
+    for (let turn = 0; turn < 20; turn++) {
+      for (let i = 0; i < 500; i++) sink.push(turn * 500 + i);
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+    }
+    await sink.close();
+    assert.equal(disk.written.length, 10_000);
+    assert.ok(sink.peakWaiting <= 600, `peak ${sink.peakWaiting}`);
+  });
+});

@@ -243,7 +243,10 @@ describe('progress', () => {
     assert.equal(quiet.code, 0, quiet.stderr);
     // warnings stay (the sim says it is a simulation); progress and routine lines go
     assert.doesNotMatch(quiet.stderr, /sent \d+ ok|suite progress|results: /);
-    assert.ok(quiet.stderr.split('\n').every((l) => l === '' || /warning/.test(l)), quiet.stderr);
+    assert.ok(
+      quiet.stderr.split('\n').every((l) => l === '' || /warning/.test(l)),
+      quiet.stderr,
+    );
     assert.match(quiet.stdout, /which executor wins|respTime/);
   });
 });

@@ -7,10 +7,12 @@
  * registry is needed. Versions in one place: spin-operator v0.6.1 and cert-manager v1.20.0
  * (SpinKube docs), containerd-shim-spin v0.24.0 embedding Spin 3.6.3 (docs/spin.md).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, InternalError, PlatformError } from '../../../core/errors.js';
+import { privateDir } from '../../../core/ownership.js';
+import { registerKubeconfigSecrets } from '../../../core/secrets.js';
 import type { SpinKubeConfig } from '../config.js';
 import type { KubeRunner } from './runner.js';
 
@@ -185,7 +187,7 @@ async function importIntoK3s(runner: KubeRunner, k3s: K3sHandle, image: string):
 export async function provisionCluster(
   config: SpinKubeConfig,
   runner: KubeRunner,
-  workDir: string,
+  _workDir: string, // unused: the kubeconfig goes to the private directory
   startK3s: StartK3s = startK3sContainer,
 ): Promise<Cluster> {
   const c = config.cluster;
@@ -218,7 +220,8 @@ export async function provisionCluster(
       teardown: async () => {},
     };
   }
-  const kubeconfig = join(workDir, 'kubeconfig');
+  // credentials: in the private directory, never in the results (core/ownership.ts)
+  const kubeconfig = join(privateDir('spinkube'), 'kubeconfig');
   if (c.type === 'kind') {
     const image = c.image;
     if (!image) throw new ConfigError('spin.spinkube.cluster.image is required with cluster.type kind');
@@ -247,6 +250,7 @@ export async function provisionCluster(
           : 'kind needs a running Docker engine',
       });
     }
+    if (existsSync(kubeconfig)) registerKubeconfigSecrets(readFileSync(kubeconfig, 'utf8'));
     return {
       kubectlArgs: ['--kubeconfig', kubeconfig],
       helmArgs: ['--kubeconfig', kubeconfig],
@@ -279,6 +283,7 @@ export async function provisionCluster(
       },
     );
   }
+  registerKubeconfigSecrets(k3s.kubeConfig);
   writeFileSync(kubeconfig, k3s.kubeConfig, { mode: 0o600 });
   return {
     kubectlArgs: ['--kubeconfig', kubeconfig],

@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
+import { rootPath } from '../../../core/paths.js';
 import { compile, type JsonSchema } from '../../../core/validate.js';
 
 /** Spin's health endpoint, used as the pods' readiness and liveness probe. */
@@ -146,7 +147,7 @@ let crdSubset: JsonSchema | undefined;
 export function validateSpinApp(object: unknown): string[] {
   const problems: string[] = [];
   crdSubset ??= JSON.parse(
-    readFileSync(new URL('./spinapp-crd-subset.json', import.meta.url), 'utf8'),
+    readFileSync(rootPath('platforms', 'spin', 'spinkube', 'spinapp-crd-subset.json'), 'utf8'),
   ) as JsonSchema;
   const validateSubset = compile(crdSubset);
   if (!validateSubset(object)) {

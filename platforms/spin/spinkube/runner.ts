@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { MissingToolError, PlatformError, TimeoutError } from '../../../core/errors.js';
 import { type CommandOptions, type CommandResult, runToCompletion } from '../../external/command-runner.js';
-import { groupAlive, killGroup } from '../../external/process-group.js';
+import { groupAlive, killGroup, ownChild } from '../../external/process-group.js';
 
 export type { CommandOptions, CommandResult } from '../../external/command-runner.js';
 
@@ -148,6 +148,7 @@ export function execaKubeRunner(): KubeRunner {
         env: { ...process.env, LC_ALL: 'C' },
       });
       if (child.pid === undefined) throw missing(command);
+      ownChild(child, `${command} ${args[0] ?? ''}`);
       return new OwnedChild(child);
     },
   };

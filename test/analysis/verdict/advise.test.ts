@@ -7,7 +7,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { solveSmp } from '../../../analysis/models/smp.js';
-import { advise, adviseTrace, crossoverKeepAlive, gbSecondsPerHour } from '../../../analysis/verdict/advise.js';
+import {
+  advise,
+  adviseTrace,
+  crossoverKeepAlive,
+  gbSecondsPerHour,
+} from '../../../analysis/verdict/advise.js';
 import { adviceSentences, crossoverWords } from '../../../analysis/verdict/sentences.js';
 import { InputError } from '../../../core/errors.js';
 
@@ -32,7 +37,8 @@ describe('advise: Table 4.1 at 1 req/s', () => {
   it('the crossover is where the SMP mean meets E[S]: just above it the container is no slower, just below it is', () => {
     const x = advise({ arrivalRate: 1, ...AES, keepAlive: 60 }).crossoverKeepAlive as number;
     const at = (tau: number) =>
-      solveSmp({ arrivalRate: 1, warm: AES.warm, cold: AES.cold, keepAlive: tau, variant: 'thesis' }).avgRespTime;
+      solveSmp({ arrivalRate: 1, warm: AES.warm, cold: AES.cold, keepAlive: tau, variant: 'thesis' })
+        .avgRespTime;
     assert.ok(at(x) <= AES.wasm);
     assert.ok(at(x * 0.999) > AES.wasm);
   });
@@ -66,7 +72,10 @@ describe('advise: Table 4.1 at 1 req/s', () => {
   });
 
   it('never catches up when even the warm container is slower than Wasm (null)', () => {
-    assert.equal(crossoverKeepAlive(() => 0.05, 0.03), null);
+    assert.equal(
+      crossoverKeepAlive(() => 0.05, 0.03),
+      null,
+    );
     const a = advise({ arrivalRate: 1, warm: 0.05, cold: 1, wasm: 0.03, keepAlive: 60 });
     assert.equal(a.crossoverKeepAlive, null);
     assert.match(adviceSentences('aes', 1, 60, a), /never catches up/);

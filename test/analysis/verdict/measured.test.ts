@@ -40,7 +40,10 @@ describe('callOf', () => {
   it('calls the lower when the CIs are apart, too close when they overlap', () => {
     assert.equal(callOf({ value: 1, lo: 0.9, hi: 1.1 }, { value: 2, lo: 1.8, hi: 2.2 }).winner, 'container');
     assert.equal(callOf({ value: 2, lo: 1.8, hi: 2.2 }, { value: 1, lo: 0.9, hi: 1.1 }).winner, 'wasm');
-    assert.equal(callOf({ value: 1, lo: 0.8, hi: 1.3 }, { value: 1.2, lo: 1.1, hi: 1.4 }).winner, 'too close to call');
+    assert.equal(
+      callOf({ value: 1, lo: 0.8, hi: 1.3 }, { value: 1.2, lo: 1.1, hi: 1.4 }).winner,
+      'too close to call',
+    );
     assert.equal(callOf(null, { value: 1, lo: 1, hi: 1 }).winner, 'too close to call');
   });
 });
@@ -117,7 +120,10 @@ describe('thesis verdicts from the published numbers', () => {
     assert.ok(ka('float')?.latency.every((c) => c.winner === 'container'));
     const load = vs.find((v) => v.family === 'load' && v.workload === 'float');
     assert.ok(load?.latency.every((c) => c.winner === 'container'));
-    assert.deepEqual(load?.latency.find((c) => c.x === 1)?.source, { container: 'published', wasm: 'published' });
+    assert.deepEqual(load?.latency.find((c) => c.x === 1)?.source, {
+      container: 'published',
+      wasm: 'published',
+    });
     assert.deepEqual(load?.latency.find((c) => c.x === 2)?.source, { container: 'published', wasm: 'model' });
   });
 

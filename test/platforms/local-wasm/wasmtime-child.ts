@@ -2,9 +2,11 @@
  * A faasmark stand-in for the signal tests (not a test file): local-wasm with engine wasmtime
  * serving the fixture component, requests in flight (mid-point), until a signal ends it.
  * argv: <wasmtime> <component> <cache dir> <work dir> [crash]; prints `ready <pids>` on stdout;
- * with `crash`, then throws an uncaught error (a crash of faasmark).
+ * with `crash`, then throws an uncaught error (a crash of faasmark). Sweeps at its start, as
+ * harness/bin.ts does.
  */
 import { createPointClock } from '../../../core/clock.js';
+import { sweepOrphans } from '../../../core/ownership.js';
 import { create } from '../../../platforms/local-wasm/index.js';
 import { wasmtimePids } from './wasmtime-helpers.js';
 
@@ -15,6 +17,8 @@ const [binary, component, cacheDir, workDir, mode] = process.argv.slice(2) as [
   string,
   string?,
 ];
+// what harness/bin.ts does before the CLI loads: sweep what a killed faasmark left
+await sweepOrphans((line) => process.stderr.write(`${line}\n`));
 const platform = create(
   {
     name: 'local-wasm',

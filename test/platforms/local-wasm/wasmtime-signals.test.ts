@@ -3,7 +3,7 @@
  * of core/lifecycle.ts run) or an uncaught error (the exit hook) no wasmtime process of it is
  * left; after SIGKILL (nothing runs) its
  * wasmtime processes outlive it, and the next faasmark sweeps them as it starts its own
- * (platforms/external/wasmtime-serve.ts sweepOrphans).
+ * (core/ownership.ts sweepOrphans).
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';

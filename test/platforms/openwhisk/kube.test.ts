@@ -112,7 +112,9 @@ describe('openwhisk on Kubernetes (fake cluster)', () => {
     // the gate polled the controller's healthy-invoker count until the invoker was healthy
     assert.ok(runner.calls.some((c) => c.includes('proxy/invokers/healthy/count')));
     assert.equal(runner.o.api.invokerHealthy, true);
-    assert.deepEqual((await readdir(join(dir, 'a'))).sort(), ['kind-cluster.yaml', 'kubeconfig']);
+    // credentials (the kubeconfig, the values holding the guest key) never enter the work
+    // directory, which is inside the results: they live in the private directory
+    assert.deepEqual((await readdir(join(dir, 'a'))).sort(), ['kind-cluster.yaml']);
 
     runner.calls.length = 0;
     await k.setKeepAlive(60, false);

@@ -13,6 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { createPointClock } from '../../../core/clock.js';
 import { PlatformError } from '../../../core/errors.js';
 import { runCleanups } from '../../../core/lifecycle.js';
+import { privateDir } from '../../../core/ownership.js';
 import { checkWorkloads, parseConfig } from '../../../platforms/spin/config.js';
 import { prerequisiteSteps } from '../../../platforms/spin/spinkube/cluster.js';
 import { validateSpinApp } from '../../../platforms/spin/spinkube/manifest.js';
@@ -339,7 +340,7 @@ describe('SpinKube on a cluster faasmark creates', () => {
     assert.equal(config.spinkube.installPrerequisites, true, 'on by default for clusters faasmark creates');
     const platform = new SpinKubePlatform(config, ctx, { runner });
     await platform.setup({}, createPointClock());
-    const kubeconfig = join(ctx.workDir, 'kubeconfig');
+    const kubeconfig = join(privateDir('spinkube'), 'kubeconfig');
     assert.match(
       runner.lines[0]!,
       new RegExp(
@@ -402,10 +403,13 @@ describe('SpinKube on a cluster faasmark creates', () => {
       'ghcr.io/spinframework/containerd-shim-spin/k3d:v0.24.0',
       'the node image that exists',
     );
-    assert.equal(readFileSync(join(ctx.workDir, 'kubeconfig'), 'utf8'), 'apiVersion: v1\nkind: Config\n');
+    assert.equal(
+      readFileSync(join(privateDir('spinkube'), 'kubeconfig'), 'utf8'),
+      'apiVersion: v1\nkind: Config\n',
+    );
     assert.equal(
       runner.lines[0],
-      `kubectl --kubeconfig ${join(ctx.workDir, 'kubeconfig')} get crd spinapps.core.spinkube.dev -o name`,
+      `kubectl --kubeconfig ${join(privateDir('spinkube'), 'kubeconfig')} get crd spinapps.core.spinkube.dev -o name`,
     );
     await platform.deploy('matmul');
     const save = runner.lines.find((l) => l.startsWith('docker save'));
