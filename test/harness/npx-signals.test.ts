@@ -75,7 +75,14 @@ const alive = (pid: number) => {
 /** `npx faasmark serve local-container` on the fixture action server; resolves once it serves. */
 async function npxServe(tag: string, env: Record<string, string> = {}) {
   const config = join(dir, `platform-${tags.length}.json`);
-  writeFileSync(config, JSON.stringify({ name: 'local-container', workloads: { fx: fixtureWorkload(tag) } }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      name: 'local-container',
+      executor: 'process', // process groups are what this test follows (Docker: docker-ownership.test.ts)
+      workloads: { fx: fixtureWorkload(tag) },
+    }),
+  );
   const npm = spawn(
     'npx',
     ['faasmark', 'serve', 'local-container', '--workload', 'fx', '--keep-alive', '60', '--config', config],

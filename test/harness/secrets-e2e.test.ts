@@ -24,12 +24,13 @@ import { runSuite } from '../../harness/engine/runner.js';
 import { validateSuite } from '../../harness/suite/load.js';
 import { registryResolver } from '../../harness/suite/platform-resolver.js';
 import { create as createOpenWhisk } from '../../platforms/openwhisk/index.js';
+import type { CommandRunner } from '../../platforms/openwhisk/runner.js';
 import { parseConfig as parseSpinConfig } from '../../platforms/spin/config.js';
 import { SpinKubePlatform } from '../../platforms/spin/spinkube/platform.js';
 import type { CommandResult, KubeRunner, LongRunning } from '../../platforms/spin/spinkube/runner.js';
 import { fixtureWorkload } from '../platforms/local-container/helpers.js';
+import { FakeCluster } from '../platforms/openwhisk/fake-cluster.js';
 import { FakeOpenWhisk } from '../platforms/openwhisk/fake-openwhisk.js';
-import { ScriptedRunner } from '../platforms/openwhisk/scripted-runner.js';
 import { fakeSpinBinary, fixtureApp } from '../platforms/spin/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-secrets-'));
@@ -155,6 +156,7 @@ describe('planted secrets reach no output (the CLI, spawned)', () => {
       const suite = suiteFile(['sweep: load', 'arrivalRate: 10', 'keepAlive: 30', GIVEN], {
         name: 'openwhisk',
         mode: 'existing',
+        keepAlive: 30, // an existing deployment's keep-alive is declared, not set
         apiHost,
         auth,
         actions: { aes: { image: 'faasmark/aes:dev' } },
@@ -290,23 +292,23 @@ describe('planted secrets reach no output (scripted clusters, in process)', () =
     const kubeToken = plant('openwhisk-kubeconfig');
     const fake = new FakeOpenWhisk({ auth, keepAlive: 30, coldStartMs: 20, runMs: 5, storeDelayMs: 5 });
     const apiHost = await fake.start();
-    const runner = new ScriptedRunner(
-      [
-        { match: /^kind get clusters$/, result: { stdout: '' } },
-        {
-          match: /^kind get kubeconfig/,
-          result: { stdout: `apiVersion: v1\nusers:\n- name: kind\n  user:\n    token: ${kubeToken}\n` },
-        },
-        {
-          match: /^helm list/,
-          result: { stdout: '[{"name":"owdev","chart":"openwhisk-1.0.1","app_version":"2.0.0"}]' },
-        },
-      ],
-      (onLine) => {
-        fake.logListeners.add(onLine);
-        return () => fake.logListeners.delete(onLine);
-      },
-    );
+    // the fake cluster (repository chart), with a kind kubeconfig that carries a token
+    const cluster = new FakeCluster({
+      api: fake,
+      dockerImages: ['faasmark/invoker:mru-1.0.0', 'faasmark/aes:dev'],
+      healthDelayMs: 10,
+    });
+    const runner: CommandRunner = {
+      run: (command, args, options) =>
+        command === 'kind' && args[0] === 'get' && args[1] === 'kubeconfig'
+          ? Promise.resolve({
+              exitCode: 0,
+              stdout: `apiVersion: v1\nusers:\n- name: kind\n  user:\n    token: ${kubeToken}\n`,
+              stderr: '',
+            })
+          : cluster.run(command, args, options),
+      follow: (command, args, onLine) => cluster.follow(command, args, onLine),
+    };
     const out = join(dir, 'run-openwhisk-kube');
     try {
       await runInProcess(
@@ -316,7 +318,12 @@ describe('planted secrets reach no output (scripted clusters, in process)', () =
           apiHost,
           auth,
           actions: { aes: { image: 'faasmark/aes:dev' } },
-          helm: { repoUrl: `https://charts:${plant('helm-repo-password')}@charts.example/` },
+          invokerImage: 'faasmark/invoker:mru-1.0.0',
+          helm: {
+            chart: 'openwhisk/openwhisk',
+            chartVersion: '1.0.0',
+            repoUrl: `https://charts:${plant('helm-repo-password')}@charts.example/`,
+          },
           poll: { initialDelay: 0.01, maxDelay: 0.02, maxWait: 5 },
           readyTimeout: 5,
         },
@@ -327,7 +334,7 @@ describe('planted secrets reach no output (scripted clusters, in process)', () =
       await fake.stop();
     }
     assert.ok(
-      runner.calls.some((c) => c.startsWith('helm upgrade --install')),
+      cluster.calls.some((c) => c.startsWith('helm upgrade --install')),
       'the chart was installed',
     );
     assert.deepEqual(leaks(out, output), []);

@@ -6,11 +6,13 @@
  * describe() records (docs/openwhisk.md "Chart", "Readiness", "Images and digests").
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCleanups } from '../../../core/lifecycle.js';
+import { privateDir } from '../../../core/ownership.js';
 import { parseConfig } from '../../../platforms/openwhisk/config.js';
 import { type K3sFactory, KubeOpenWhisk } from '../../../platforms/openwhisk/kube.js';
 import { DEPLOY_KUBE_COMMIT, OPENWHISK_COMMIT } from '../../../platforms/openwhisk/pins.js';
@@ -390,7 +392,9 @@ describe('openwhisk on Kubernetes (fake cluster)', () => {
     });
     await k.install(30);
     assert.equal(k.apiHost, 'https://localhost:40123');
-    assert.match(await readFile(join(dir, 'l', 'kubeconfig'), 'utf8'), /apiVersion: v1/);
+    // the kubeconfig holds credentials: in the private directory, not the work directory
+    assert.match(await readFile(join(privateDir('openwhisk'), 'kubeconfig'), 'utf8'), /apiVersion: v1/);
+    assert.ok(!existsSync(join(dir, 'l', 'kubeconfig')));
     await k.teardown();
     assert.equal(stopped, 1);
   });
