@@ -9,6 +9,7 @@
  * the point's requests in arrival order (10 batches); otherwise none is drawn.
  */
 
+import { groupBy } from '../../core/collections.js';
 import type { MetricKey } from '../../core/metrics.js';
 import type { PointSummary } from '../../results/types.js';
 import type { SmpVariant } from '../models/smp.js';
@@ -84,17 +85,14 @@ function groupByX<T>(
   axis: 'keepAlive' | 'arrivalRate',
   pick: (p: PointSummary) => T | undefined,
 ): [number, T[]][] {
-  const byX = new Map<number, T[]>();
-  for (const p of points) {
-    const x = axis === 'keepAlive' ? p.keepAlive : p.arrivalRate;
-    if (x === null) continue;
-    const v = pick(p);
-    if (v === undefined) continue;
-    const group = byX.get(x);
-    if (group) group.push(v);
-    else byX.set(x, [v]);
-  }
-  return [...byX.entries()].sort((a, b) => a[0] - b[0]);
+  const xOf = (p: PointSummary) => (axis === 'keepAlive' ? p.keepAlive : p.arrivalRate);
+  const byX = groupBy(
+    points.filter((p) => xOf(p) !== null && pick(p) !== undefined),
+    (p) => xOf(p) as number,
+  );
+  return [...byX.entries()]
+    .map(([x, ps]): [number, T[]] => [x, ps.map((p) => pick(p) as T)])
+    .sort((a, b) => a[0] - b[0]);
 }
 
 export function measuredSeries(

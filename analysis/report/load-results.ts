@@ -6,8 +6,10 @@
  * (points written, no top-level summary.json yet) is read from points/<id>/summary.json with a
  * warning.
  */
+
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { groupBy } from '../../core/collections.js';
 import { InputError } from '../../core/errors.js';
 import { readJsonl } from '../../core/jsonl.js';
 import type { RequestRecord } from '../../core/records.js';
@@ -159,12 +161,5 @@ export function pointKey(
 
 /** Group points by {@link pointKey} (repetitions together), in first-seen order. */
 export function groupPoints(points: PointSummary[]): Map<string, PointSummary[]> {
-  const groups = new Map<string, PointSummary[]>();
-  for (const p of points) {
-    const k = pointKey(p);
-    const g = groups.get(k);
-    if (g) g.push(p);
-    else groups.set(k, [p]);
-  }
-  return groups;
+  return groupBy(points, pointKey);
 }

@@ -6,38 +6,17 @@
  * when the CIs overlap; beside it the models' answer from the run's own model inputs
  * (advise.ts) and the crossover keep-alive. Pure: point summaries in, verdicts out.
  */
-import type { PointSummary } from '../../results/types.js';
-import { type Advice, advise, DEFAULT_MEMORY_MB, gbSecondsPerHour, type Winner } from './advise.js';
+import { groupBy } from '../../core/collections.js';
+import type { MetricCallRecord, PointSummary, RunVerdictRecord } from '../../results/types.js';
+import { type Advice, advise, DEFAULT_MEMORY_MB, gbSecondsPerHour } from './advise.js';
 import { crossoverWords, duration, wins } from './sentences.js';
 
-export type MeasuredWinner = Winner | 'too close to call';
-
-export interface Estimate {
-  value: number;
-  /** 95% CI; equal to value when the run gives none. */
-  lo: number;
-  hi: number;
-}
-
-export interface MetricCall {
-  winner: MeasuredWinner;
-  container: Estimate | null;
-  wasm: Estimate | null;
-}
-
-export interface RunVerdict {
-  workload: string;
-  arrivalRate: number;
-  container: { label: string; keepAlive: number | null; points: string[] };
-  wasm: { label: string; points: string[] };
-  latency: MetricCall;
-  memory: MetricCall;
-  coldProb: MetricCall;
-  /** The models' answer for the same load and inputs; null when the run has no model inputs. */
-  model: { latency: Winner; memory: Winner; coldProb: Winner; crossoverKeepAlive: number | null } | null;
-  /** The answer in one or two sentences. */
-  sentence: string;
-}
+/** The shapes summary.json stores (results/types.ts), named for this module's use. */
+export type RunVerdict = RunVerdictRecord;
+export type MetricCall = MetricCallRecord;
+export type MeasuredWinner = MetricCall['winner'];
+/** A value with its 95% CI (lo = hi = value when the run gives none). */
+export type Estimate = NonNullable<MetricCall['container']>;
 
 export interface VerdictOptions {
   /** Memory per container / Wasm instance (MB) for memory-time; default 256 each. */
@@ -167,17 +146,6 @@ export function runVerdicts(points: PointSummary[], o: VerdictOptions = {}): Run
     }
   }
   return out;
-}
-
-function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    const g = m.get(k);
-    if (g) g.push(x);
-    else m.set(k, [x]);
-  }
-  return m;
 }
 
 const ci = (e: Estimate | null) => (e ? `${duration(e.value)} [${duration(e.lo)}, ${duration(e.hi)}]` : '—');

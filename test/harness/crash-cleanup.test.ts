@@ -14,6 +14,7 @@ import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rootPath } from '../../core/paths.js';
 import type { PointSummary } from '../../results/types.js';
+import { captureOutput } from '../helpers/processes.js';
 import { fixtureWorkload, pidsWith } from '../platforms/local-container/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-crash-'));
@@ -54,14 +55,7 @@ function faasmark(args: string[], env: Record<string, string>): { child: ChildPr
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let text = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    text += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    text += d.toString();
-  });
-  return { child, out: () => text };
+  return { child, out: captureOutput(child).all };
 }
 
 const exitOf = (c: ChildProcess) =>

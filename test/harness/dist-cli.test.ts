@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { rootPath } from '../../core/paths.js';
 import { DIST_BIN, ensureDist } from '../helpers/dist.js';
+import { captureOutput } from '../helpers/processes.js';
 
 const work = mkdtempSync(join(tmpdir(), 'fm-dist-'));
 const RUN = join(work, 'run');
@@ -36,15 +37,8 @@ function cli(args: string[], cwd = work): Promise<Result> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [DIST_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    const output = captureOutput(child);
+    child.once('close', (code) => resolve({ code, stdout: output.stdout(), stderr: output.stderr() }));
   });
 }
 

@@ -9,13 +9,14 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rootPath } from '../../core/paths.js';
 import { ensureDist } from '../helpers/dist.js';
+import { descendants as liveDescendants } from '../helpers/processes.js';
 import { fixtureWorkload, pidsWith } from '../platforms/local-container/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-npx-'));
@@ -36,29 +37,9 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Live (non-zombie) descendants of `pid`, from /proc. */
+/** Live (non-zombie) descendants of `pid`, remembered for the final cleanup. */
 function descendants(pid: number): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (f[0] !== 'Z') parent.set(Number(name), Number(f[1]));
-    } catch {
-      // gone while we looked
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [child, pp] of parent) {
-      if (pp === p) {
-        out.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(pid);
+  const out = liveDescendants(pid);
   seen.push(...out);
   return out;
 }

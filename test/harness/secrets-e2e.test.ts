@@ -28,6 +28,7 @@ import type { CommandRunner } from '../../platforms/openwhisk/runner.js';
 import { parseConfig as parseSpinConfig } from '../../platforms/spin/config.js';
 import { SpinKubePlatform } from '../../platforms/spin/spinkube/platform.js';
 import type { CommandResult, KubeRunner, LongRunning } from '../../platforms/spin/spinkube/runner.js';
+import { captureOutput } from '../helpers/processes.js';
 import { fixtureWorkload } from '../platforms/local-container/helpers.js';
 import { FakeCluster } from '../platforms/openwhisk/fake-cluster.js';
 import { FakeOpenWhisk } from '../platforms/openwhisk/fake-openwhisk.js';
@@ -87,14 +88,8 @@ function faasmarkRun(suite: string, out: string): Promise<{ code: number | null;
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    let output = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.once('close', (code) => resolve({ code, output }));
+    const output = captureOutput(child);
+    child.once('close', (code) => resolve({ code, output: output.all() }));
   });
 }
 

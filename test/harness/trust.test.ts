@@ -17,6 +17,7 @@ import { schemaProblems } from '../../results/schemas.js';
 import type { PointSummary, RunManifest } from '../../results/types.js';
 import { latencies, makeRun } from '../analysis/report/fixture-run.js';
 import { runCli } from '../helpers/cli.js';
+import { pointSummary } from '../helpers/point-summary.js';
 import { fakeSpinBinary, fixtureApp } from '../platforms/spin/helpers.js';
 import type { FakeOptions } from './fakes/fake-platform.js';
 import { fakeResolver } from './fakes/resolver.js';
@@ -295,26 +296,8 @@ describe('simulated results say so', () => {
 
   it('the results schema refuses a negative client overhead', () => {
     const problems = schemaProblems('point-summary', {
-      schemaVersion: 1,
-      pointId: 'p',
-      status: 'complete',
-      valid: true,
-      invalidReasons: [],
-      platform: 'sim',
-      executor: 'container',
-      workload: 'aes',
-      arrivalRate: 1,
-      keepAlive: 1,
-      repetition: 0,
-      arrivals: 'poisson',
-      seed: 1,
-      originEpochMs: 0,
-      window: { start: 0, end: 1 },
+      ...pointSummary({ keepAlive: 1, window: { start: 0, end: 1 }, achievedRate: null }),
       requests: { sent: 0, ok: 0, error: 0, timeout: 0, rejected: 0 },
-      achievedRate: null,
-      measured: {},
-      predicted: {},
-      error: {},
       modelInputs: { source: 'x', clientOverhead: -0.001 },
     });
     assert.ok(

@@ -228,9 +228,18 @@ export class DockerEngine {
     await this.call('POST', `/containers/${id}/unpause`, undefined, { timeoutMs: 10_000 });
   }
 
-  /** Kill and remove (a paused one too); a container already gone is fine. */
+  /**
+   * Kill and remove (a paused one too); a container already gone is fine, and so is one whose
+   * removal another client has started (HTTP 409 "removal … is already in progress": two
+   * sweepers, or a sweep racing a teardown).
+   */
   async remove(id: string): Promise<void> {
-    await this.call('DELETE', `/containers/${id}?force=1&v=1`, undefined, { ok: [404], timeoutMs: 60_000 });
+    try {
+      await this.call('DELETE', `/containers/${id}?force=1&v=1`, undefined, { ok: [404], timeoutMs: 60_000 });
+    } catch (err) {
+      if (err instanceof EngineError && err.kind === 'conflict' && /already in progress/.test(err.message)) return;
+      throw err;
+    }
   }
 
   /** Containers (any state) carrying every label given (`key` or `key=value`). */

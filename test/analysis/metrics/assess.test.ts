@@ -9,6 +9,7 @@ import { assessMetric, NEAR_ZERO } from '../../../analysis/metrics/assess.js';
 import { BatchAccumulator, batchInterval, wilson } from '../../../analysis/metrics/batches.js';
 import { comparisonRows, mape } from '../../../analysis/report/tables.js';
 import type { PointSummary } from '../../../results/types.js';
+import { pointSummary } from '../../helpers/point-summary.js';
 
 describe('Wilson score interval', () => {
   it('0 of 59: [0, z²/(n + z²)] = [0, 0.0611] (the closed form at zero successes)', () => {
@@ -77,28 +78,15 @@ describe('assessing a metric', () => {
 
 describe('MAPE covers only the comparisons that mean something', () => {
   const point = (id: string, measured: number, predicted: number, valid = true): PointSummary =>
-    ({
-      schemaVersion: 1,
+    pointSummary({
       pointId: id,
-      status: 'complete',
       valid,
       invalidReasons: valid ? [] : ['x'],
       platform: 'p',
-      executor: 'container',
-      workload: 'aes',
-      arrivalRate: 1,
-      keepAlive: 5,
-      repetition: 0,
-      arrivals: 'poisson',
-      seed: 1,
-      originEpochMs: 0,
-      window: { start: 0, end: 60 },
       requests: { sent: 59, ok: 59, error: 0, timeout: 0, rejected: 0 },
-      achievedRate: 1,
       measured: { coldProb: measured, respTime: 0.04 },
       predicted: { coldProb: predicted, respTime: 0.05 },
-      error: {},
-    }) as PointSummary;
+    });
 
   it('leaves out near-zero probabilities and invalid points; keeps relative metrics of valid ones', () => {
     const rows = comparisonRows([point('a', 0, 0.011), point('b', 0.5, 0.4), point('c', 0.9, 0.1, false)]);

@@ -9,30 +9,10 @@ import { loadThesisData } from '../../../analysis/thesis/data.js';
 import { callPublished, thesisVerdicts } from '../../../analysis/thesis/verdicts.js';
 import { callOf, runVerdicts, verdictSummary } from '../../../analysis/verdict/measured.js';
 import type { PointSummary } from '../../../results/types.js';
+import { pointSummary } from '../../helpers/point-summary.js';
 
-function point(p: Partial<PointSummary> & Pick<PointSummary, 'pointId' | 'executor'>): PointSummary {
-  return {
-    schemaVersion: 1,
-    status: 'complete',
-    valid: true,
-    invalidReasons: [],
-    platform: 'local-container',
-    workload: 'aes',
-    arrivalRate: 1,
-    keepAlive: p.executor === 'wasm' ? null : 60,
-    repetition: 0,
-    arrivals: 'conditional-poisson',
-    seed: 1,
-    originEpochMs: 0,
-    window: { start: 0, end: 60 },
-    requests: { sent: 60, ok: 60, error: 0, timeout: 0, rejected: 0 },
-    achievedRate: 1,
-    measured: {},
-    predicted: {},
-    error: {},
-    ...p,
-  } as PointSummary;
-}
+const point = (p: Partial<PointSummary>): PointSummary =>
+  pointSummary({ platform: 'local-container', keepAlive: p.executor === 'wasm' ? null : 60, ...p });
 
 const ci = (value: number, half: number) => ({ lo: value - half, hi: value + half });
 
@@ -49,15 +29,15 @@ describe('callOf', () => {
 });
 
 describe('runVerdicts', () => {
-  const inputs = { warm: 0.0259, cold: 2.5849 };
+  const inputs = { source: 'profile', warm: 0.0259, cold: 2.5849 };
   const wasm = point({
     pointId: 'w',
     platform: 'local-wasm',
     executor: 'wasm',
     measured: { respTime: 0.031, inFlight: 0.031 },
     measuredCi: { respTime: ci(0.031, 0.002), inFlight: ci(0.031, 0.01) },
-    modelInputs: { wasm: 0.0308 },
-  } as Partial<PointSummary> & Pick<PointSummary, 'pointId' | 'executor'>);
+    modelInputs: { source: 'profile', wasm: 0.0308 },
+  });
   const container = (label: string, respTime: number, half: number) =>
     point({
       pointId: `${label}.ka60`,
@@ -66,7 +46,7 @@ describe('runVerdicts', () => {
       measured: { respTime, coldProb: 0.01, totalExecutors: 2 },
       measuredCi: { respTime: ci(respTime, half), coldProb: ci(0.01, 0.005), totalExecutors: ci(2, 0.2) },
       modelInputs: inputs,
-    } as Partial<PointSummary> & Pick<PointSummary, 'pointId' | 'executor'>);
+    });
 
   it('judges two labelled entries of one platform apart, each against the Wasm entry', () => {
     const vs = runVerdicts([container('docker', 0.3, 0.05), container('process', 0.031, 0.005), wasm]);

@@ -160,7 +160,7 @@ describe('engine plumbing', () => {
     );
   });
 
-  test('engine answers map to kinds: 404 not-found, 409 conflict, a closed connection lost, no socket no-engine', async () => {
+  test('engine answers map to kinds: 404 not-found, 409 conflict (a removal in progress is done), a closed connection lost, no socket no-engine', async () => {
     const sock = join(dir, 'fake-engine.sock');
     const server: Server = createHttpServer((req, res) => {
       if (req.url === '/_ping') {
@@ -172,6 +172,15 @@ describe('engine plumbing', () => {
       } else if (req.url?.includes('/pause')) {
         res.writeHead(409, { 'content-type': 'application/json' });
         res.end('{"message":"already paused"}');
+      } else if (req.method === 'DELETE' && req.url?.includes('/containers/going')) {
+        res.writeHead(409, { 'content-type': 'application/json' });
+        res.end('{"message":"removal of container going is already in progress"}');
+      } else if (req.method === 'DELETE' && req.url?.includes('/containers/gone')) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end('{"message":"No such container: gone"}');
+      } else if (req.method === 'DELETE') {
+        res.writeHead(409, { 'content-type': 'application/json' });
+        res.end('{"message":"conflict: unable to remove"}');
       } else req.socket.destroy();
     });
     await new Promise<void>((r) => server.listen(sock, r));
@@ -184,6 +193,10 @@ describe('engine plumbing', () => {
         (e: EngineError) => e.kind === 'not-found' && /No such image: x:1/.test(e.message),
       );
       await assert.rejects(engine.pause('c'), (e: EngineError) => e.kind === 'conflict');
+      // removing: gone, or being removed by another client (a racing sweep), is done; another conflict is not
+      await engine.remove('gone');
+      await engine.remove('going');
+      await assert.rejects(engine.remove('held'), (e: EngineError) => e.kind === 'conflict');
       await assert.rejects(engine.inspect('c'), (e: EngineError) => e.kind === 'lost');
     } finally {
       await engine.close();

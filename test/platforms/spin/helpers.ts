@@ -4,7 +4,7 @@
  * a fixture app directory, the stand-in `spin` launcher, and process-tree inspection to prove
  * nothing is left running.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,32 +172,7 @@ export function fakeSpinBinary(): { dir: string; path: string } {
   return { dir, path };
 }
 
-/** Pids of every live descendant of `root` (from /proc; Linux). */
-export function descendants(root: number = process.pid): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] === 'Z') continue; // zombies are dead, merely unreaped
-      parent.set(Number(name), Number(fields[1]));
-    } catch {
-      // exited while listing
-    }
-  }
-  const out: number[] = [];
-  const walk = (pid: number) => {
-    for (const [child, ppid] of parent) {
-      if (ppid === pid) {
-        out.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
+export { descendants } from '../../helpers/processes.js';
 
 /** True while `pid` is a live (non-zombie) process. */
 export function alive(pid: number): boolean {
