@@ -27,9 +27,13 @@ export class PercentileRecorder {
     this.histogram.recordValue(Math.max(0, Math.round(seconds * MICROS)));
   }
 
-  /** Value at percentile p (0–100), seconds; null when empty. */
+  /**
+   * Value at percentile p (0–100), seconds; null when empty. HDR reports a bucket's highest
+   * equivalent value, which may exceed the exact maximum by up to 0.1%: capped at it, so a
+   * percentile never reads above the max.
+   */
   at(p: number): number | null {
-    return this.count === 0 ? null : this.histogram.getValueAtPercentile(p) / MICROS;
+    return this.count === 0 ? null : Math.min(this.histogram.getValueAtPercentile(p) / MICROS, this.max);
   }
 
   mean(): number | null {
