@@ -5,8 +5,12 @@
  * Analysis", §9.5.3 — for the correlated samples of one long run). Proportions (coldProb,
  * rejectProb) also take the Wilson score interval of their counts (Wilson 1927; Agresti &
  * Coull 1998), which stays honest at 0 of n, where batch means collapse to a point: the CI is
- * the union of both. Streaming: memory is a few numbers per batch. docs/engine.md "Model error
- * and sampling noise".
+ * the union of both. The mean response time of a container point is a mixture of rare cold and
+ * many warm requests; batch means cannot see colds that did not happen in a short point, so its
+ * CI is also the union with the mixture's: warm mean + p·(cold mean − warm mean) over p's Wilson
+ * interval, with the cold mean of the point's own cold requests or, when it saw none, of the
+ * profile's (its hint). Streaming: memory is a few numbers per batch. docs/engine.md "Model
+ * error and sampling noise".
  */
 import type { MetricKey } from '../../core/metrics.js';
 import { t975 } from '../stats/t-interval.js';
@@ -32,6 +36,8 @@ export class BatchAccumulator {
   private readonly cold = new Float64Array(BATCHES);
   private readonly coldKnown = new Float64Array(BATCHES);
   private readonly rejected = new Float64Array(BATCHES);
+  /** Whole-window response-time sums of ok requests by cold flag (the mixture interval). */
+  private readonly byFlag = { warmSum: 0, warm: 0, coldSum: 0, cold: 0 };
   private readonly sent = new Float64Array(BATCHES);
   private readonly areas: Record<AreaKey, Float64Array> = {
     runningWarm: new Float64Array(BATCHES),
@@ -61,6 +67,13 @@ export class BatchAccumulator {
     if (cold !== undefined) {
       (this.coldKnown[b] as number)++;
       if (cold) (this.cold[b] as number)++;
+      if (cold) {
+        this.byFlag.coldSum += respTime;
+        this.byFlag.cold++;
+      } else {
+        this.byFlag.warmSum += respTime;
+        this.byFlag.warm++;
+      }
     }
   }
 
@@ -78,28 +91,45 @@ export class BatchAccumulator {
     }
   }
 
-  /** The CI of each metric among `keys` whose point estimate is in `estimates`. */
+  /**
+   * The CI of each metric among `keys` whose point estimate is in `estimates`. `coldRespTime`:
+   * a cold request's response time (s, client side) for a point that saw no cold request.
+   */
   intervals(
     keys: readonly MetricKey[],
     estimates: Partial<Record<MetricKey, number | null>>,
+    coldRespTime?: number,
   ): Partial<Record<MetricKey, Interval>> {
     const out: Partial<Record<MetricKey, Interval>> = {};
     for (const key of keys) {
       const x = estimates[key];
       if (typeof x !== 'number' || !Number.isFinite(x)) continue;
-      const ci = this.intervalOf(key, x);
+      const ci = this.intervalOf(key, x, coldRespTime);
       if (ci) out[key] = ci;
     }
     return out;
   }
 
-  private intervalOf(key: MetricKey, x: number): Interval | null {
+  /** Warm mean + p·(cold mean − warm mean) over p's Wilson interval (null without warm requests or a cold mean). */
+  private mixture(coldRespTime: number | undefined): Interval | null {
+    const f = this.byFlag;
+    if (f.warm === 0) return null;
+    const warm = f.warmSum / f.warm;
+    const cold = f.cold > 0 ? f.coldSum / f.cold : coldRespTime;
+    const p = wilson(f.cold, f.warm + f.cold);
+    if (cold === undefined || !Number.isFinite(cold) || !p) return null;
+    const a = warm + p.lo * (cold - warm);
+    const b = warm + p.hi * (cold - warm);
+    return { lo: Math.min(a, b), hi: Math.max(a, b) };
+  }
+
+  private intervalOf(key: MetricKey, x: number, coldRespTime?: number): Interval | null {
     const level = (values: number[]) => batchInterval(values, x);
     const ratio = (num: Float64Array, den: Float64Array) => perBatch((b) => ratioOf(num[b], den[b]));
     const area = (k: AreaKey) => perBatch((b) => (this.areas[k][b] as number) / this.length);
     switch (key) {
       case 'respTime':
-        return level(ratio(this.respSum, this.respCount));
+        return union(level(ratio(this.respSum, this.respCount)), this.mixture(coldRespTime), false);
       case 'coldProb':
         return union(
           level(ratio(this.cold, this.coldKnown)),

@@ -147,7 +147,11 @@ export class PointMeasurer {
     return this.counts.sent > 0 && span > 0 ? this.counts.sent / span : null;
   }
 
-  finish(spans: Iterable<ExecutorSpan>): MeasureResult {
+  /**
+   * The point's metrics. `coldRespTime`: a cold request's response time (s, client side, e.g.
+   * from the profile) for the respTime CI when the window saw no cold request (batches.ts).
+   */
+  finish(spans: Iterable<ExecutorSpan>, coldRespTime?: number): MeasureResult {
     const { window: w, capabilities: caps, executor } = this.options;
     const length = w.end - w.start;
     const timeWeighted = length > 0;
@@ -201,7 +205,7 @@ export class PointMeasurer {
       requests: { ...this.counts },
       achievedRate: this.achievedRate(),
       measured,
-      measuredCi: this.batches.intervals(keys, measured),
+      measuredCi: this.batches.intervals(keys, measured, coldRespTime),
       measuredSampled: pick(sampled),
       latency: this.latency.summary(),
       platformRespTime: this.platformLatency.count > 0 ? this.platformLatency.summary() : null,

@@ -172,6 +172,12 @@ function relativeErrors(measured: MetricValues, predicted: MetricValues): Metric
   return error;
 }
 
+/** A cold request's client-side response time from the model inputs (the respTime CI's hint when a point saw no cold). */
+function coldRespTimeOf(mi: ModelInputs | undefined): number | undefined {
+  if (mi?.cold === undefined) return undefined;
+  return mi.cold + (mi.clock === 'platform' ? (mi.clientOverhead ?? 0) : 0);
+}
+
 /** The summary of a point that ran to its end. Consumes `seen.records` (the measurer is finished). */
 export function evaluatePoint(
   facts: PointFacts,
@@ -179,7 +185,7 @@ export function evaluatePoint(
   settings: EvaluateSettings,
 ): PointSummary {
   const { point } = facts;
-  const m = seen.records.finish(seen.spans);
+  const m = seen.records.finish(seen.spans, coldRespTimeOf(seen.modelInputs));
   const scheduledRate = point.arrivals.duration > 0 ? seen.measuredScheduled / point.arrivals.duration : null;
   const ks = seen.measuredGaps.length >= 2 ? ksExponential(seen.measuredGaps, point.arrivalRate) : null;
   const applied = modelSettings(facts, seen.description, settings.cores);

@@ -51,6 +51,29 @@ describe('batch-means interval', () => {
     const ci = acc.intervals(['coldProb'], { coldProb: 0 }).coldProb;
     assert.ok(ci && ci.lo === 0 && ci.hi > 0.06, JSON.stringify(ci));
   });
+
+  it('respTime of 50 warm requests and no cold one: the CI reaches what a cold start would add (the README run at keep-alive 5 s)', () => {
+    const acc = new BatchAccumulator({ start: 0, end: 50 });
+    for (let i = 0; i < 50; i++) acc.arrival(i + 0.5, 'ok', 0.0035 + (i % 5) * 1e-4, false);
+    const batchesOnly = acc.intervals(['respTime'], { respTime: 0.0037 }).respTime;
+    assert.ok(batchesOnly && batchesOnly.hi < 0.004, 'batch means see no cold start');
+    // a cold start costs 0.3 s (the profile's); 0 of 50 leaves p ≤ 7.1% (Wilson)
+    const ci = acc.intervals(['respTime'], { respTime: 0.0037 }, 0.3).respTime;
+    const pHi = wilson(0, 50)?.hi as number;
+    assert.ok(ci && Math.abs(ci.hi - (0.0037 + pHi * (0.3 - 0.0037))) < 1e-9, JSON.stringify(ci));
+    assert.ok(ci.hi > 0.0055, 'the SMP prediction 5.55 ms is inside');
+    assert.ok(ci.lo <= 0.0037);
+  });
+
+  it("respTime with cold requests: the mixture uses the point's own cold mean, not the hint", () => {
+    const acc = new BatchAccumulator({ start: 0, end: 40 });
+    for (let i = 0; i < 40; i++) acc.arrival(i + 0.5, 'ok', i % 10 === 0 ? 0.5 : 0.01, i % 10 === 0);
+    const mean = (4 * 0.5 + 36 * 0.01) / 40;
+    const a = acc.intervals(['respTime'], { respTime: mean }, 99).respTime;
+    assert.ok(a && a.hi < 0.5, 'the hint (99 s) is not used when colds were seen');
+    const p = wilson(4, 40) as { lo: number; hi: number };
+    assert.ok(a.hi >= 0.01 + p.hi * 0.49 - 1e-12);
+  });
 });
 
 describe('assessing a metric', () => {
