@@ -237,7 +237,8 @@ export class DockerEngine {
     try {
       await this.call('DELETE', `/containers/${id}?force=1&v=1`, undefined, { ok: [404], timeoutMs: 60_000 });
     } catch (err) {
-      if (err instanceof EngineError && err.kind === 'conflict' && /already in progress/.test(err.message)) return;
+      if (err instanceof EngineError && err.kind === 'conflict' && /already in progress/.test(err.message))
+        return;
       throw err;
     }
   }
