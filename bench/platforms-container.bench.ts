@@ -9,18 +9,16 @@
  *   same gap to a running one. Target ≤ 10 ms.
  * Workload: aes when built, else the test fixture. BENCH_N (default 400) warm requests per figure.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
 import { createPointClock } from '../core/clock.js';
 import { runCleanups } from '../core/lifecycle.js';
 import type { ExecutorEventKind, ExecutorSpan } from '../core/records.js';
 import { DockerExecutor } from '../platforms/local-container/docker/executor.js';
 import { create, type LocalContainerPlatform } from '../platforms/local-container/index.js';
 import { artifactPaths, DEFAULT_BUILD_DIR, WORKLOADS } from '../workloads/registry.js';
+import { startActionServer } from './action-server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.env.BENCH_N ?? 400);
@@ -99,35 +97,6 @@ async function platform(config: Record<string, unknown>): Promise<LocalContainer
   return p;
 }
 
-/** A host action server of the workload, and POST /run to it. */
-async function hostServer(): Promise<{ run: () => Promise<void>; stop: () => Promise<void> }> {
-  const child = spawn(w.command, [...w.args, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = /"listening":\s*(\d+)/.exec(line);
-      if (m) resolve(Number(m[1]));
-    });
-  });
-  const client = new Pool(`http://127.0.0.1:${port}`, { connections: 1 });
-  const post = async (path: string, body: string) => {
-    const res = await client.request({
-      path,
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json' },
-    });
-    await res.body.text();
-  };
-  await post('/init', '{"value":{}}');
-  return {
-    run: () => post('/run', `{"value":${inputJson}}`),
-    stop: async () => {
-      await client.close();
-      child.kill('SIGKILL');
-    },
-  };
-}
-
 async function coldStarts(
   p: LocalContainerPlatform,
   n: number,
@@ -152,10 +121,19 @@ function stepMedians(spans: ExecutorSpan[], kinds: ExecutorEventKind[]): string 
 
 async function benchProcess(): Promise<number[]> {
   console.log('\nprocess executor (an OS process per executor)');
-  const server = await hostServer();
+  const server = await startActionServer(w.command, w.args);
   const p = await platform({ executor: 'process', keepAlive: 600 });
-  await ab(50, server.run, () => p.invoke(request), 25);
-  const [direct, via] = await ab(N, server.run, () => p.invoke(request));
+  await ab(
+    50,
+    () => server.post(w.input),
+    () => p.invoke(request),
+    25,
+  );
+  const [direct, via] = await ab(
+    N,
+    () => server.post(w.input),
+    () => p.invoke(request),
+  );
   overhead('warm', direct, via);
   await p.teardown();
   await server.stop();

@@ -10,17 +10,17 @@
  * The component: the aes one (registry, or FAASMARK_BENCH_COMPONENTS=<dir>/aes.wasm), else the
  * fixture built from test/fixtures/components/handler.wat.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { createPointClock } from '../core/clock.js';
 import { findWasmtime } from '../platforms/external/wasmtime-cli.js';
 import { create as createWasm, type LocalWasmPlatform } from '../platforms/local-wasm/index.js';
 import { artifactPaths, WORKLOADS } from '../workloads/registry.js';
+import { startActionServer } from './action-server.js';
 import { openLoop } from './open-loop.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -82,39 +82,6 @@ async function timeSeq(n: number, fn: () => Promise<unknown>): Promise<number[]>
   return out;
 }
 
-/** The native baseline: an action server, POST /run over one keep-alive connection. */
-async function nativeServer(
-  s: Subject,
-): Promise<{ post: (input: unknown) => Promise<void>; stop: () => Promise<void> }> {
-  const child = spawn(s.native.command, [...s.native.args, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = /"listening":(\d+)/.exec(line);
-      if (m) resolve(Number(m[1]));
-    });
-  });
-  const client = new Pool(`http://127.0.0.1:${port}`, { connections: 1 });
-  const call = async (path: string, body: string) => {
-    const res = await client.request({
-      path,
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json' },
-    });
-    await res.body.text();
-  };
-  await call('/init', '{}');
-  return {
-    post: (input) => call('/run', JSON.stringify({ value: input })),
-    stop: async () => {
-      await client.close();
-      child.kill('SIGKILL');
-    },
-  };
-}
-
 function procCpuSeconds(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
@@ -122,7 +89,7 @@ function procCpuSeconds(pid: number): number {
 }
 
 async function overhead(p: LocalWasmPlatform, s: Subject, n: number): Promise<void> {
-  const native = await nativeServer(s);
+  const native = await startActionServer(s.native.command, s.native.args);
   const direct = new Pool(p.url, { connections: 1 });
   const raw = async () => {
     const res = await direct.request({ path: '/', method: 'POST', body: JSON.stringify(s.trivial) });

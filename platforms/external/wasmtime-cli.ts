@@ -6,19 +6,11 @@
  * A path given in config or env that is not an executable is an error, never skipped.
  */
 import { createHash } from 'node:crypto';
-import {
-  accessSync,
-  constants,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { cpus, homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BuildError, MissingToolError, PlatformError } from '../../core/errors.js';
+import { isExecutableFile, whichSync } from './executables.js';
 
 /** The Wasmtime release faasmark pins (scripts/install-wasmtime.sh builds it). */
 export const PINNED_WASMTIME_VERSION = '48.0.8';
@@ -42,23 +34,6 @@ export function wasmtimeInstallRoot(env: NodeJS.ProcessEnv = process.env): strin
   return join(faasmarkCacheDir(env), 'toolchains', `wasmtime-${PINNED_WASMTIME_VERSION}`);
 }
 
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string, pathEnv: string | undefined): string | undefined {
-  for (const dir of (pathEnv ?? '').split(delimiter)) {
-    if (dir && isExecutableFile(join(dir, name))) return resolve(dir, name);
-  }
-  return undefined;
-}
-
 export interface ResolvedWasmtime {
   path: string;
   /** Where it was found, recorded in describe(). */
@@ -74,7 +49,7 @@ export function findWasmtime(
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedWasmtime | undefined {
   const given = (value: string, source: 'config' | 'FAASMARK_WASMTIME'): ResolvedWasmtime => {
-    const path = value.includes('/') ? resolve(value) : onPath(value, env.PATH);
+    const path = value.includes('/') ? resolve(value) : whichSync(value, env.PATH);
     if (path && isExecutableFile(path)) return { path, source };
     const where = source === 'config' ? "the platform config's wasmtime.binary" : 'env FAASMARK_WASMTIME';
     throw new MissingToolError(
@@ -84,7 +59,7 @@ export function findWasmtime(
   };
   if (configured) return given(configured, 'config');
   if (env.FAASMARK_WASMTIME) return given(env.FAASMARK_WASMTIME, 'FAASMARK_WASMTIME');
-  const fromPath = onPath('wasmtime', env.PATH);
+  const fromPath = whichSync('wasmtime', env.PATH);
   if (fromPath) return { path: fromPath, source: 'PATH' };
   const installed = join(wasmtimeInstallRoot(env), 'bin', 'wasmtime');
   return isExecutableFile(installed) ? { path: installed, source: 'install root' } : undefined;

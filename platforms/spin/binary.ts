@@ -3,10 +3,10 @@
  * `binary`, env `FAASMARK_SPIN_BIN`, then `spin` on PATH. Spin is not packaged in Debian or
  * npm, so a missing binary is a MissingToolError whose hint says how to install it.
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { MissingToolError, PlatformError } from '../../core/errors.js';
+import { isExecutableFile, whichSync } from '../external/executables.js';
 import { parseSpinVersion, type SpinVersion } from './version.js';
 
 /** The Spin release faasmark's docs and nightly pin (shim v0.24.0 pairs with it, docs/design/platform-facts.md). */
@@ -17,26 +17,6 @@ export const SPIN_INSTALL_HINT =
   `https://github.com/spinframework/spin/releases/tag/v${PINNED_SPIN_VERSION}, extract it (tar -xzf … spin) and ` +
   'put `spin` on PATH (see https://spinframework.dev/install); or point faasmark at a binary with the platform ' +
   "config's `binary` or env FAASMARK_SPIN_BIN";
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Find `name` on PATH (like `command -v`); undefined when absent. */
-export function whichSync(name: string, pathEnv: string | undefined = process.env.PATH): string | undefined {
-  for (const dir of (pathEnv ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return undefined;
-}
 
 export interface ResolvedBinary {
   path: string;
@@ -70,7 +50,7 @@ export function resolveSpinBinary(
   const fromEnv = env.FAASMARK_SPIN_BIN;
   if (fromEnv) return resolveGiven(fromEnv, 'FAASMARK_SPIN_BIN', env);
   const onPath = whichSync('spin', env.PATH);
-  if (onPath) return { path: isAbsolute(onPath) ? onPath : resolve(onPath), source: 'PATH' };
+  if (onPath) return { path: onPath, source: 'PATH' };
   throw new MissingToolError('spin', `no spin binary on PATH; ${SPIN_INSTALL_HINT}`);
 }
 

@@ -17,6 +17,7 @@ import {
   type Served,
   serveComponent,
   unavailable,
+  WASMTIME_MISSING,
   wasmtimeBinary,
 } from './helpers.js';
 
@@ -62,10 +63,7 @@ for (const name of WORKLOAD_NAMES) {
       if (!needBuilds(t, ALL_BUILDS(name))) return undefined;
       const wasmtime = wasmtimeBinary();
       if (!wasmtime) {
-        unavailable(
-          t,
-          'wasmtime not found: bash scripts/install-wasm-toolchain.sh (or env FAASMARK_WASMTIME)',
-        );
+        unavailable(t, WASMTIME_MISSING);
         return undefined;
       }
       const component = getWorkload(name).artifacts().component as { path: string; serveArgs: string[] };

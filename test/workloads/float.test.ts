@@ -11,14 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { type ActionServer, startActionServer } from '../../platforms/direct/native-runner.js';
 import { invokeWasmRaw } from '../../platforms/direct/wasm-runner.js';
 import { getWorkload } from '../../workloads/registry.js';
-import {
-  ALL_BUILDS,
-  needBuilds,
-  type Served,
-  serveComponent,
-  unavailable,
-  wasmtimeBinary,
-} from './helpers.js';
+import { allBuildsServed, needBuilds, type Served, serveComponent, wasmtimeBinary } from './helpers.js';
 
 /** The definition, evaluated directly in JS (V8's sin/cos): for small n, within 1e-14 relative. */
 function reference(n: number): { x: number; y: number; z: number } {
@@ -51,11 +44,7 @@ describe('float builds (Python kernel)', () => {
     await served?.stop();
   });
 
-  function ready(t: import('node:test').TestContext): boolean {
-    if (!needBuilds(t, ALL_BUILDS('float'))) return false;
-    if (!served) return unavailable(t, 'wasmtime not found: bash scripts/install-wasm-toolchain.sh');
-    return true;
-  }
+  const ready = (t: import('node:test').TestContext): boolean => allBuildsServed(t, 'float', served);
 
   it('computes the definition: n = 1 is (0, 1, 0), n = 3 and 1000 match a direct evaluation', async (t) => {
     if (!ready(t)) return;

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { onShutdown } from '../../core/lifecycle.js';
+import { wasmtimeInstallRoot } from '../../platforms/external/wasmtime-cli.js';
 import { getWorkload } from '../../workloads/registry.js';
-import { toolchainDir } from '../../workloads/shared/toolchains.js';
 import type { WorkloadName } from '../../workloads/types.js';
 
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
@@ -47,11 +47,21 @@ export const ALL_BUILDS = (name: WorkloadName): [WorkloadName, Build][] => [
   [name, 'component'],
 ];
 
+export const WASMTIME_MISSING =
+  'wasmtime not found: bash scripts/install-wasm-toolchain.sh (or env FAASMARK_WASMTIME)';
+
+/** Every build of `name` exists and its component is being served; otherwise fails (CI) or skips the test. */
+export function allBuildsServed(t: TestContext, name: WorkloadName, served: Served | undefined): boolean {
+  if (!needBuilds(t, ALL_BUILDS(name))) return false;
+  if (!served) return unavailable(t, WASMTIME_MISSING);
+  return true;
+}
+
 /** The wasmtime CLI the tests run components with: env FAASMARK_WASMTIME, the toolchain cache, else PATH. */
 export function wasmtimeBinary(): string | undefined {
   const candidates = [
     process.env.FAASMARK_WASMTIME,
-    toolchainDir('wasmtime-48.0.8', 'bin', 'wasmtime'),
+    join(wasmtimeInstallRoot(), 'bin', 'wasmtime'),
     'wasmtime',
   ];
   for (const c of candidates) {

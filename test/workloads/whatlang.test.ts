@@ -11,14 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { type ActionServer, startActionServer } from '../../platforms/direct/native-runner.js';
 import { invokeWasmRaw } from '../../platforms/direct/wasm-runner.js';
 import { getWorkload, presetInput } from '../../workloads/registry.js';
-import {
-  ALL_BUILDS,
-  needBuilds,
-  type Served,
-  serveComponent,
-  unavailable,
-  wasmtimeBinary,
-} from './helpers.js';
+import { allBuildsServed, BOTH, needBuilds, type Served, serveComponent, wasmtimeBinary } from './helpers.js';
 
 const HELDOUT = readFileSync(new URL('./fixtures/whatlang-heldout.tsv', import.meta.url), 'utf8')
   .split('\n')
@@ -48,11 +41,7 @@ describe('whatlang (whatlang crate) across builds', () => {
     return { native, v8, component };
   }
 
-  function ready(t: import('node:test').TestContext): boolean {
-    if (!needBuilds(t, ALL_BUILDS('whatlang'))) return false;
-    if (!served) return unavailable(t, 'wasmtime not found: bash scripts/install-wasm-toolchain.sh');
-    return true;
-  }
+  const ready = (t: import('node:test').TestContext): boolean => allBuildsServed(t, 'whatlang', served);
 
   it('reaches >= 90 % on the held-out sentences in every build, with byte-identical answers', async (t) => {
     if (!ready(t)) return;
@@ -118,7 +107,7 @@ describe('whatlang on arbitrary text (property, seeded)', () => {
   });
 
   it('answers 200 with the same bytes natively and in the V8 command module for 150 random strings', async (t) => {
-    if (!needBuilds(t, [...ALL_BUILDS('whatlang')].slice(0, 2))) return;
+    if (!needBuilds(t, BOTH('whatlang'))) return;
     const fc = await import('fast-check');
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), async (text) => {

@@ -25,7 +25,7 @@ import {
   removeContainersOfPid,
   requireDocker,
 } from './docker-helpers.js';
-import { context, FIXTURES, fixtureWorkload } from './helpers.js';
+import { assertAesRoundTrip, context, FIXTURES, fixtureWorkload } from './helpers.js';
 
 after(async () => {
   await runCleanups();
@@ -360,16 +360,7 @@ describe('local-container docker executor', () => {
     skip: aesBuilt ? false : 'aes not built (npm run build:workloads)',
   }, async (t) => {
     if (!(await requireDocker(t))) return;
-    const p = await create({ name: 'local-container', executor: 'docker' }, context);
-    await p.setup({}, createPointClock());
-    await p.deploy('aes');
-    const r = await p.invoke({
-      workload: 'aes',
-      input: { message: 'faasmark aes message', iterations: 100 },
-    });
-    assert.equal(r.status, 'ok', r.errorMessage);
-    assert.equal((r.body as { roundTrip: boolean }).roundTrip, true);
-    await p.teardown();
+    await assertAesRoundTrip(await create({ name: 'local-container', executor: 'docker' }, context));
   });
 });
 

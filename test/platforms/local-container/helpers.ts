@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createPointClock } from '../../../core/clock.js';
-import type { Platform } from '../../../core/platform.js';
+import type { InvokeResult, Platform } from '../../../core/platform.js';
 import type { PlatformContext } from '../../../platforms/registry.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -50,8 +50,8 @@ export function at(t0: number, seconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
 }
 
-/** Set up, deploy the real aes workload, encrypt and decrypt once, tear down: the round trip must hold. */
-export async function assertAesRoundTrip(p: Platform): Promise<void> {
+/** Set up, deploy the real aes workload, encrypt and decrypt once, tear down: the round trip must hold. Returns the invocation's result. */
+export async function assertAesRoundTrip(p: Platform): Promise<InvokeResult> {
   await p.setup({}, createPointClock());
   await p.deploy('aes');
   const r = await p.invoke({
@@ -61,4 +61,5 @@ export async function assertAesRoundTrip(p: Platform): Promise<void> {
   assert.equal(r.status, 'ok', r.errorMessage);
   assert.equal((r.body as { roundTrip: boolean }).roundTrip, true);
   await p.teardown();
+  return r;
 }

@@ -18,7 +18,7 @@ import { runCleanups } from '../../../core/lifecycle.js';
 import { parseWasmtimeVersion, sha256 } from '../../../platforms/external/wasmtime-cli.js';
 import { parseConfig } from '../../../platforms/local-wasm/config.js';
 import { create, type LocalWasmPlatform } from '../../../platforms/local-wasm/index.js';
-import { context, FIXTURES } from '../local-container/helpers.js';
+import { assertAesRoundTrip, context, FIXTURES } from '../local-container/helpers.js';
 import {
   fixtureComponent,
   needFile,
@@ -399,15 +399,7 @@ describe('local-wasm engine wasmtime', () => {
       },
       ctx,
     ) as LocalWasmPlatform;
-    await p.setup({}, createPointClock());
-    await p.deploy('aes');
-    const r = await p.invoke({
-      workload: 'aes',
-      input: { message: 'faasmark aes message', iterations: 100 },
-    });
-    assert.equal(r.status, 'ok', r.errorMessage);
-    assert.equal((r.body as { roundTrip: boolean }).roundTrip, true);
+    const r = await assertAesRoundTrip(p);
     assert.ok(r.platform?.startAt !== undefined);
-    await p.teardown();
   });
 });
