@@ -89,6 +89,7 @@ writeFileSync(
     platforms: [
       {
         name: 'local-container',
+        executor: 'process', // the fixture is a host command; auto would pick docker when an engine answers
         routing: 'mru',
         maxConcurrency: EXECUTORS,
         overflow: 'queue',
