@@ -62,8 +62,9 @@ rootfs_action() {
   [ -n "$node" ] || { echo "error: node not found (faasmark runs on Node 20)" >&2; exit 2; }
   # node's libraries cover Rust/C servers (libc, libm, libgcc_s, libpthread, libdl) and C++ ones
   copy_libraries "$root" "$node"
+  # awk reads to the end: an early exit would SIGPIPE ldconfig, which pipefail turns into a failure
   for lib in librt.so.1 libutil.so.1; do
-    path="$(ldconfig -p 2>/dev/null | awk -v l="$lib" '$1 == l && /x86-64|x86_64|64bit/ { print $NF; exit }')"
+    path="$(ldconfig -p 2>/dev/null | awk -v l="$lib" '!found && $1 == l && /x86-64|x86_64|64bit/ { print $NF; found = 1 }')"
     if [ -n "$path" ]; then mkdir -p "$root$(dirname "$path")"; cp -L "$path" "$root$path"; fi
   done
   base_files "$root"

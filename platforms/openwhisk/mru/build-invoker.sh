@@ -28,7 +28,7 @@ need git "apt-get install -y git"
 need docker "install Docker and start the engine"
 docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || die 2 "the Docker engine is not reachable (start dockerd)"
 need java "install a JDK 11 (actions/setup-java with java-version 11, or run this script in the Dockerfile beside it)"
-java_major="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\)\.\{0,1\}\([0-9]*\).*/\1 \2/p' | head -n 1)"
+java_major="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\)\.\{0,1\}\([0-9]*\).*/\1 \2/p' | sed -n 1p)"
 read -r major minor <<<"$java_major"
 if [[ "$major" == "1" ]]; then major="$minor"; fi
 if [[ -z "$major" || "$major" -lt 11 || "$major" -gt 16 ]]; then
