@@ -9,8 +9,10 @@
  * many warm requests; batch means cannot see colds that did not happen in a short point, so its
  * CI is also the union with the mixture's: warm mean + p·(cold mean − warm mean) over p's Wilson
  * interval, with the cold mean of the point's own cold requests or, when it saw none, of the
- * profile's (its hint). Streaming: memory is a few numbers per batch. docs/engine.md "Model
- * error and sampling noise".
+ * profile's (its hint). Likewise the cold executor-time of a point that saw no cold request:
+ * runningCold (and running) reach rate·p_hi·S_cold (Little's law, S_cold the hint's cold
+ * service time). Streaming: memory is a few numbers per batch. docs/engine.md "Model error and
+ * sampling noise".
  */
 import type { MetricKey } from '../../core/metrics.js';
 import { t975 } from '../stats/t-interval.js';
@@ -27,6 +29,14 @@ export interface Interval {
 }
 
 type AreaKey = 'runningWarm' | 'runningCold' | 'running' | 'inFlight' | 'totalExecutors';
+
+/** What a cold request costs, from the model inputs, for a point that saw none (seconds). */
+export interface ColdHint {
+  /** A cold request's response time, client side. */
+  respTime: number;
+  /** A cold request's service time on an executor (init + run), platform side. */
+  serviceTime: number;
+}
 
 /** Per-batch sums, folded as records and spans arrive. */
 export class BatchAccumulator {
@@ -92,30 +102,30 @@ export class BatchAccumulator {
   }
 
   /**
-   * The CI of each metric among `keys` whose point estimate is in `estimates`. `coldRespTime`:
-   * a cold request's response time (s, client side) for a point that saw no cold request.
+   * The CI of each metric among `keys` whose point estimate is in `estimates`. `coldHint`: what a
+   * cold request costs, for a point that saw no cold request.
    */
   intervals(
     keys: readonly MetricKey[],
     estimates: Partial<Record<MetricKey, number | null>>,
-    coldRespTime?: number,
+    coldHint?: ColdHint,
   ): Partial<Record<MetricKey, Interval>> {
     const out: Partial<Record<MetricKey, Interval>> = {};
     for (const key of keys) {
       const x = estimates[key];
       if (typeof x !== 'number' || !Number.isFinite(x)) continue;
-      const ci = this.intervalOf(key, x, coldRespTime);
+      const ci = this.intervalOf(key, x, coldHint);
       if (ci) out[key] = ci;
     }
     return out;
   }
 
   /** Warm mean + p·(cold mean − warm mean) over p's Wilson interval (null without warm requests or a cold mean). */
-  private mixture(coldRespTime: number | undefined): Interval | null {
+  private mixture(hint: ColdHint | undefined): Interval | null {
     const f = this.byFlag;
     if (f.warm === 0) return null;
     const warm = f.warmSum / f.warm;
-    const cold = f.cold > 0 ? f.coldSum / f.cold : coldRespTime;
+    const cold = f.cold > 0 ? f.coldSum / f.cold : hint?.respTime;
     const p = wilson(f.cold, f.warm + f.cold);
     if (cold === undefined || !Number.isFinite(cold) || !p) return null;
     const a = warm + p.lo * (cold - warm);
@@ -123,13 +133,33 @@ export class BatchAccumulator {
     return { lo: Math.min(a, b), hi: Math.max(a, b) };
   }
 
-  private intervalOf(key: MetricKey, x: number, coldRespTime?: number): Interval | null {
+  /**
+   * The executor-time the colds a point did not see could have taken: [0, rate·p_hi·S_cold]
+   * (Little's law over p's Wilson interval); null when it saw a cold or has no hint.
+   */
+  private unseenColdArea(hint: ColdHint | undefined): Interval | null {
+    const f = this.byFlag;
+    const n = f.warm + f.cold;
+    const span = this.length * BATCHES;
+    if (f.cold > 0 || !hint || !(hint.serviceTime > 0) || !(span > 0)) return null;
+    const p = wilson(0, n);
+    return p ? { lo: 0, hi: (n / span) * p.hi * hint.serviceTime } : null;
+  }
+
+  private intervalOf(key: MetricKey, x: number, hint?: ColdHint): Interval | null {
     const level = (values: number[]) => batchInterval(values, x);
     const ratio = (num: Float64Array, den: Float64Array) => perBatch((b) => ratioOf(num[b], den[b]));
     const area = (k: AreaKey) => perBatch((b) => (this.areas[k][b] as number) / this.length);
     switch (key) {
       case 'respTime':
-        return union(level(ratio(this.respSum, this.respCount)), this.mixture(coldRespTime), false);
+        return union(level(ratio(this.respSum, this.respCount)), this.mixture(hint), false);
+      case 'runningCold':
+        return union(level(area('runningCold')), this.unseenColdArea(hint), false);
+      case 'running': {
+        const ci = level(area('running'));
+        const unseen = this.unseenColdArea(hint);
+        return ci && unseen ? { lo: ci.lo, hi: ci.hi + unseen.hi } : ci;
+      }
       case 'coldProb':
         return union(
           level(ratio(this.cold, this.coldKnown)),

@@ -16,7 +16,7 @@ import type { ExecutorSpan, RequestRecord } from '../../core/records.js';
 import { platformRespTime, serviceInterval } from '../../core/records.js';
 import type { Percentiles, RequestCounts } from '../../results/types.js';
 import { PercentileRecorder } from '../stats/percentiles.js';
-import { BatchAccumulator, type Interval } from './batches.js';
+import { BatchAccumulator, type ColdHint, type Interval } from './batches.js';
 import { SampleGrid } from './sampled.js';
 
 export interface MeasureWindow {
@@ -148,10 +148,10 @@ export class PointMeasurer {
   }
 
   /**
-   * The point's metrics. `coldRespTime`: a cold request's response time (s, client side, e.g.
-   * from the profile) for the respTime CI when the window saw no cold request (batches.ts).
+   * The point's metrics. `coldHint`: what a cold request costs (from the model inputs), for the
+   * CIs of a window that saw no cold request (batches.ts).
    */
-  finish(spans: Iterable<ExecutorSpan>, coldRespTime?: number): MeasureResult {
+  finish(spans: Iterable<ExecutorSpan>, coldHint?: ColdHint): MeasureResult {
     const { window: w, capabilities: caps, executor } = this.options;
     const length = w.end - w.start;
     const timeWeighted = length > 0;
@@ -205,7 +205,7 @@ export class PointMeasurer {
       requests: { ...this.counts },
       achievedRate: this.achievedRate(),
       measured,
-      measuredCi: this.batches.intervals(keys, measured, coldRespTime),
+      measuredCi: this.batches.intervals(keys, measured, coldHint),
       measuredSampled: pick(sampled),
       latency: this.latency.summary(),
       platformRespTime: this.platformLatency.count > 0 ? this.platformLatency.summary() : null,

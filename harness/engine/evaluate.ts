@@ -6,6 +6,7 @@
  * both shapes share one identity block and one key order (docs/engine.md "One point").
  */
 import { assessPoint } from '../../analysis/metrics/assess.js';
+import type { ColdHint } from '../../analysis/metrics/batches.js';
 import { type MeasureOptions, type MeasureWindow, PointMeasurer } from '../../analysis/metrics/measure.js';
 import { ksExponential } from '../../analysis/stats/ks.js';
 import { METRIC_KEYS, type MetricValues, relativeError } from '../../core/metrics.js';
@@ -172,10 +173,13 @@ function relativeErrors(measured: MetricValues, predicted: MetricValues): Metric
   return error;
 }
 
-/** A cold request's client-side response time from the model inputs (the respTime CI's hint when a point saw no cold). */
-function coldRespTimeOf(mi: ModelInputs | undefined): number | undefined {
+/** What a cold request costs, from the model inputs: the CIs' hint for a point that saw no cold (batches.ts). */
+function coldHintOf(mi: ModelInputs | undefined): ColdHint | undefined {
   if (mi?.cold === undefined) return undefined;
-  return mi.cold + (mi.clock === 'platform' ? (mi.clientOverhead ?? 0) : 0);
+  return {
+    respTime: mi.cold + (mi.clock === 'platform' ? (mi.clientOverhead ?? 0) : 0),
+    serviceTime: mi.cold,
+  };
 }
 
 /** The summary of a point that ran to its end. Consumes `seen.records` (the measurer is finished). */
@@ -185,7 +189,7 @@ export function evaluatePoint(
   settings: EvaluateSettings,
 ): PointSummary {
   const { point } = facts;
-  const m = seen.records.finish(seen.spans, coldRespTimeOf(seen.modelInputs));
+  const m = seen.records.finish(seen.spans, coldHintOf(seen.modelInputs));
   const scheduledRate = point.arrivals.duration > 0 ? seen.measuredScheduled / point.arrivals.duration : null;
   const ks = seen.measuredGaps.length >= 2 ? ksExponential(seen.measuredGaps, point.arrivalRate) : null;
   const applied = modelSettings(facts, seen.description, settings.cores);

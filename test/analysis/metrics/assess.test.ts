@@ -58,7 +58,11 @@ describe('batch-means interval', () => {
     const batchesOnly = acc.intervals(['respTime'], { respTime: 0.0037 }).respTime;
     assert.ok(batchesOnly && batchesOnly.hi < 0.004, 'batch means see no cold start');
     // a cold start costs 0.3 s (the profile's); 0 of 50 leaves p ≤ 7.1% (Wilson)
-    const ci = acc.intervals(['respTime'], { respTime: 0.0037 }, 0.3).respTime;
+    const ci = acc.intervals(
+      ['respTime'],
+      { respTime: 0.0037 },
+      { respTime: 0.3, serviceTime: 0.29 },
+    ).respTime;
     const pHi = wilson(0, 50)?.hi as number;
     assert.ok(ci && Math.abs(ci.hi - (0.0037 + pHi * (0.3 - 0.0037))) < 1e-9, JSON.stringify(ci));
     assert.ok(ci.hi > 0.0055, 'the SMP prediction 5.55 ms is inside');
@@ -69,10 +73,37 @@ describe('batch-means interval', () => {
     const acc = new BatchAccumulator({ start: 0, end: 40 });
     for (let i = 0; i < 40; i++) acc.arrival(i + 0.5, 'ok', i % 10 === 0 ? 0.5 : 0.01, i % 10 === 0);
     const mean = (4 * 0.5 + 36 * 0.01) / 40;
-    const a = acc.intervals(['respTime'], { respTime: mean }, 99).respTime;
+    const a = acc.intervals(['respTime'], { respTime: mean }, { respTime: 99, serviceTime: 99 }).respTime;
     assert.ok(a && a.hi < 0.5, 'the hint (99 s) is not used when colds were seen');
     const p = wilson(4, 40) as { lo: number; hi: number };
     assert.ok(a.hi >= 0.01 + p.hi * 0.49 - 1e-12);
+  });
+});
+
+describe('cold executor-time a short point did not see', () => {
+  it('runningCold of 0 in 50 warm requests reaches rate·p_hi·S_cold (Little), running widens by as much', () => {
+    const acc = new BatchAccumulator({ start: 0, end: 50 });
+    for (let i = 0; i < 50; i++) acc.arrival(i + 0.5, 'ok', 0.0035, false);
+    acc.interval('running', 0.5, 0.503); // one warm run's executor-time
+    const plain = acc.intervals(['runningCold', 'running'], { runningCold: 0, running: 0.00006 });
+    assert.deepEqual(plain.runningCold, { lo: 0, hi: 0 }, 'batch means alone: a certainty that is not there');
+    const hint = { respTime: 0.3, serviceTime: 0.29 };
+    const ci = acc.intervals(['runningCold', 'running'], { runningCold: 0, running: 0.00006 }, hint);
+    const pHi = wilson(0, 50)?.hi as number;
+    const unseen = (50 / 50) * pHi * 0.29;
+    assert.ok(ci.runningCold && Math.abs(ci.runningCold.hi - unseen) < 1e-12, JSON.stringify(ci.runningCold));
+    assert.equal(ci.runningCold.lo, 0);
+    assert.ok(plain.running && ci.running && Math.abs(ci.running.hi - (plain.running.hi + unseen)) < 1e-12);
+    assert.equal(ci.running.lo, plain.running.lo);
+  });
+
+  it('a point that saw a cold start keeps its batch-means interval (no hint used)', () => {
+    const acc = new BatchAccumulator({ start: 0, end: 20 });
+    for (let i = 0; i < 20; i++) acc.arrival(i + 0.5, 'ok', i === 3 ? 0.3 : 0.0035, i === 3);
+    acc.interval('runningCold', 3.5, 3.8);
+    const a = acc.intervals(['runningCold'], { runningCold: 0.015 });
+    const b = acc.intervals(['runningCold'], { runningCold: 0.015 }, { respTime: 9, serviceTime: 9 });
+    assert.deepEqual(a, b);
   });
 });
 
