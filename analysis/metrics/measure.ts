@@ -51,6 +51,39 @@ export interface MeasureResult {
   latency: Percentiles;
   platformRespTime: Percentiles | null;
   sendLag: Percentiles;
+  /** The most frequent message of the window's errors and timeouts (null when none failed). */
+  commonFailure: CommonFailure | null;
+}
+
+export interface CommonFailure {
+  message: string;
+  count: number;
+}
+
+/**
+ * Failure messages by count, bounded: the first 32 distinct ones. Messages that differ only in
+ * their numbers (executor ids, exit codes, times) count as one; the first one seen stands for
+ * them, cut to 300 characters.
+ */
+class FailureTally {
+  private readonly byShape = new Map<string, CommonFailure>();
+
+  add(message: string): void {
+    const shape = message.replace(/\d+/g, '#');
+    const seen = this.byShape.get(shape);
+    if (seen) seen.count++;
+    else if (this.byShape.size < 32)
+      this.byShape.set(shape, {
+        message: message.length > 300 ? `${message.slice(0, 299)}…` : message,
+        count: 1,
+      });
+  }
+
+  top(): CommonFailure | null {
+    let best: CommonFailure | null = null;
+    for (const f of this.byShape.values()) if (!best || f.count > best.count) best = f;
+    return best ? { ...best } : null;
+  }
 }
 
 /** Length of [a, b] ∩ [w.start, w.end]. */
@@ -65,6 +98,7 @@ export class PointMeasurer {
   private readonly counts: RequestCounts = { sent: 0, ok: 0, error: 0, timeout: 0, rejected: 0 };
   private okColdKnown = 0;
   private okCold = 0;
+  private readonly failures = new FailureTally();
   private warmArea = 0;
   private coldArea = 0;
   private unknownArea = 0;
@@ -131,6 +165,8 @@ export class PointMeasurer {
       record.status === 'ok' ? record.respTime : null,
       record.platform?.cold,
     );
+    if (record.status === 'error' || record.status === 'timeout')
+      this.failures.add(record.errorMessage ?? record.status);
     if (record.status !== 'ok') return;
     this.latency.record(record.respTime);
     const p = platformRespTime(record.platform);
@@ -210,6 +246,7 @@ export class PointMeasurer {
       latency: this.latency.summary(),
       platformRespTime: this.platformLatency.count > 0 ? this.platformLatency.summary() : null,
       sendLag: this.sendLag.summary(),
+      commonFailure: this.failures.top(),
     };
   }
 }

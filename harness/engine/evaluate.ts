@@ -210,6 +210,7 @@ export function evaluatePoint(
     achievedRate: m.achievedRate,
     scheduledRate,
     thresholds: settings.thresholds,
+    commonFailure: m.commonFailure,
     ...(seen.health.ok ? {} : { platformFailure: seen.health.reason ?? 'unhealthy (no reason given)' }),
   });
   const valid = reasons.length === 0;

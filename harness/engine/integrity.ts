@@ -6,8 +6,8 @@
  * - nothing measured: no request arrived in the window;
  * - rate shortfall: achieved rate below the schedule's own rate by more than
  *   `maxRateShortfall` (the schedule's rate, not λ: a Poisson count's noise is no shortfall);
- * - error budget: (error + timeout) / sent above `errorBudget`. Rejections are a metric
- *   (rejectProb), not errors;
+ * - error budget: (error + timeout) / sent above `errorBudget`, naming the most frequent
+ *   failure message. Rejections are a metric (rejectProb), not errors;
  * - too few requests: fewer than `minRequests` answered ok in the window;
  * - platform failed: the platform reported itself unhealthy during the point (its reason).
  */
@@ -23,6 +23,8 @@ export interface IntegrityInput {
   thresholds: Thresholds;
   /** Why the platform stopped being usable during the point, if it did. */
   platformFailure?: string;
+  /** The most frequent message of the point's errors and timeouts. */
+  commonFailure?: { message: string; count: number } | null;
 }
 
 export function booksBalance(c: RequestCounts): boolean {
@@ -59,8 +61,12 @@ export function invalidReasons(input: IntegrityInput): string[] {
   const failed = (c.error + c.timeout) / c.sent;
   if (failed > t.errorBudget) {
     reasons.push(
-      `error budget exceeded: ${c.error} errors + ${c.timeout} timeouts of ${c.sent} sent = ${(failed * 100).toFixed(1)}% (budget ${(t.errorBudget * 100).toFixed(1)}%)`,
+      `error budget exceeded: ${c.error} errors + ${c.timeout} timeouts of ${c.sent} sent = ${(failed * 100).toFixed(1)}% (budget ${(t.errorBudget * 100).toFixed(1)}%)${mostFrequent(input.commonFailure)}`,
     );
   }
   return reasons;
+}
+
+function mostFrequent(f: { message: string; count: number } | null | undefined): string {
+  return f ? `; most frequent (${f.count}×): ${JSON.stringify(f.message)}` : '';
 }

@@ -201,7 +201,7 @@ describe('evaluatePoint', () => {
     const a = evaluatePoint(f, observations(f, failing, mi), SETTINGS);
     assert.equal(a.valid, false);
     assert.deepEqual(a.invalidReasons, [
-      'error budget exceeded: 2 errors + 0 timeouts of 20 sent = 10.0% (budget 1.0%)',
+      'error budget exceeded: 2 errors + 0 timeouts of 20 sent = 10.0% (budget 1.0%); most frequent (2×): "boom"',
     ]);
     // 20 measured arrivals were scheduled, 10 sent: achieved 1 req/s against the schedule's 2
     const short = Array.from({ length: 10 }, (_, i) => record(at(2 * i + 1), 0.25));

@@ -36,6 +36,18 @@ describe('invalidReasons', () => {
       /2 errors \+ 1 timeouts of 100 sent = 3\.0% \(budget 1\.0%\)/,
     ],
     [
+      'the error budget names the most frequent failure message',
+      {
+        requests: counts(29, 0, 29),
+        complete: true,
+        achievedRate: 1,
+        scheduledRate: 1,
+        thresholds,
+        commonFailure: { message: "cold start failed: Cannot find module '/x.mjs'", count: 27 },
+      },
+      /100\.0% \(budget 1\.0%\); most frequent \(27×\): "cold start failed: Cannot find module '\/x\.mjs'"/,
+    ],
+    [
       'rejections are not errors',
       { requests: counts(100, 50, 0, 0, 50), complete: true, achievedRate: 1, scheduledRate: 1, thresholds },
       null,

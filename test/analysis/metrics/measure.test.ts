@@ -158,6 +158,45 @@ describe('measurePoint (wasm in-flight)', () => {
   });
 });
 
+describe('measurePoint: the most frequent failure message', () => {
+  const opts = {
+    executor: 'wasm' as const,
+    capabilities: { coldFlag: false, executorSpans: false, platformTimes: false },
+    window: { start: 0, end: 10 },
+  };
+  it("counts the window's errors and timeouts by message shape, not the warm-up's or rejections", () => {
+    const failed = (
+      seq: number,
+      at: number,
+      status: RequestStatus,
+      errorMessage?: string,
+      warmup = false,
+    ) => ({
+      ...rec(seq, at, at + 0.1, status, undefined, warmup),
+      ...(errorMessage ? { errorMessage } : {}),
+    });
+    const rs = [
+      failed(0, 0.5, 'error', 'warm-up noise', true),
+      failed(1, 1, 'error', 'cold start failed: exec format error'),
+      failed(2, 2, 'error', 'cold start failed: exec format error'),
+      failed(8, 2.5, 'error', 'executor e12 exited (code 1)'),
+      failed(9, 2.6, 'error', 'executor e13 exited (code 1)'),
+      failed(10, 2.7, 'error', 'executor e14 exited (code 1)'),
+      failed(3, 3, 'timeout'),
+      failed(4, 4, 'rejected', 'all executors busy'),
+      failed(5, 5, 'rejected', 'all executors busy'),
+      failed(6, 6, 'rejected', 'all executors busy'),
+      rec(7, 7, 7.1, 'ok'),
+    ];
+    // messages that differ only in their numbers are one failure; the first one stands for them
+    assert.deepEqual(measurePoint(rs, [], opts).commonFailure, {
+      message: 'executor e12 exited (code 1)',
+      count: 3,
+    });
+    assert.equal(measurePoint([rec(0, 1, 2, 'ok')], [], opts).commonFailure, null);
+  });
+});
+
 describe('SampleGrid', () => {
   it('counts an instant on the interval start, not on its end', () => {
     const g = new SampleGrid(0, 4, 1); // samples 0..4
