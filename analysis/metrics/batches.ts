@@ -15,7 +15,7 @@
  * sampling noise".
  */
 import type { MetricKey } from '../../core/metrics.js';
-import { t975 } from '../stats/t-interval.js';
+import { tHalfWidth } from '../stats/t-interval.js';
 import type { MeasureWindow } from './measure.js';
 
 /** Batches per point window. */
@@ -46,8 +46,8 @@ export class BatchAccumulator {
   private readonly cold = new Float64Array(BATCHES);
   private readonly coldKnown = new Float64Array(BATCHES);
   private readonly rejected = new Float64Array(BATCHES);
-  /** Whole-window response-time sums of ok requests by cold flag (the mixture interval). */
-  private readonly byFlag = { warmSum: 0, warm: 0, coldSum: 0, cold: 0 };
+  /** Whole-window response-time sums of ok requests by cold flag (the mixture interval; counts: cold, coldKnown). */
+  private readonly respSumByFlag = { warm: 0, cold: 0 };
   private readonly sent = new Float64Array(BATCHES);
   private readonly areas: Record<AreaKey, Float64Array> = {
     runningWarm: new Float64Array(BATCHES),
@@ -77,13 +77,7 @@ export class BatchAccumulator {
     if (cold !== undefined) {
       (this.coldKnown[b] as number)++;
       if (cold) (this.cold[b] as number)++;
-      if (cold) {
-        this.byFlag.coldSum += respTime;
-        this.byFlag.cold++;
-      } else {
-        this.byFlag.warmSum += respTime;
-        this.byFlag.warm++;
-      }
+      this.respSumByFlag[cold ? 'cold' : 'warm'] += respTime;
     }
   }
 
@@ -122,11 +116,12 @@ export class BatchAccumulator {
 
   /** Warm mean + p·(cold mean − warm mean) over p's Wilson interval (null without warm requests or a cold mean). */
   private mixture(hint: ColdHint | undefined): Interval | null {
-    const f = this.byFlag;
-    if (f.warm === 0) return null;
-    const warm = f.warmSum / f.warm;
-    const cold = f.cold > 0 ? f.coldSum / f.cold : hint?.respTime;
-    const p = wilson(f.cold, f.warm + f.cold);
+    const colds = sum(this.cold);
+    const warms = sum(this.coldKnown) - colds;
+    if (warms === 0) return null;
+    const warm = this.respSumByFlag.warm / warms;
+    const cold = colds > 0 ? this.respSumByFlag.cold / colds : hint?.respTime;
+    const p = wilson(colds, warms + colds);
     if (cold === undefined || !Number.isFinite(cold) || !p) return null;
     const a = warm + p.lo * (cold - warm);
     const b = warm + p.hi * (cold - warm);
@@ -138,10 +133,9 @@ export class BatchAccumulator {
    * (Little's law over p's Wilson interval); null when it saw a cold or has no hint.
    */
   private unseenColdArea(hint: ColdHint | undefined): Interval | null {
-    const f = this.byFlag;
-    const n = f.warm + f.cold;
+    const n = sum(this.coldKnown);
     const span = this.length * BATCHES;
-    if (f.cold > 0 || !hint || !(hint.serviceTime > 0) || !(span > 0)) return null;
+    if (sum(this.cold) > 0 || !hint || !(hint.serviceTime > 0) || !(span > 0)) return null;
     const p = wilson(0, n);
     return p ? { lo: 0, hi: (n / span) * p.hi * hint.serviceTime } : null;
   }
@@ -199,12 +193,8 @@ function sum(xs: Float64Array): number {
 
 /** x ± t_{0.975, k−1}·s/√k over the k batch values (null with fewer than 2). */
 export function batchInterval(values: number[], x: number): Interval | null {
-  const k = values.length;
-  if (k < 2) return null;
-  const m = values.reduce((a, b) => a + b, 0) / k;
-  const s2 = values.reduce((a, b) => a + (b - m) ** 2, 0) / (k - 1);
-  const half = t975(k - 1) * Math.sqrt(s2 / k);
-  return { lo: x - half, hi: x + half };
+  const half = tHalfWidth(values);
+  return half === null ? null : { lo: x - half, hi: x + half };
 }
 
 /** Wilson score 95% interval of a proportion of `successes` in `n` (null when n = 0). */

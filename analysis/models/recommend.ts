@@ -37,7 +37,7 @@ export interface KeepAliveAdvice {
 }
 
 /** A rejection probability above this is worth a warning (1 in 1000 requests refused). */
-const REJECTION_WARNING = 1e-3;
+export const REJECTION_WARNING = 1e-3;
 
 /**
  * Saturation and rejection at the recommended keep-alive: with the offered load λ·w at or
@@ -67,9 +67,35 @@ export function adviceWarnings(
   return warnings;
 }
 
-const GRID_MIN = 1e-3; // s
-const GRID_MAX = 1e7; // s (~116 days)
+export const KEEP_ALIVE_GRID_MIN = 1e-3; // s
+export const KEEP_ALIVE_GRID_MAX = 1e7; // s (~116 days)
 const PER_DECADE = 24;
+
+/**
+ * The smallest keep-alive τ at which `meets` holds (monotone in τ): the first point of a log
+ * grid over [1e-3, 1e7] s (24 per decade) that meets it, refined by bisection from the grid
+ * point before it (0 before the first) to 1e-6 relative; null when no grid point does.
+ */
+export function firstKeepAliveMeeting(meets: (keepAlive: number) => boolean): number | null {
+  const steps = Math.round(Math.log10(KEEP_ALIVE_GRID_MAX / KEEP_ALIVE_GRID_MIN) * PER_DECADE);
+  let lo = 0;
+  let hi = -1;
+  for (let i = 0; i <= steps; i++) {
+    const tau = KEEP_ALIVE_GRID_MIN * 10 ** (i / PER_DECADE);
+    if (meets(tau)) {
+      hi = tau;
+      break;
+    }
+    lo = tau;
+  }
+  if (hi < 0) return null;
+  while (hi - lo > 1e-6 * hi) {
+    const mid = (lo + hi) / 2;
+    if (meets(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
 
 /**
  * Smallest keep-alive within `tolerance` of the large-keep-alive response time (see module doc).
@@ -86,29 +112,12 @@ export function recommendKeepAlive(input: KeepAliveAdviceInput): KeepAliveAdvice
   const target = (1 + tolerance) * limit;
   const meets = (keepAlive: number): boolean => solveSmp({ ...smpBase, keepAlive }).avgRespTime <= target;
 
-  const steps = Math.round(Math.log10(GRID_MAX / GRID_MIN) * PER_DECADE);
-  let prev = 0;
-  let found = -1;
-  for (let i = 0; i <= steps; i++) {
-    const tau = GRID_MIN * 10 ** (i / PER_DECADE);
-    if (meets(tau)) {
-      found = tau;
-      break;
-    }
-    prev = tau;
-  }
-  if (found < 0) {
+  const hi = firstKeepAliveMeeting(meets);
+  if (hi === null) {
     throw new InputError(
-      `no keep-alive up to ${GRID_MAX} s brings the mean response time within ${tolerance * 100}% of warm = ${w} s`,
+      `no keep-alive up to ${KEEP_ALIVE_GRID_MAX} s brings the mean response time within ${tolerance * 100}% of warm = ${w} s`,
       { hint: 'raise --tolerance' },
     );
-  }
-  let hi = found;
-  let lo = prev; // 0 when the very first grid point already meets the target
-  while (hi - lo > 1e-6 * hi) {
-    const mid = (lo + hi) / 2;
-    if (meets(mid)) hi = mid;
-    else lo = mid;
   }
   const atKeepAlive = solveSmp({ ...smpBase, keepAlive: hi });
   return {

@@ -16,6 +16,7 @@ import type { SmpVariant } from '../models/smp.js';
 import type { Figure, FigurePoint, FigureSeries } from '../plots/figure.js';
 import { mean } from '../stats/bootstrap.js';
 import { batchMeansCi, meanCi } from '../stats/t-interval.js';
+import { entryOf } from './entry.js';
 import { capacityValue, curve, grid, level, mginfValue, smpCurve } from './model-curves.js';
 
 /** Figure metrics in the thesis's order (Figs 4.1-4.7). */
@@ -198,7 +199,6 @@ export function runFigures(points: PointSummary[], ctx: FigureContext): Figure[]
 }
 
 /** A point's suite entry: its label (two entries of one platform, e.g. docker and process, stay apart). */
-const entryOf = (p: PointSummary) => p.label ?? p.platform;
 
 /** How a platform's values came about: measured, or simulated by the `sim` platform. */
 function observed(points: PointSummary[]): string {

@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../../core/fs-atomic.js';
 import { rootPath } from '../../core/paths.js';
 import { writeFigure } from '../plots/render.js';
 import { renderTable } from '../table.js';
+import { verdictMemory } from '../verdict/advise.js';
 import { runVerdicts, verdictSummary } from '../verdict/measured.js';
 import { toCsv } from './csv.js';
 import { FIGURE_METRICS, runFigures } from './figures.js';
@@ -260,11 +261,11 @@ function renderText(
   return parts.join('\n');
 }
 
-/** The suite's memory per executor for the verdict (older manifests: 256 MB each). */
+/** The suite's memory per executor for the verdict (older manifests: the defaults). */
 function verdictMemoryOf(suiteConfig: unknown): { memoryMb: number; wasmMemoryMb: number } {
-  const v = (suiteConfig as { verdict?: { memoryMb?: number; wasmMemoryMb?: number } } | undefined)?.verdict;
-  const memoryMb = v?.memoryMb ?? 256;
-  return { memoryMb, wasmMemoryMb: v?.wasmMemoryMb ?? memoryMb };
+  return verdictMemory(
+    (suiteConfig as { verdict?: { memoryMb?: number; wasmMemoryMb?: number } } | undefined)?.verdict,
+  );
 }
 
 /** With --no-figures: the figures an earlier report rendered are kept and linked, not denied. */

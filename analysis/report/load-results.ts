@@ -15,6 +15,7 @@ import { readJsonl } from '../../core/jsonl.js';
 import type { RequestRecord } from '../../core/records.js';
 import { type ResultSchemaName, schemaProblems } from '../../results/schemas.js';
 import type { PointSummary, RunManifest, RunSummary } from '../../results/types.js';
+import { entryOf } from './entry.js';
 
 export interface LoadedRun {
   dir: string;
@@ -156,7 +157,7 @@ export function measuredRequests(
 export function pointKey(
   p: Pick<PointSummary, 'platform' | 'label' | 'workload' | 'arrivalRate' | 'keepAlive'>,
 ): string {
-  return `${p.label ?? p.platform} ${p.workload} λ=${p.arrivalRate} τ=${p.keepAlive ?? '-'}`;
+  return `${entryOf(p)} ${p.workload} λ=${p.arrivalRate} τ=${p.keepAlive ?? '-'}`;
 }
 
 /** Group points by {@link pointKey} (repetitions together), in first-seen order. */

@@ -12,6 +12,7 @@ import type { PointSummary } from '../../results/types.js';
 import { assessMetric } from '../metrics/assess.js';
 import { mean } from '../stats/bootstrap.js';
 import { fmt } from '../table.js';
+import { entryOf } from './entry.js';
 
 export interface ComparisonRow {
   pointId: string;
@@ -51,7 +52,7 @@ export function comparisonRows(points: PointSummary[]): ComparisonRow[] {
       rows.push({
         pointId: p.pointId,
         // the suite entry (its label), so two entries of one platform stay apart
-        platform: p.label ?? p.platform,
+        platform: entryOf(p),
         workload: p.workload,
         executor: p.executor,
         arrivalRate: p.arrivalRate,
@@ -201,7 +202,7 @@ function group(points: PointSummary[], engines: Map<string, string>): Map<string
     if (!mi) continue;
     const g = get(p.workload);
     if (p.executor === 'container') {
-      const label = p.label ?? p.platform;
+      const label = entryOf(p);
       const c = g.containers.get(label) ?? { cold: [], warm: [] };
       g.containers.set(label, c);
       if (typeof mi.cold === 'number') c.cold.push(mi.cold);
@@ -210,7 +211,7 @@ function group(points: PointSummary[], engines: Map<string, string>): Map<string
       const t = typeof mi.wasm === 'number' ? mi.wasm : typeof mi.warm === 'number' ? mi.warm : undefined;
       if (t !== undefined) {
         g.wasm.push(t);
-        const engine = engines.get(p.label ?? p.platform) ?? p.platform;
+        const engine = engines.get(entryOf(p)) ?? p.platform;
         g.engines.set(engine, [...(g.engines.get(engine) ?? []), t]);
       }
     }

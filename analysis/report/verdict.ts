@@ -6,13 +6,12 @@
  */
 import type { PointSummary, RunVerdictRecord } from '../../results/types.js';
 import type { Figure, FigurePoint, FigureSeries } from '../plots/figure.js';
+import { mean } from '../stats/bootstrap.js';
 import { gbSecondsPerHour } from '../verdict/advise.js';
 import { crossoverWords, duration } from '../verdict/sentences.js';
+import { entryOf } from './entry.js';
 import { escapeHtml } from './html.js';
 import { grid, level, smpCurve } from './model-curves.js';
-
-const entryOf = (p: PointSummary) => p.label ?? p.platform;
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** HTML of the verdict: the sentences, then one table row per verdict and metric. */
 export function verdictHtml(verdicts: RunVerdictRecord[], summary: string[]): string {

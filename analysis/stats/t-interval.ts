@@ -24,14 +24,21 @@ export interface MeanCi {
   n: number;
 }
 
-/** 95% t-interval of the mean of `values`; null with fewer than 2 values. */
-export function meanCi(values: number[]): MeanCi | null {
+/** Half-width of the 95% t-interval of the mean of `values`, t_{0.975, n−1}·s/√n; null with fewer than 2 values. */
+export function tHalfWidth(values: number[]): number | null {
   const n = values.length;
   if (n < 2) return null;
   const m = mean(values);
   const s2 = values.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1);
-  const half = t975(n - 1) * Math.sqrt(s2 / n);
-  return { mean: m, lo: m - half, hi: m + half, n };
+  return t975(n - 1) * Math.sqrt(s2 / n);
+}
+
+/** 95% t-interval of the mean of `values`; null with fewer than 2 values. */
+export function meanCi(values: number[]): MeanCi | null {
+  const half = tHalfWidth(values);
+  if (half === null) return null;
+  const m = mean(values);
+  return { mean: m, lo: m - half, hi: m + half, n: values.length };
 }
 
 /**

@@ -9,11 +9,27 @@
 import { InputError } from '../../core/errors.js';
 import { smpSaturation, solveCores } from '../models/capacity.js';
 import { solveMginf } from '../models/mginf.js';
+import {
+  firstKeepAliveMeeting,
+  idleGbSecondsPerHour,
+  KEEP_ALIVE_GRID_MAX,
+  KEEP_ALIVE_GRID_MIN,
+  REJECTION_WARNING,
+} from '../models/recommend.js';
 import { SMP_DEFAULT_MAX_CONCURRENCY, type SmpResult, type SmpVariant, solveSmp } from '../models/smp.js';
 import { requirePositive } from '../models/validate.js';
 
 /** OpenWhisk's default action memory (MB), the container side's default. */
 export const DEFAULT_MEMORY_MB = 256;
+
+/** Memory per executor for a verdict: containers DEFAULT_MEMORY_MB unless set, Wasm instances as the containers unless set. */
+export function verdictMemory(v: { memoryMb?: number; wasmMemoryMb?: number } | undefined): {
+  memoryMb: number;
+  wasmMemoryMb: number;
+} {
+  const memoryMb = v?.memoryMb ?? DEFAULT_MEMORY_MB;
+  return { memoryMb, wasmMemoryMb: v?.wasmMemoryMb ?? memoryMb };
+}
 
 export interface AdviseInput {
   /** λ (req/s). */
@@ -66,47 +82,29 @@ export function lowerWins(container: number, wasm: number): Winner {
   return container < wasm ? 'container' : 'wasm';
 }
 
-/** GB-s of memory per hour held by `executors` executors of `memoryMb` MB. */
-export function gbSecondsPerHour(executors: number, memoryMb: number): number {
-  return ((executors * memoryMb) / 1024) * 3600;
-}
-
-const GRID_MIN = 1e-3; // s
-const GRID_MAX = 1e7; // s
-const PER_DECADE = 24;
+/** GB-s of memory per hour held by `executors` executors of `memoryMb` MB (recommend's idle figure, for any count). */
+export const gbSecondsPerHour = idleGbSecondsPerHour;
 
 /**
  * Smallest keep-alive τ with SMP avgRespTime(τ) ≤ target: 0 when already so as τ → 0 (the cold
- * time itself is at most the target), null when not even at 1e7 s; else a log grid (24 per
- * decade) for the first τ meeting it, refined by bisection to 1e-6 relative.
+ * time itself is at most the target), null when not even at 1e7 s; else recommend's search (a
+ * log grid, 24 per decade, refined by bisection to 1e-6 relative).
  */
 export function crossoverKeepAlive(respTimeAt: (tau: number) => number, target: number): number | null {
-  if (respTimeAt(GRID_MIN) <= target) return 0;
-  if (respTimeAt(GRID_MAX) > target) return null;
-  const steps = Math.round(Math.log10(GRID_MAX / GRID_MIN) * PER_DECADE);
-  let lo = GRID_MIN;
-  let hi = GRID_MAX;
-  for (let i = 1; i <= steps; i++) {
-    const tau = GRID_MIN * 10 ** (i / PER_DECADE);
-    if (respTimeAt(tau) <= target) {
-      hi = tau;
-      break;
-    }
-    lo = tau;
-  }
-  while (hi - lo > 1e-6 * hi) {
-    const mid = (lo + hi) / 2;
-    if (respTimeAt(mid) <= target) hi = mid;
-    else lo = mid;
-  }
-  return hi;
+  if (respTimeAt(KEEP_ALIVE_GRID_MIN) <= target) return 0;
+  if (respTimeAt(KEEP_ALIVE_GRID_MAX) > target) return null;
+  return firstKeepAliveMeeting((tau) => respTimeAt(tau) <= target);
 }
 
-/**
- * The models' answer for one load.
- * @throws InputError naming the field on a missing, non-finite or non-positive input
- */
-export function advise(input: AdviseInput): Advice {
+/** One load's figures without the searches (crossover, capacity): what a trace needs per minute. */
+interface LoadAnswer extends Pick<Advice, 'latency' | 'memory' | 'coldProb' | 'executors'> {
+  /** The SMP at this load for any keep-alive. */
+  smpAt: (keepAlive: number) => SmpResult;
+  rejectionProb: number;
+}
+
+/** @throws InputError naming the field on a missing, non-finite or non-positive input */
+function answerAt(input: AdviseInput): LoadAnswer {
   const lambda = requirePositive('arrivalRate', input.arrivalRate);
   const es = requirePositive('wasm', input.wasm);
   const memoryMb = requirePositive('memoryMb', input.memoryMb ?? DEFAULT_MEMORY_MB);
@@ -124,24 +122,38 @@ export function advise(input: AdviseInput): Advice {
     });
   const smp = smpAt(requirePositive('keepAlive', input.keepAlive));
   const wasm = solveMginf({ arrivalRate: lambda, serviceTime: es });
-  const notes: string[] = [
-    'latency: the container is the SMP mean response time (rejected requests count with w, as pacsltk does); Wasm is M/G/∞: E[S]',
-    'coldProb: a Wasm request never waits for an executor to be created — its fresh instance is part of E[S]',
-  ];
   const memory = {
     container: gbSecondsPerHour(smp.avgServerCountTotal, memoryMb),
     wasm: gbSecondsPerHour(wasm.meanInSystem, wasmMemoryMb),
   };
-  const capacity = capacityOf(input, es, notes);
-  if (smp.rejectionProb > 1e-3)
-    notes.push(
-      `the container platform rejects ${(smp.rejectionProb * 100).toPrecision(3)}% of requests at this load`,
-    );
   return {
     latency: { winner: lowerWins(smp.avgRespTime, es), container: smp.avgRespTime, wasm: es },
     memory: { winner: lowerWins(memory.container, memory.wasm), ...memory },
     coldProb: { winner: lowerWins(smp.coldProb, 0), container: smp.coldProb, wasm: 0 },
     executors: { container: smp.avgServerCountTotal, wasm: wasm.meanInSystem },
+    smpAt,
+    rejectionProb: smp.rejectionProb,
+  };
+}
+
+/**
+ * The models' answer for one load.
+ * @throws InputError naming the field on a missing, non-finite or non-positive input
+ */
+export function advise(input: AdviseInput): Advice {
+  const { smpAt, rejectionProb, ...figures } = answerAt(input);
+  const es = figures.latency.wasm;
+  const notes: string[] = [
+    'latency: the container is the SMP mean response time (rejected requests count with w, as pacsltk does); Wasm is M/G/∞: E[S]',
+    'coldProb: a Wasm request never waits for an executor to be created — its fresh instance is part of E[S]',
+  ];
+  const capacity = capacityOf(input, es, notes);
+  if (rejectionProb > REJECTION_WARNING)
+    notes.push(
+      `the container platform rejects ${(rejectionProb * 100).toPrecision(3)}% of requests at this load`,
+    );
+  return {
+    ...figures,
     crossoverKeepAlive: crossoverKeepAlive((tau) => smpAt(tau).avgRespTime, es),
     capacity,
     notes,
@@ -186,31 +198,19 @@ export function adviseTrace(input: Omit<AdviseInput, 'arrivalRate'>, counts: rea
   const busy = counts.map((n, minute) => ({ minute, n })).filter((m) => m.n > 0);
   const total = busy.reduce((a, m) => a + m.n, 0);
   if (total === 0) throw new InputError('the trace holds no request: nothing to advise on');
-  const per = busy.map((m) => ({ n: m.n, a: advise({ ...input, arrivalRate: m.n / 60 }) }));
-  const byRequest = (f: (a: Advice) => number) => per.reduce((s, m) => s + f(m.a) * m.n, 0) / total;
-  const byMinute = (f: (a: Advice) => number) => per.reduce((s, m) => s + f(m.a), 0) / counts.length;
+  // per minute only the figures; the searches (crossover, capacity) once, for the trace or its peak
+  const per = busy.map((m) => ({ n: m.n, a: answerAt({ ...input, arrivalRate: m.n / 60 }) }));
+  const byRequest = (f: (a: LoadAnswer) => number) => per.reduce((s, m) => s + f(m.a) * m.n, 0) / total;
+  const byMinute = (f: (a: LoadAnswer) => number) => per.reduce((s, m) => s + f(m.a), 0) / counts.length;
   const latency = {
     container: byRequest((a) => a.latency.container),
     wasm: byRequest((a) => a.latency.wasm),
   };
   const memory = { container: byMinute((a) => a.memory.container), wasm: byMinute((a) => a.memory.wasm) };
   const coldProb = byRequest((a) => a.coldProb.container);
-  const smpMean = (tau: number) =>
-    per.reduce(
-      (s, m) =>
-        s +
-        solveSmp({
-          arrivalRate: m.n / 60,
-          warm: input.warm,
-          cold: input.cold,
-          keepAlive: tau,
-          variant: input.variant ?? 'thesis',
-          maxConcurrency: input.maxConcurrency ?? SMP_DEFAULT_MAX_CONCURRENCY,
-        }).avgRespTime *
-          m.n,
-      0,
-    ) / total;
-  const peak = per.reduce((a, b) => (b.n > a.n ? b : a));
+  const smpMean = (tau: number) => per.reduce((s, m) => s + m.a.smpAt(tau).avgRespTime * m.n, 0) / total;
+  const peakMinute = busy.reduce((a, b) => (b.n > a.n ? b : a));
+  const peak = { n: peakMinute.n, a: advise({ ...input, arrivalRate: peakMinute.n / 60 }) };
   return {
     latency: { winner: lowerWins(latency.container, latency.wasm), ...latency },
     memory: { winner: lowerWins(memory.container, memory.wasm), ...memory },

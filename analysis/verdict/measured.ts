@@ -8,7 +8,9 @@
  */
 import { groupBy } from '../../core/collections.js';
 import type { MetricCallRecord, PointSummary, RunVerdictRecord } from '../../results/types.js';
-import { type Advice, advise, DEFAULT_MEMORY_MB, gbSecondsPerHour } from './advise.js';
+import { entryOf } from '../report/entry.js';
+import { mean } from '../stats/bootstrap.js';
+import { type Advice, advise, gbSecondsPerHour, verdictMemory } from './advise.js';
 import { crossoverWords, duration, wins } from './sentences.js';
 
 /** The shapes summary.json stores (results/types.ts), named for this module's use. */
@@ -23,9 +25,6 @@ export interface VerdictOptions {
   memoryMb?: number;
   wasmMemoryMb?: number;
 }
-
-const labelOf = (p: PointSummary) => p.label ?? p.platform;
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** A metric over a point's repetitions: the mean of the values, the CI spanning theirs. */
 function estimate(
@@ -59,7 +58,11 @@ export function callOf(container: Estimate | null, wasm: Estimate | null): Metri
 }
 
 /** The models' advice from the points' own model inputs, at the applied keep-alive. */
-function modelAnswer(cont: PointSummary[], wasm: PointSummary[], o: VerdictOptions): Advice | null {
+function modelAnswer(
+  cont: PointSummary[],
+  wasm: PointSummary[],
+  sizes: { memoryMb: number; wasmMemoryMb: number },
+): Advice | null {
   const c = cont[0];
   const w = wasm[0];
   const warm = c?.modelInputs?.warm;
@@ -82,8 +85,7 @@ function modelAnswer(cont: PointSummary[], wasm: PointSummary[], o: VerdictOptio
       cold,
       wasm: es,
       keepAlive,
-      memoryMb: o.memoryMb ?? DEFAULT_MEMORY_MB,
-      ...(o.wasmMemoryMb !== undefined ? { wasmMemoryMb: o.wasmMemoryMb } : {}),
+      ...sizes,
     });
   } catch {
     return null;
@@ -94,18 +96,18 @@ function modelAnswer(cont: PointSummary[], wasm: PointSummary[], o: VerdictOptio
 export function runVerdicts(points: PointSummary[], o: VerdictOptions = {}): RunVerdict[] {
   const done = points.filter((p) => p.status === 'complete' && p.valid);
   const out: RunVerdict[] = [];
-  const memoryMb = o.memoryMb ?? DEFAULT_MEMORY_MB;
-  const wasmMemoryMb = o.wasmMemoryMb ?? memoryMb;
+  const sizes = verdictMemory(o);
+  const { memoryMb, wasmMemoryMb } = sizes;
   for (const workload of new Set(done.map((p) => p.workload))) {
     for (const rate of new Set(done.filter((p) => p.workload === workload).map((p) => p.arrivalRate))) {
       const here = done.filter((p) => p.workload === workload && p.arrivalRate === rate);
       const conts = groupBy(
         here.filter((p) => p.executor === 'container'),
-        (p) => `${labelOf(p)}\u0000${p.keepAlive}`,
+        (p) => `${entryOf(p)}\u0000${p.keepAlive}`,
       );
       const wasms = groupBy(
         here.filter((p) => p.executor === 'wasm'),
-        labelOf,
+        entryOf,
       );
       for (const cont of conts.values()) {
         for (const wasm of wasms.values()) {
@@ -116,16 +118,16 @@ export function runVerdicts(points: PointSummary[], o: VerdictOptions = {}): Run
             estimate(wasm, 'inFlight', gbSecondsPerHour(1, wasmMemoryMb)),
           );
           const coldProb = callOf(estimate(cont, 'coldProb'), { value: 0, lo: 0, hi: 0 });
-          const a = modelAnswer(cont, wasm, o);
+          const a = modelAnswer(cont, wasm, sizes);
           const verdict: RunVerdict = {
             workload,
             arrivalRate: rate,
             container: {
-              label: labelOf(first),
+              label: entryOf(first),
               keepAlive: first.keepAlive,
               points: cont.map((p) => p.pointId),
             },
-            wasm: { label: labelOf(wasm[0] as PointSummary), points: wasm.map((p) => p.pointId) },
+            wasm: { label: entryOf(wasm[0] as PointSummary), points: wasm.map((p) => p.pointId) },
             latency,
             memory,
             coldProb,

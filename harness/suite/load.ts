@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { verdictMemory } from '../../analysis/verdict/advise.js';
 import { parseDuration } from '../../core/duration.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { rootPath } from '../../core/paths.js';
@@ -158,12 +159,6 @@ async function checkPlatformEntries(
     });
   }
   return platforms;
-}
-
-/** Memory per executor for the verdict: 256 MB containers (OpenWhisk's default), Wasm alike unless set. */
-function verdictMemory(v: { memoryMb?: number; wasmMemoryMb?: number } | undefined): Suite['verdict'] {
-  const memoryMb = v?.memoryMb ?? 256;
-  return { memoryMb, wasmMemoryMb: v?.wasmMemoryMb ?? memoryMb };
 }
 
 /** Defaults, lists and seconds (types are guaranteed by the schema from here on). */
