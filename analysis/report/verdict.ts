@@ -68,7 +68,14 @@ export function verdictFigures(
         entryOf(p) === v.wasm.label,
     );
     const crossover =
-      verdicts.find((x) => x.workload === v.workload && x.model)?.model?.crossoverKeepAlive ?? null;
+      verdicts.find(
+        (x) =>
+          x.model &&
+          x.workload === v.workload &&
+          x.arrivalRate === v.arrivalRate &&
+          x.container.label === v.container.label &&
+          x.wasm.label === v.wasm.label,
+      )?.model?.crossoverKeepAlive ?? null;
     const pair = { v, cont, wasm, crossover, memory };
     figures.push(pairFigure(pair, 'latency'), pairFigure(pair, 'memory'));
   }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { renderReport } from '../../../analysis/report/index.js';
 import { comparisonRows, mape, serviceTimeTable } from '../../../analysis/report/tables.js';
+import { verdictFigures } from '../../../analysis/report/verdict.js';
+import type { RunVerdictRecord } from '../../../results/types.js';
 import { runCli } from '../../helpers/cli.js';
 import { latencies, makeRun } from './fixture-run.js';
 
@@ -204,5 +206,30 @@ describe('faasmark report CLI', () => {
     const r = await runCli(['report', dir, '--no-figures']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /partial run/);
+  });
+});
+
+describe('verdict figures', () => {
+  const call = { winner: 'wasm' as const, container: null, wasm: null };
+  const verdict = (arrivalRate: number, crossoverKeepAlive: number): RunVerdictRecord => ({
+    workload: 'aes',
+    arrivalRate,
+    container: { label: 'local-container', keepAlive: 5, points: [] },
+    wasm: { label: 'local-wasm', points: [] },
+    latency: call,
+    memory: call,
+    coldProb: call,
+    model: { latency: 'wasm', memory: 'wasm', coldProb: 'container', crossoverKeepAlive },
+    sentence: '',
+  });
+
+  it("marks each load's own crossover, not the first one of the workload", () => {
+    const figures = verdictFigures([], [verdict(1, 4), verdict(2, 9)], { memoryMb: 256, wasmMemoryMb: 256 });
+    const latencyAt2 = figures.find((f) => f.title === 'Latency vs keep-alive: aes, λ = 2 req/s');
+    assert.ok(latencyAt2, JSON.stringify(figures.map((f) => f.title)));
+    assert.deepEqual(
+      latencyAt2.markers?.map((m) => m.x),
+      [9],
+    );
   });
 });
