@@ -55,7 +55,7 @@ function ownersDir(): string {
 }
 
 /** /proc/<pid>/stat fields after the command name: [state, ppid, pgrp, ...]; null when gone. */
-function statFields(pid: number): string[] | null {
+export function statFields(pid: number): string[] | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return text.slice(text.lastIndexOf(')') + 2).split(' ');

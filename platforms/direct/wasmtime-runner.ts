@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { BuildError } from '../../core/errors.js';
 import {
+  CODEGEN_ARGS,
   faasmarkCacheDir,
   type Precompiled,
   precompile,
@@ -64,10 +65,9 @@ export async function serveComponent(label: string, o: ComponentOptions): Promis
   if (!existsSync(o.component)) throw new BuildError(`${label}: component not found at ${o.component}`);
   const binary = resolveWasmtime(o.binary).path;
   const version = await readWasmtimeVersion(binary);
-  const codegen = ['-W', 'epoch-interruption=y'];
   const compiled = await precompile(binary, version, o.component, {
     cacheDir: o.cacheDir ?? faasmarkCacheDir(),
-    codegenArgs: codegen,
+    codegenArgs: CODEGEN_ARGS,
   });
   const serveArgs = o.serveArgs ?? serveArgsFor(readFileSync(o.component));
   const serve = await WasmtimeServe.start({
@@ -75,7 +75,7 @@ export async function serveComponent(label: string, o: ComponentOptions): Promis
     args: [
       '-C',
       'cache=n',
-      ...codegen,
+      ...CODEGEN_ARGS,
       '-W',
       'timeout=600000ms',
       '--max-instance-reuse-count',

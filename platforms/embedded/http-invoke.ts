@@ -51,14 +51,20 @@ export async function invokeOverHttp(
     result.errorMessage = errorText(text, res.statusCode);
     return result;
   } catch (err) {
-    const e = err as { name?: string; code?: string; message?: string };
-    const timedOut =
-      e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.name === 'AbortError';
-    return { status: timedOut ? 'timeout' : 'error', errorMessage: e.message ?? String(err) };
+    return transportFailure(err);
   }
 }
 
-function errorText(text: string, status: number): string {
+/** A request undici could not complete: timeout (headers, body, abort) or error. */
+export function transportFailure(err: unknown): InvokeResult {
+  const e = err as { name?: string; code?: string; message?: string };
+  const timedOut =
+    e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.name === 'AbortError';
+  return { status: timedOut ? 'timeout' : 'error', errorMessage: e.message ?? String(err) };
+}
+
+/** A non-200 answer's message: its JSON `error`, else the status and the start of the body. */
+export function errorText(text: string, status: number): string {
   try {
     const parsed = JSON.parse(text) as { error?: unknown };
     if (typeof parsed.error === 'string') return parsed.error;

@@ -15,6 +15,9 @@ import { isExecutableFile, whichSync } from './executables.js';
 /** The Wasmtime release faasmark pins (scripts/install-wasmtime.sh builds it). */
 export const PINNED_WASMTIME_VERSION = '48.0.8';
 
+/** Codegen flags `wasmtime compile` and `wasmtime serve` must agree on (`-W timeout` uses epochs). */
+export const CODEGEN_ARGS = ['-W', 'epoch-interruption=y'];
+
 export const WASMTIME_INSTALL_HINT =
   `install it: bash scripts/install-wasmtime.sh (cargo install wasmtime-cli ${PINNED_WASMTIME_VERSION}, ` +
   "~15-20 min on 2 cores), or point faasmark at a binary with the platform config's " +

@@ -15,7 +15,8 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, PlatformError, TimeoutError } from '../../core/errors.js';
 import { onShutdown } from '../../core/lifecycle.js';
-import { groupAlive, killGroup, ownChild, processStartTime } from '../../core/ownership.js';
+import { ownChild, processStartTime } from '../../core/ownership.js';
+import { stopGroup } from './process-group.js';
 
 const TAIL_CHARS = 8 * 1024;
 const READY = /Serving HTTP on http:\/\/[^:]+:(\d+)\//;
@@ -220,18 +221,7 @@ export class WasmtimeServe {
   /** SIGTERM the group, SIGKILL after `graceSeconds`, then sweep the group. Safe to call twice. */
   async stop(graceSeconds = 5): Promise<void> {
     this.stopping = this.stopping || this.exitInfo === null;
-    if (this.pid > 0 && !this.exitInfo) {
-      killGroup(this.pid, 'SIGTERM');
-      const done = await Promise.race([this.exited, sleep(graceSeconds * 1000, null, { ref: false })]);
-      if (done === null) {
-        killGroup(this.pid, 'SIGKILL');
-        await Promise.race([this.exited, sleep(5000, null, { ref: false })]);
-      }
-    }
-    if (this.pid > 0 && groupAlive(this.pid)) {
-      killGroup(this.pid, 'SIGKILL');
-      for (let i = 0; i < 50 && groupAlive(this.pid); i++) await sleep(20);
-    }
+    if (this.pid > 0) await stopGroup(this.pid, this.exitInfo ? null : this.exited, graceSeconds);
     this.unregister();
     const log = this.log;
     if (log && !log.closed) await new Promise<void>((resolve) => log.end(() => resolve()));

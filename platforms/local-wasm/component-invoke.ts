@@ -10,6 +10,7 @@
 import type { Pool } from 'undici';
 import type { InvokeRequest, InvokeResult, PointClock } from '../../core/platform.js';
 import type { PlatformSide } from '../../core/records.js';
+import { errorText, transportFailure } from '../embedded/http-invoke.js';
 
 export const START_HEADER = 'x-faas-start-ns';
 export const END_HEADER = 'x-faas-end-ns';
@@ -56,16 +57,6 @@ function sideFrom(headers: Record<string, string | string[] | undefined>, call: 
   if (call.clock && endMs !== undefined) side.endAt = call.clock.fromEpochMs(endMs);
   if (startMs !== undefined) side.waitTime = Math.max(0, (startMs - call.arrivalMs) / 1000);
   return side;
-}
-
-function errorText(text: string, status: number): string {
-  try {
-    const parsed = JSON.parse(text) as { error?: unknown };
-    if (typeof parsed.error === 'string') return parsed.error;
-  } catch {
-    // not JSON
-  }
-  return `HTTP ${status}: ${text.slice(0, 200)}`;
 }
 
 /** Classify an answer (pure: the tests call it with recorded answers). */
@@ -140,12 +131,6 @@ export async function invokeComponent(
       performance.timeOrigin + performance.now(),
     );
   } catch (err) {
-    const e = err as { name?: string; code?: string; message?: string };
-    const timedOut =
-      e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.name === 'AbortError';
-    return {
-      wasmtime500: false,
-      result: { status: timedOut ? 'timeout' : 'error', errorMessage: e.message ?? String(err) },
-    };
+    return { wasmtime500: false, result: transportFailure(err) };
   }
 }

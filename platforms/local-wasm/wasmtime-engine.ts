@@ -25,6 +25,7 @@ import { applyEndpointOptions, endpointDetails } from '../embedded/local-config.
 import { resolveWorkload } from '../embedded/workload-source.js';
 import { loopbackPortAvailable } from '../external/ports.js';
 import {
+  CODEGEN_ARGS,
   faasmarkCacheDir,
   PINNED_WASMTIME_VERSION,
   type Precompiled,
@@ -39,9 +40,6 @@ import { Admission } from './admission.js';
 import { type ComponentAnswer, invokeComponent } from './component-invoke.js';
 import type { LocalWasmConfig } from './config.js';
 import type { EngineReport, InFlightReport, WasmEngine } from './engine.js';
-
-/** Codegen flags `wasmtime compile` and `wasmtime serve` must agree on (`-W timeout` uses epochs). */
-const CODEGEN_ARGS = ['-W', 'epoch-interruption=y'];
 
 interface Served {
   serve: WasmtimeServe;
@@ -142,12 +140,11 @@ export class WasmtimeEngine implements WasmEngine {
         { hint: "build the workloads (npm run build:workloads), or use local-wasm's engine: v8" },
       );
     }
-    const bytes = readFileSync(component.path);
     const compiled = await precompile(this.binary, this.version as WasmtimeVersion, component.path, {
       cacheDir: this.config.wasmtime.cacheDir ?? faasmarkCacheDir(),
       codegenArgs: CODEGEN_ARGS,
     });
-    const serveArgs = component.serveArgs ?? serveArgsFor(bytes);
+    const serveArgs = component.serveArgs ?? serveArgsFor(readFileSync(component.path));
     const common = this.commonArgs();
     const serve = await this.start(workload, compiled, [...common, ...serveArgs]);
     const client = new Pool(`http://127.0.0.1:${serve.port}`, {

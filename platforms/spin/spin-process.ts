@@ -2,8 +2,8 @@
  * One owned `spin up` child: started with execa in its own process group (detached, so one
  * signal reaches Spin and anything it spawned), its stdout/stderr streamed to a log file with
  * the last few KiB of stderr kept for error messages, a bounded readiness wait, and a stop
- * that sends SIGTERM to the group and SIGKILL after a grace. A process-exit hook kills every
- * group still alive, so even an abrupt exit of faasmark leaves no orphan; SIGINT/SIGTERM go
+ * that sends SIGTERM to the group and SIGKILL after a grace. The group is owned (core/ownership.ts
+ * ownChild), whose exit hook kills it, so even an abrupt exit of faasmark leaves no orphan; SIGINT/SIGTERM go
  * through core/lifecycle.ts (the owner registers {@link SpinProcess.stop} with onShutdown).
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
@@ -12,21 +12,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { request } from 'undici';
 import { PlatformError, TimeoutError } from '../../core/errors.js';
-import { groupAlive, killGroup, ownChild } from '../external/process-group.js';
+import { ownChild, stopGroup } from '../external/process-group.js';
 
 const TAIL_BYTES = 8 * 1024;
 /** Wasmtime's pooling-allocator refusal as Spin logs it ("maximum concurrent component instance limit of N reached"). */
 const INSTANCE_LIMIT = /maximum concurrent .*limit of \d+ reached/;
-const live = new Set<number>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pgid of live) killGroup(pgid, 'SIGKILL');
-  });
-}
 
 export interface SpinExit {
   code: number | null;
@@ -86,9 +76,7 @@ export class SpinProcess {
       throw new PlatformError(`could not start ${options.binary}`);
     }
     this.pid = this.child.pid;
-    ownChild(this.child, `spin up (pid ${this.pid})`);
-    installExitHook();
-    live.add(this.pid);
+    ownChild(this.child, `spin up (pid ${this.pid})`); // its exit hook SIGKILLs the group if faasmark dies
     this.child.stdout?.on('data', (chunk: Buffer) => this.log.write(chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => {
       this.log.write(chunk);
@@ -189,20 +177,8 @@ export class SpinProcess {
   /** SIGTERM the group, SIGKILL after `graceSeconds`; then sweep the group. Safe to call twice. */
   async stop(graceSeconds: number): Promise<void> {
     this.stopping = this.stopping || this.exitInfo === null;
-    if (!this.exitInfo) {
-      killGroup(this.pid, 'SIGTERM');
-      const result = await Promise.race([this.exited, sleep(graceSeconds * 1000).then(() => null)]);
-      if (result === null) {
-        killGroup(this.pid, 'SIGKILL');
-        await Promise.race([this.exited, sleep(5000)]);
-      }
-    }
-    // Anything Spin left behind in its group (it runs no helpers today, but a wrapper script might).
-    if (groupAlive(this.pid)) {
-      killGroup(this.pid, 'SIGKILL');
-      for (let i = 0; i < 50 && groupAlive(this.pid); i++) await sleep(20);
-    }
-    live.delete(this.pid);
+    // the group too: Spin runs no helpers today, but a wrapper script might
+    await stopGroup(this.pid, this.exitInfo ? null : this.exited, graceSeconds);
     await new Promise<void>((resolve) => this.log.end(() => resolve()));
   }
 }

@@ -6,7 +6,8 @@
  * (docs/embedded-platforms.md "Ownership").
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
+import { statFields } from '../../../core/ownership.js';
 import type { DockerEngine } from './engine.js';
 
 export const LABEL_OWNER_PID = 'faasmark.owner.pid';
@@ -20,15 +21,8 @@ export const LABEL_EXECUTOR = 'faasmark.executor';
 
 /** A process's start time in clock ticks since boot, or undefined when there is no such process. */
 export function processStartTime(pid: number | 'self'): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // field 2 (the command) may hold spaces and parentheses: count from after the last ')'
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] === 'Z') return undefined; // a zombie is dead
-    return fields[19];
-  } catch {
-    return undefined;
-  }
+  const fields = statFields(pid === 'self' ? process.pid : pid);
+  return fields && fields[0] !== 'Z' ? fields[19] : undefined; // a zombie is dead
 }
 
 export function pidNamespace(): string {
