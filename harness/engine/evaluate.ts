@@ -9,7 +9,7 @@ import { assessPoint } from '../../analysis/metrics/assess.js';
 import type { ColdHint } from '../../analysis/metrics/batches.js';
 import { type MeasureOptions, type MeasureWindow, PointMeasurer } from '../../analysis/metrics/measure.js';
 import { ksExponential } from '../../analysis/stats/ks.js';
-import { METRIC_KEYS, type MetricValues, relativeError } from '../../core/metrics.js';
+import { type MetricValues, relativeError } from '../../core/metrics.js';
 import type {
   ExecutorKind,
   PlatformDescription,
@@ -164,13 +164,9 @@ function modelSettings(facts: PointFacts, d: PlatformDescription, hostCores: num
   return { keepAlive, maxConcurrency, cores, notes };
 }
 
-/** (measured − predicted) / predicted for every metric either side has. */
-function relativeErrors(measured: MetricValues, predicted: MetricValues): MetricValues {
-  const error: MetricValues = {};
-  for (const k of METRIC_KEYS) {
-    if (k in measured || k in predicted) error[k] = relativeError(measured[k], predicted[k]);
-  }
-  return error;
+/** (measured − predicted) / predicted for every metric either side has: the assessment's own. */
+function relativeErrors(assessment: ReturnType<typeof assessPoint>): MetricValues {
+  return Object.fromEntries(Object.entries(assessment).map(([k, a]) => [k, a.relError]));
 }
 
 /** What a cold request costs, from the model inputs: the CIs' hint for a point that saw no cold (batches.ts). */
@@ -214,6 +210,7 @@ export function evaluatePoint(
     ...(seen.health.ok ? {} : { platformFailure: seen.health.reason ?? 'unhealthy (no reason given)' }),
   });
   const valid = reasons.length === 0;
+  const assessment = assessPoint(m.measured, prediction.predicted, m.measuredCi, valid);
   return {
     ...identity(facts),
     status: 'complete',
@@ -227,9 +224,9 @@ export function evaluatePoint(
     measuredSampled: m.measuredSampled,
     predicted: prediction.predicted,
     primaryModel: prediction.primary,
-    error: relativeErrors(m.measured, prediction.predicted),
+    error: relativeErrors(assessment),
     measuredCi: m.measuredCi,
-    assessment: assessPoint(m.measured, prediction.predicted, m.measuredCi, valid),
+    assessment,
     models: prediction.models,
     modelInputs: seen.modelInputs,
     latency: m.latency,

@@ -137,14 +137,19 @@ function progressReporter(options: OpenLoopOptions, ledger: RequestLedger): (now
   return (now) => {
     if (!onProgress || now < due) return;
     due = now + every;
-    onProgress({
-      elapsed: now,
-      sent: ledger.counts.sent,
-      inFlight: ledger.pending.size,
-      counts: { ...ledger.counts },
-      p50: ledger.latency.at(50),
-      p99: ledger.latency.at(99),
-    });
+    onProgress(progressSnapshot(ledger, now));
+  };
+}
+
+/** What the point has seen at `now`: sent, in flight, outcomes, latency p50/p99. */
+export function progressSnapshot(ledger: RequestLedger, now: number): LoadProgress {
+  return {
+    elapsed: now,
+    sent: ledger.counts.sent,
+    inFlight: ledger.pending.size,
+    counts: { ...ledger.counts },
+    p50: ledger.latency.at(50),
+    p99: ledger.latency.at(99),
   };
 }
 

@@ -8,7 +8,13 @@
  */
 import type { InvokeResult, VirtualClock } from '../../core/platform.js';
 import { RequestLedger } from './ledger.js';
-import { MeasuredArrivals, type OpenLoopOptions, type OpenLoopResult, resultOf } from './open-loop.js';
+import {
+  MeasuredArrivals,
+  type OpenLoopOptions,
+  type OpenLoopResult,
+  progressSnapshot,
+  resultOf,
+} from './open-loop.js';
 import { ScheduleCursor } from './scheduler.js';
 
 /** Arrivals sent between two turns of the event loop (records are written meanwhile). */
@@ -42,14 +48,7 @@ export async function runVirtualLoop(
     cursor.advance();
     if (++sent % BATCH === 0) {
       await turn();
-      options.onProgress?.({
-        elapsed: clock.now(),
-        sent: ledger.counts.sent,
-        inFlight: ledger.pending.size,
-        counts: { ...ledger.counts },
-        p50: ledger.latency.at(50),
-        p99: ledger.latency.at(99),
-      });
+      options.onProgress?.(progressSnapshot(ledger, clock.now()));
     }
   }
   const aborted = signal?.aborted ?? false;
@@ -59,10 +58,7 @@ export async function runVirtualLoop(
     clock.advanceTo(lastAt + options.drainTimeout);
     await turn();
   }
-  ledger.expireSentBy(
-    Number.POSITIVE_INFINITY,
-    aborted ? 'aborted (interrupt)' : `drain timeout after ${options.drainTimeout} s`,
-  );
+  ledger.expireAll(aborted ? 'aborted (interrupt)' : `drain timeout after ${options.drainTimeout} s`);
   await ledger.flushed();
   return resultOf(ledger, measured, aborted, unsent);
 }
