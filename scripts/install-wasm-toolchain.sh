@@ -14,7 +14,6 @@ set -euo pipefail
 CACHE=${FAASMARK_CACHE:-$HOME/.cache/faasmark}
 TOOLS=$CACHE/toolchains
 COMPONENTIZE_PY_VERSION=0.25.1
-WASMTIME_VERSION=48.0.8
 say() { echo "install-wasm-toolchain: $*"; }
 die() { echo "install-wasm-toolchain: $*" >&2; exit 1; }
 mkdir -p "$TOOLS"
@@ -73,6 +72,6 @@ fi
 if [ "${FAASMARK_SKIP_WASMTIME:-}" = 1 ]; then
   say "wasmtime skipped (FAASMARK_SKIP_WASMTIME=1)"
 else
-  FAASMARK_WASMTIME_ROOT="$TOOLS/wasmtime-$WASMTIME_VERSION" bash "$(dirname "$0")/install-wasmtime.sh"
+  bash "$(dirname "$0")/install-wasmtime.sh" # its root: FAASMARK_WASMTIME_ROOT, else $TOOLS/wasmtime-<pinned>
 fi
 say "done"

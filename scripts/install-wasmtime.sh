@@ -24,7 +24,7 @@ done
 BIN="$ROOT/bin/wasmtime"
 
 # The right version, with the subcommands faasmark uses: nothing to do.
-if [ -x "$BIN" ] && "$BIN" --version 2>/dev/null | grep -q "^wasmtime $VERSION\b" \
+if [ -x "$BIN" ] && "$BIN" --version 2>/dev/null | grep "^wasmtime $VERSION\b" >/dev/null \
   && "$BIN" serve --help >/dev/null 2>&1 && "$BIN" compile --help >/dev/null 2>&1; then
   echo "install-wasmtime: $("$BIN" --version) already at $BIN"
   exit 0

@@ -40,7 +40,6 @@ export const CLUSTER_SUITE = rootPath('ci', 'nightly-cluster.yaml');
 /** Repository scripts the steps call (scripts/setup.sh is the machine setup every job starts with). */
 export const CALLED_SCRIPTS = [
   'scripts/setup.sh',
-  'scripts/build-docker-images.sh',
   'workloads/docker/build-image.sh',
   'platforms/openwhisk/mru/build-invoker.sh',
 ];
