@@ -4,6 +4,7 @@
  * autocannon/wrk); arrivals that find every connection busy wait in the generator's own FIFO (a
  * counter), so the generator stays cheap. Completions in [ramp, duration) give the throughput.
  */
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Pool } from 'undici';
 
 export interface OpenLoopOptions {
@@ -16,6 +17,8 @@ export interface OpenLoopOptions {
   duration: number;
   ramp: number;
   connections: number;
+  /** Called once the connections are open, before the first arrival (e.g. a GC). */
+  afterWarmup?: () => void;
 }
 
 export interface OpenLoopResult {
@@ -29,6 +32,8 @@ export interface OpenLoopResult {
   /** This process's CPU (s) and wall time (s) over [ramp, first completion ≥ duration). */
   cpuSeconds: number;
   windowSeconds: number;
+  /** This process's event-loop utilisation over the same window (undefined when no completion came at or after `duration`). */
+  elu?: EventLoopUtilization;
 }
 
 export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
@@ -39,6 +44,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     return res.statusCode;
   };
   await Promise.all(Array.from({ length: 2 * o.connections }, send)); // open the connections
+  o.afterWarmup?.();
   let backlog = 0;
   let done = false;
   let inWindow = 0;
@@ -47,6 +53,8 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const idle: Array<() => void> = [];
   let cpu0: NodeJS.CpuUsage | undefined;
   let cpu: NodeJS.CpuUsage | undefined;
+  let elu0: EventLoopUtilization | undefined;
+  let elu: EventLoopUtilization | undefined;
   let windowSeconds = 0;
   const t0 = performance.now();
   const connection = async () => {
@@ -65,6 +73,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
         if (at >= o.ramp && at < o.duration) inWindow++;
       }
       if (at >= o.duration && cpu === undefined) {
+        elu = performance.eventLoopUtilization(elu0);
         cpu = process.cpuUsage(cpu0);
         windowSeconds = at - o.ramp;
       }
@@ -75,7 +84,10 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = (performance.now() - t0) / 1000;
-      if (cpu0 === undefined && now >= o.ramp) cpu0 = process.cpuUsage();
+      if (cpu0 === undefined && now >= o.ramp) {
+        elu0 = performance.eventLoopUtilization();
+        cpu0 = process.cpuUsage();
+      }
       while (sent / o.rate <= now && sent / o.rate < o.duration) {
         sent++;
         backlog++;
@@ -99,5 +111,6 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     unsent,
     cpuSeconds: cpu ? (cpu.user + cpu.system) / 1e6 : 0,
     windowSeconds,
+    ...(elu ? { elu } : {}),
   };
 }

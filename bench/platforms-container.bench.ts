@@ -19,11 +19,10 @@ import { DockerExecutor } from '../platforms/local-container/docker/executor.js'
 import { create, type LocalContainerPlatform } from '../platforms/local-container/index.js';
 import { artifactPaths, DEFAULT_BUILD_DIR, WORKLOADS } from '../workloads/registry.js';
 import { startActionServer } from './action-server.js';
+import { BLOCK, gc, median, ms } from './timing.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.env.BENCH_N ?? 400);
-const BLOCK = 25;
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const context = { buildDir: DEFAULT_BUILD_DIR, workDir: '/tmp', log: () => {} };
 
 const { native: aesServer } = artifactPaths('aes');
@@ -41,8 +40,6 @@ const workloads = { [w.name]: { native: { command: w.command, args: w.args, file
 const request = { workload: w.name, input: w.input };
 const inputJson = JSON.stringify(w.input);
 
-const ms = (s: number) => `${(s * 1000).toFixed(3)} ms`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)] as number;
 const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 

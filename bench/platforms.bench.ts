@@ -12,9 +12,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import type { EventLoopUtilization } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
 import { createPointClock } from '../core/clock.js';
 import { runCleanups } from '../core/lifecycle.js';
 import { create as createWasm, type LocalWasmPlatform } from '../platforms/local-wasm/index.js';
@@ -22,13 +20,12 @@ import { createInstanceRunner } from '../platforms/local-wasm/run-instance.js';
 import { wasmApi } from '../platforms/local-wasm/wasm-api.js';
 import { WorkerPool } from '../platforms/local-wasm/worker-pool.js';
 import { artifactPaths, DEFAULT_BUILD_DIR, WORKLOADS } from '../workloads/registry.js';
+import { openLoop } from './open-loop.js';
+import { BLOCK, gc, mean, median, ms, timeSeq } from './timing.js';
 import { benchWasmtime } from './wasmtime.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.env.BENCH_N ?? 400);
-const BLOCK = 25;
-/** A full GC between measurement blocks (bench/index.ts runs benches with --expose-gc). */
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const context = { buildDir: DEFAULT_BUILD_DIR, workDir: '/tmp', log: () => {} };
 
 const { wasm: aesWasm } = artifactPaths('aes');
@@ -36,20 +33,6 @@ const aesInput = WORKLOADS.aes.defaultInput;
 const wasmWorkload = existsSync(aesWasm)
   ? { name: 'aes', path: aesWasm, input: aesInput as unknown }
   : { name: 'spin', path: `${ROOT}test/fixtures/wasi/spin.wasm`, input: {} as unknown };
-
-const ms = (s: number) => `${(s * 1000).toFixed(3)} ms`;
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
-async function timeSeq(n: number, fn: () => Promise<unknown> | unknown): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    out.push((performance.now() - t0) / 1000);
-  }
-  return out;
-}
 
 /** A heavier input of the same compiled workload: service time ~10–20 ms, so per-request overhead is a small share. */
 const heavyInput: unknown = wasmWorkload.name === 'aes' ? { ...aesInput, iterations: 25_000 } : undefined;
@@ -185,77 +168,24 @@ async function capacity(
   const rate = 1.2 * ideal;
   const duration = 4;
   const ramp = 1;
-  let inWindow = 0;
-  let errors = 0;
   // The generator uses a fixed set of 4 connections per worker (like autocannon/wrk): enough
   // to keep every worker busy, and it does not pay a TCP connect per queued arrival. Arrivals
   // are scheduled open-loop (independent of completions); those that find every connection
   // busy wait in the generator's own FIFO (a counter), not as thousands of queued undici
   // requests, whose bookkeeping would load the main thread the platform runs on.
   const connections = 4 * workers;
-  const loadClient = new Pool(p.url, { connections, pipelining: 1 });
-  const path = `/${wasmWorkload.name}`;
-  const payload = JSON.stringify(input);
-  const send = async () => {
-    const res = await loadClient.request({ path, method: 'POST', body: payload });
-    await res.body.text();
-    return res.statusCode;
-  };
-  await Promise.all(Array.from({ length: 2 * connections }, send));
-  gc();
-  let backlog = 0;
-  let arrivalsDone = false;
-  const idle: Array<() => void> = [];
-  let elu0: EventLoopUtilization | undefined;
-  let cpu0: NodeJS.CpuUsage | undefined;
-  let elu: EventLoopUtilization | undefined;
-  let cpu: NodeJS.CpuUsage | undefined;
-  const t0 = performance.now();
-  const connection = async () => {
-    for (;;) {
-      if (backlog > 0) backlog--;
-      else if (arrivalsDone) return;
-      else {
-        await new Promise<void>((resolve) => idle.push(resolve));
-        continue;
-      }
-      const status = await send();
-      const at = (performance.now() - t0) / 1000;
-      if (status !== 200) errors++;
-      else if (at >= ramp && at < duration) inWindow++;
-      if (at >= duration && elu === undefined) {
-        elu = performance.eventLoopUtilization(elu0);
-        cpu = process.cpuUsage(cpu0);
-      }
-    }
-  };
-  const loops = Array.from({ length: connections }, connection);
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = (performance.now() - t0) / 1000;
-      if (elu0 === undefined && now >= ramp) {
-        elu0 = performance.eventLoopUtilization();
-        cpu0 = process.cpuUsage();
-      }
-      while (sent / rate <= now && sent / rate < duration) {
-        sent++;
-        backlog++;
-        idle.pop()?.();
-      }
-      if (sent / rate >= duration) resolve();
-      else setTimeout(tick, 1); // a timer, not a busy loop: the generator must not eat a core
-    };
-    tick();
+  const load = await openLoop({
+    url: p.url,
+    path: `/${wasmWorkload.name}`,
+    body: JSON.stringify(input),
+    rate,
+    duration,
+    ramp,
+    connections,
+    afterWarmup: gc,
   });
-  arrivalsDone = true;
-  // the window is over: arrivals still waiting in the generator are not sent (counted below)
-  const unsent = backlog;
-  backlog = 0;
-  for (const wake of idle.splice(0)) wake();
-  await Promise.all(loops);
-  await loadClient.close();
-  const throughput = inWindow / (duration - ramp);
+  const { nonOk: errors, unsent, elu } = load;
+  const throughput = load.throughput;
   const pct = (x: number) => `${((100 * x) / ideal).toFixed(1)}% of ideal`;
   console.log(
     `    local-wasm, open loop ${rate.toFixed(0)} req/s offered for ${duration} s: ${throughput.toFixed(0)} req/s over [${ramp}, ${duration}) s = ${pct(throughput)} (target ≥ 90%); ${errors} non-ok; ${unsent} arrivals still waiting at ${duration} s`,
@@ -266,13 +196,13 @@ async function capacity(
         ? ''
         : `; pool alone without prefetch ${poolRateNoPrefetch.toFixed(0)} req/s = ${pct(poolRateNoPrefetch)}`),
   );
-  if (elu && cpu && inWindow > 0) {
-    // window = [ramp, first completion at/after duration); completions in it ≈ inWindow
+  if (elu && throughput > 0) {
+    // window = [ramp, first completion at/after duration); completions in it ≈ throughput × (duration − ramp)
     const windowS = elu.idle / 1000 + elu.active / 1000;
     const perReqMain = elu.active / 1000 / (throughput * windowS);
-    const perReqAll = (cpu.user + cpu.system) / 1e6 / (throughput * windowS);
+    const perReqAll = load.cpuSeconds / (throughput * windowS);
     const bound = cores / perReqAll;
-    const coresUsed = (cpu.user + cpu.system) / 1e6 / windowS;
+    const coresUsed = load.cpuSeconds / windowS;
     console.log(
       `    2-core limit: main thread busy ${ms(perReqMain)} per request (HTTP server + this bench's load generator; utilisation ${(100 * elu.utilization).toFixed(0)}%); CPU per request, all threads ${ms(perReqAll)} → ${cores} cores ÷ that = ${bound.toFixed(0)} req/s = ${pct(bound)}; this process got ${coresUsed.toFixed(2)} of ${cores} cores in the window (the rest: other processes)`,
     );

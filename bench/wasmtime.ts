@@ -22,13 +22,9 @@ import { create as createWasm, type LocalWasmPlatform } from '../platforms/local
 import { artifactPaths, WORKLOADS } from '../workloads/registry.js';
 import { startActionServer } from './action-server.js';
 import { openLoop } from './open-loop.js';
+import { BLOCK, gc, mean, median, ms, timeSeq } from './timing.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BLOCK = 25;
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-const ms = (s: number) => `${(s * 1000).toFixed(3)} ms`;
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 interface Subject {
   name: string;
@@ -70,16 +66,6 @@ function subject(): Subject {
     ],
     native: { command: process.execPath, args: [join(ROOT, 'test/fixtures/action-server.mjs')] },
   };
-}
-
-async function timeSeq(n: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    out.push((performance.now() - t0) / 1000);
-  }
-  return out;
 }
 
 function procCpuSeconds(pid: number): number {
