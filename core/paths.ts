@@ -5,6 +5,7 @@
  * dist/ holds compiled modules only (docs/architecture.md "Assets").
  */
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,4 +29,9 @@ export function packageRoot(): string {
 /** Absolute path inside the package root. */
 export function rootPath(...parts: string[]): string {
   return resolve(packageRoot(), ...parts);
+}
+
+/** faasmark's cache directory (toolchains, wasmtime, compiled components): env FAASMARK_CACHE, else ~/.cache/faasmark. */
+export function faasmarkCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FAASMARK_CACHE ? resolve(env.FAASMARK_CACHE) : join(env.HOME || homedir(), '.cache', 'faasmark');
 }

@@ -7,9 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { cpus, homedir } from 'node:os';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BuildError, MissingToolError, PlatformError } from '../../core/errors.js';
+import { faasmarkCacheDir } from '../../core/paths.js';
 import { isExecutableFile, whichSync } from './executables.js';
 
 /** The Wasmtime release faasmark pins (scripts/install-wasmtime.sh builds it). */
@@ -23,10 +24,7 @@ export const WASMTIME_INSTALL_HINT =
   "~15-20 min on 2 cores), or point faasmark at a binary with the platform config's " +
   "wasmtime.binary or env FAASMARK_WASMTIME; or use local-wasm's other engine: engine: v8";
 
-/** faasmark's cache directory: env FAASMARK_CACHE, else ~/.cache/faasmark (as the workload build's toolchains). */
-export function faasmarkCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.FAASMARK_CACHE ? resolve(env.FAASMARK_CACHE) : join(env.HOME || homedir(), '.cache', 'faasmark');
-}
+export { faasmarkCacheDir } from '../../core/paths.js';
 
 /**
  * Where scripts/install-wasmtime.sh puts the CLI (the workload toolchains' place, so one build

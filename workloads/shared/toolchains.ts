@@ -7,10 +7,9 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { rootPath } from '../../core/paths.js';
+import { faasmarkCacheDir, rootPath } from '../../core/paths.js';
 import { nativePython } from './artifacts.js';
 
 export const run = promisify(execFile);
@@ -28,9 +27,9 @@ export class Unavailable extends Error {
 export const INSTALL_FIX = 'bash scripts/install-system-deps.sh  (it runs scripts/install-wasm-toolchain.sh)';
 export const COMPONENTIZE_PY_VERSION = '0.25.1';
 
-/** The private toolchain cache (env FAASMARK_CACHE, default ~/.cache/faasmark). */
+/** The private toolchain cache: <faasmark's cache dir>/toolchains. */
 export function toolchainDir(...parts: string[]): string {
-  return join(process.env.FAASMARK_CACHE ?? join(homedir(), '.cache', 'faasmark'), 'toolchains', ...parts);
+  return join(faasmarkCacheDir(), 'toolchains', ...parts);
 }
 
 async function versionOf(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
