@@ -185,7 +185,7 @@ function rustRecipes(w: WorkloadName, buildDir: string): Recipe[] {
       build: 'component',
       artifact: paths.component,
       inputs: async () => ({
-        files: await rustSources(w),
+        files: await rustSources(w, true),
         tools: { ...(await wasmTools()), jco: (await jco()).version },
         flags: [...WASM_FLAGS, '--lib --features component --crate-type cdylib', 'jco new --adapt proxy'],
       }),

@@ -19,10 +19,15 @@ const MANIFEST = join(WORKSPACE, 'Cargo.toml');
 const BUILD_STD = ['--target', 'wasm32-wasip1', '-Zbuild-std=std,panic_abort'];
 const BIG = { maxBuffer: 64 * 1024 * 1024 };
 
-/** The files a Rust workload's artifacts depend on. */
-export async function rustSources(workload: WorkloadName): Promise<string[]> {
+/**
+ * The files a Rust workload's artifacts depend on; `withAdapter`: also the crate that writes the
+ * proxy adapter (the component build's).
+ */
+export async function rustSources(workload: WorkloadName, withAdapter = false): Promise<string[]> {
   const files = [MANIFEST, join(WORKSPACE, 'Cargo.lock')];
-  for (const dir of [join(WORKSPACE, 'shared', 'faas-core'), join(WORKSPACE, workload)]) {
+  const crates = [join(WORKSPACE, 'shared', 'faas-core'), join(WORKSPACE, workload)];
+  if (withAdapter) crates.push(join(WORKSPACE, 'shared', 'wasi-adapter'));
+  for (const dir of crates) {
     files.push(join(dir, 'Cargo.toml'), ...(await listFiles(join(dir, 'src'), ['.rs'])));
   }
   return files;

@@ -6,7 +6,7 @@
  * error (exit 2). Engine-dependent (docker-helpers.ts: fails when CI=true and there is none).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -199,6 +199,22 @@ describe('Docker executors are owned: nothing outlives faasmark', () => {
     const socket = engineSocket(undefined);
     if (process.getuid?.() !== 0 || (statSync(socket).mode & 0o002) !== 0) {
       t.skip('needs root (to run a child as nobody) and a socket not open to everyone');
+      return;
+    }
+    // the child runs faasmark from this checkout as nobody: a checkout under a private directory
+    // (e.g. /root, or mktemp -d's 0700) cannot be read by it, which is not what this test is about
+    const readable = spawnSync(
+      process.execPath,
+      ['-e', `require('fs').accessSync(${JSON.stringify(join(ROOT, 'package.json'))})`],
+      {
+        uid: 65534,
+        gid: 65534,
+      },
+    );
+    if (readable.status !== 0) {
+      t.skip(
+        `the checkout at ${ROOT} is not readable by nobody (a parent directory lacks o+x); clone it where others may read it to run this test`,
+      );
       return;
     }
     const serve = faasmark(['serve', 'local-container', '--workload', 'aes', '--executor', 'docker'], {
